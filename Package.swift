@@ -1,0 +1,28 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// xarch: build once, deploy anywhere — multi-platform OCI images without a daemon.
+///
+/// Modules, from the bottom up:
+/// - `XArchModel`: the pure OCI model (digests, media types, descriptors, platforms and
+///   their matchers, references, manifests, indexes, configs). Value types, no I/O.
+/// - `XArchContent`: the small source/sink protocols every store implements, and byte streams.
+/// - `XArchLayout`: the OCI image layout store on disk.
+/// - `XArch`: operations (inspect, resolve, host detection) written against the protocols.
+/// - `XArchCLI`: the thin command-line layer, one file per command.
+let package = Package(
+    name: "xarch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "XArchModel", targets: ["XArchModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .target(name: "XArchModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "XArchModelTests", dependencies: ["XArchModel"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

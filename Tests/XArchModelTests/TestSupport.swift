@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import XArchModel
+
+/// Shared helpers for the XArchModel tests.
+enum ModelFixture {
+    /// The exact bytes of `Fixtures/<folder>/<name>`, as copied into the test bundle by `.copy("Fixtures")`.
+    static func bytes(_ name: String, in folder: String = "manifests") throws -> [UInt8] {
+        let url = try #require(
+            Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures/\(folder)"),
+            "fixture \(folder)/\(name) is missing from the test bundle")
+        return Array(try Data(contentsOf: url))
+    }
+}
+
+/// UTF-8 bytes of a JSON text.
+func jsonBytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+/// A digest made of one repeated lowercase hex character (`"a"` → `sha256:aaaa…`).
+func repeatedDigest(_ c: Character, _ algorithm: Digest.Algorithm = .sha256) -> Digest {
+    Digest(uncheckedAlgorithm: algorithm, encoded: String(repeating: c, count: algorithm.encodedLength))
+}
+
+/// Runs `body`, requires it to throw an `XArchError` with `code`, and that the message contains every
+/// fragment (case-sensitive). Returns the error for further checks.
+@discardableResult
+func expectModelError(
+    _ code: XArchError.Code, containing fragments: [String] = [],
+    sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+) -> XArchError? {
+    do {
+        try body()
+        Issue.record("expected an XArchError \(code), nothing was thrown", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as XArchError {
+        #expect(error.code == code, "message: \(error.message)", sourceLocation: sourceLocation)
+        for fragment in fragments {
+            #expect(error.message.contains(fragment), "\"\(error.message)\" lacks \"\(fragment)\"",
+                    sourceLocation: sourceLocation)
+        }
+        return error
+    } catch {
+        Issue.record("expected an XArchError \(code), got \(type(of: error)): \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+/// Minimal JSON snippets for building documents in tests.
+enum ModelJSON {
+    static func descriptor(_ mediaType: MediaType, _ digest: Digest, size: Int = 1, extra: String = "") -> String {
+        #"{"mediaType":"\#(mediaType)","digest":"\#(digest)","size":\#(size)\#(extra.isEmpty ? "" : "," + extra)}"#
+    }
+    static let config = descriptor(.ociConfig, repeatedDigest("c"), size: 2)
+    static let layer = descriptor(.ociLayerGzip, repeatedDigest("d"), size: 3)
+    static let entry = descriptor(.ociManifest, repeatedDigest("e"), size: 4,
+                                  extra: #""platform":{"architecture":"amd64","os":"linux"}"#)
+}
