@@ -15,6 +15,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "XArchModel", targets: ["XArchModel"]),
+        .library(name: "XArchContent", targets: ["XArchContent"]),
+        .library(name: "XArchLayout", targets: ["XArchLayout"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,7 +24,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "XArchModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "XArchContent", dependencies: ["XArchModel"]),
+        .target(name: "XArchLayout", dependencies: ["XArchModel", "XArchContent"]),
+        .executableTarget(name: "xarch-layout-stress", dependencies: ["XArchLayout", "XArchModel", "XArchContent"]),
         .testTarget(name: "XArchModelTests", dependencies: ["XArchModel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "XArchLayoutTests", dependencies: [
+            "XArchLayout", "XArchModel", "XArchContent", "xarch-layout-stress",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
