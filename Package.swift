@@ -14,9 +14,11 @@ let package = Package(
     name: "xarch",
     platforms: [.macOS(.v14)],
     products: [
+        .executable(name: "xarch", targets: ["xarch"]),
         .library(name: "XArchModel", targets: ["XArchModel"]),
         .library(name: "XArchContent", targets: ["XArchContent"]),
         .library(name: "XArchLayout", targets: ["XArchLayout"]),
+        .library(name: "XArch", targets: ["XArch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,11 +28,23 @@ let package = Package(
         .target(name: "XArchModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "XArchContent", dependencies: ["XArchModel"]),
         .target(name: "XArchLayout", dependencies: ["XArchModel", "XArchContent"]),
+        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout"]),
+        .target(name: "XArchCLI", dependencies: [
+            "XArch", "XArchModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "xarch", dependencies: ["XArchCLI"]),
         .executableTarget(name: "xarch-layout-stress", dependencies: ["XArchLayout", "XArchModel", "XArchContent"]),
         .testTarget(name: "XArchModelTests", dependencies: ["XArchModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "XArchLayoutTests", dependencies: [
             "XArchLayout", "XArchModel", "XArchContent", "xarch-layout-stress",
         ]),
+        .target(name: "XArchTestSupport", dependencies: ["XArchModel", "XArchContent", "XArchLayout"],
+                path: "Tests/XArchTestSupport"),
+        .testTarget(name: "XArchTests", dependencies: [
+            "XArch", "XArchModel", "XArchLayout", "XArchContent", "XArchTestSupport",
+        ]),
+        .testTarget(name: "XArchCLITests", dependencies: ["XArchCLI", "XArch", "XArchModel", "XArchTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,51 @@
+import XArchContent
+import XArchLayout
+import XArchModel
+
+/// A location opened for reading: the store it lives in and which manifest of it is meant.
+public struct OpenedImage: Sendable {
+    public let source: any ContentSource
+    /// The manifest named by the location; nil for a layout reference without tag or digest
+    /// (the layout's only manifest is meant then).
+    public let reference: ManifestReference?
+    public let location: ImageLocation
+
+    /// Opens `location` for reading.
+    public static func open(_ location: ImageLocation) throws -> OpenedImage {
+        switch location {
+        case .layout(let layout):
+            let store = try OCILayout.open(at: layout.path)
+            let reference: ManifestReference? = layout.digest.map { .digest($0) } ?? layout.tag.map { .tag($0) }
+            return OpenedImage(source: store, reference: reference, location: location)
+        case .registry(let ref):
+            throw XArchError(.unsupported, "cannot read \(ref): registry access is not built yet in this version of xarch; copy the image into a layout with `skopeo copy --all docker://\(ref) oci:DIR:TAG` and use oci:DIR:TAG")
+        }
+    }
+
+    /// The root manifest or index.
+    public func root() async throws -> ManifestDocument {
+        if let reference { return try await source.manifest(reference) }
+        guard let layout = source as? OCILayout else {
+            throw XArchError(.invalidInput, "\(location) names no tag or digest")
+        }
+        return try await layout.defaultManifest()
+    }
+
+    /// A child manifest named by a descriptor of an index, verified against it.
+    public func child(_ descriptor: Descriptor) async throws -> ManifestDocument {
+        let document = try await source.manifest(.digest(descriptor.digest))
+        guard document.descriptor.size == descriptor.size else {
+            throw XArchError(.digestMismatch, "manifest \(descriptor.digest) is \(document.descriptor.size) bytes, but the index says \(descriptor.size)")
+        }
+        return document
+    }
+
+    /// The image config of an image manifest, verified against its descriptor.
+    public func config(of manifest: ImageManifest) async throws -> ImageConfig {
+        let bytes = try await source.blob(manifest.config).collect(limit: Self.maxConfigSize)
+        return try CanonicalJSON.decode(ImageConfig.self, from: bytes, what: "image config \(manifest.config.digest)")
+    }
+
+    /// Largest image config xarch reads.
+    public static let maxConfigSize = 16 * 1024 * 1024
+}

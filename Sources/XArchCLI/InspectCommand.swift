@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import XArch
+import XArchModel
+
+/// `xarch inspect REF`.
+struct InspectCommand: AsyncParsableCommand, XArchRunnable {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show an image or index: media type, digest, size, every platform and its attestations.",
+        discussion: "Attestation entries (BuildKit's unknown/unknown provenance and SBOM manifests) are shown under the platform they describe, never as platforms. --format raw prints the manifest's exact bytes."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, raw }
+
+    @Option(name: .long, help: "Output format: text, json or raw.")
+    var format: Format = .text
+
+    @Argument(help: "Image reference: NAME[:TAG][@DIGEST], docker://…, or oci:PATH[:TAG|@DIGEST].")
+    var reference: String
+
+    func execute(_ context: CommandContext) async throws {
+        let location = try ImageLocation(parsing: reference)
+        let (report, root) = try await Inspection.inspect(location)
+        switch format {
+        case .raw: context.stdout.write(String(decoding: root.bytes, as: UTF8.self))
+        case .json: try context.printJSON(report)
+        case .text: InspectText.print(report, context)
+        }
+    }
+}
+
+/// Human output of `xarch inspect`.
+enum InspectText {
+    static func print(_ r: InspectReport, _ context: CommandContext) {
+        context.print("\(context.style("Name:", .bold))       \(r.reference)")
+        context.print("\(context.style("MediaType:", .bold))  \(r.mediaType)")
+        context.print("\(context.style("Digest:", .bold))     \(r.digest)")
+        context.print("\(context.style("Size:", .bold))       \(r.size)")
+        if let image = r.image {
+            context.print("\(context.style("Platform:", .bold))   \(image.platform)")
+            context.print("\(context.style("Layers:", .bold))     \(image.layers)")
+            context.print("\(context.style("Total:", .bold))      \(ByteCount.format(image.totalSize)) (config and layers, compressed)")
+        }
+        if let platforms = r.platforms {
+            context.print()
+            var table = Table("PLATFORM", "DIGEST", "SIZE", "MEDIA TYPE")
+            for p in platforms {
+                let name = p.platformSource == "config" ? "\(p.platform) (from config)" : p.platform
+                table.add(name, p.digest, String(p.size), p.mediaType)
+                for a in p.attestations {
+                    table.add("  └ attestation", a.digest, String(a.size), a.mediaType)
+                }
+            }
+            for line in table.render(styleHeader: { context.style($0, .bold) }) { context.print(line) }
+            let orphans = r.orphanAttestations ?? []
+            if !orphans.isEmpty {
+                context.print()
+                context.print("attestations describing no entry of this index:")
+                for a in orphans { context.print("  \(a.digest)  \(a.size)  \(a.mediaType)") }
+            }
+        }
+    }
+}
+
+/// Human-readable byte counts.
+enum ByteCount {
+    static func format(_ n: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(n)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+        return unit == 0 ? "\(n) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}

@@ -1,0 +1,2 @@
+import XArchCLI
+await XArchCommand.runMain()

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The environment `scripts/test` prepares for integration tests: a real registry on loopback and
+/// fixtures built by the real peers (umoci, buildah, skopeo).
+public enum Integration {
+    static var env: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// True under `scripts/test` (`XARCH_INTEGRATION=1`): integration tests must run, not skip.
+    public static var isEnabled: Bool { env["XARCH_INTEGRATION"] == "1" }
+
+    /// `$XARCH_FIXTURES` (the repository's `fixtures/` folder).
+    public static var fixtures: String? { env["XARCH_FIXTURES"] }
+
+    /// `host:port` of the test registry.
+    public static var registry: String? { env["XARCH_TEST_REGISTRY"] }
+}
+
+/// Runs a peer tool (skopeo, umoci, …) and returns its standard output.
+public enum Peer {
+    public struct Failure: Error, CustomStringConvertible {
+        public let command: String
+        public let status: Int32
+        public let stderr: String
+        public var description: String { "`\(command)` exited \(status): \(stderr)" }
+    }
+
+    public static func isInstalled(_ tool: String) -> Bool {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+            .split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
+    }
+
+    @discardableResult
+    public static func run(_ tool: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(command: ([tool] + arguments).joined(separator: " "), status: process.terminationStatus,
+                          stderr: String(decoding: errData, as: UTF8.self))
+        }
+        return String(decoding: outData, as: UTF8.self)
+    }
+}
