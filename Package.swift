@@ -8,6 +8,7 @@ import PackageDescription
 ///   their matchers, references, manifests, indexes, configs). Value types, no I/O.
 /// - `XArchContent`: the small source/sink protocols every store implements, and byte streams.
 /// - `XArchLayout`: the OCI image layout store on disk.
+/// - `XArchRegistry`: the registry client, the only code that speaks HTTP (async-http-client).
 /// - `XArch`: operations (inspect, resolve, host detection) written against the protocols.
 /// - `XArchCLI`: the thin command-line layer, one file per command.
 let package = Package(
@@ -18,17 +19,23 @@ let package = Package(
         .library(name: "XArchModel", targets: ["XArchModel"]),
         .library(name: "XArchContent", targets: ["XArchContent"]),
         .library(name: "XArchLayout", targets: ["XArchLayout"]),
+        .library(name: "XArchRegistry", targets: ["XArchRegistry"]),
         .library(name: "XArch", targets: ["XArch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(name: "XArchModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "XArchContent", dependencies: ["XArchModel"]),
         .target(name: "XArchLayout", dependencies: ["XArchModel", "XArchContent"]),
-        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout"]),
+        .target(name: "XArchRegistry", dependencies: [
+            "XArchModel", "XArchContent",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry"]),
         .target(name: "XArchCLI", dependencies: [
             "XArch", "XArchModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -42,7 +49,10 @@ let package = Package(
         .target(name: "XArchTestSupport", dependencies: ["XArchModel", "XArchContent", "XArchLayout"],
                 path: "Tests/XArchTestSupport"),
         .testTarget(name: "XArchTests", dependencies: [
-            "XArch", "XArchModel", "XArchLayout", "XArchContent", "XArchTestSupport",
+            "XArch", "XArchModel", "XArchLayout", "XArchContent", "XArchRegistry", "XArchTestSupport",
+        ]),
+        .testTarget(name: "XArchRegistryTests", dependencies: [
+            "XArchRegistry", "XArchModel", "XArchContent", "XArchTestSupport",
         ]),
         .testTarget(name: "XArchCLITests", dependencies: ["XArchCLI", "XArch", "XArchModel", "XArchTestSupport"]),
     ],

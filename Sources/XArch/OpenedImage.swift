@@ -1,6 +1,7 @@
 import XArchContent
 import XArchLayout
 import XArchModel
+import XArchRegistry
 
 /// A location opened for reading: the store it lives in and which manifest of it is meant.
 public struct OpenedImage: Sendable {
@@ -10,15 +11,16 @@ public struct OpenedImage: Sendable {
     public let reference: ManifestReference?
     public let location: ImageLocation
 
-    /// Opens `location` for reading.
-    public static func open(_ location: ImageLocation) throws -> OpenedImage {
+    /// Opens `location` for reading; registry locations use `session`.
+    public static func open(_ location: ImageLocation, session: RegistrySession) throws -> OpenedImage {
         switch location {
         case .layout(let layout):
             let store = try OCILayout.open(at: layout.path)
             let reference: ManifestReference? = layout.digest.map { .digest($0) } ?? layout.tag.map { .tag($0) }
             return OpenedImage(source: store, reference: reference, location: location)
         case .registry(let ref):
-            throw XArchError(.unsupported, "cannot read \(ref): registry access is not built yet in this version of xarch; copy the image into a layout with `skopeo copy --all docker://\(ref) oci:DIR:TAG` and use oci:DIR:TAG")
+            let reference: ManifestReference = ref.digest.map { .digest($0) } ?? .tag(ref.tag ?? ImageReference.defaultTag)
+            return OpenedImage(source: session.repository(ref), reference: reference, location: location)
         }
     }
 

@@ -16,12 +16,14 @@ struct InspectCommand: AsyncParsableCommand, XArchRunnable {
     @Option(name: .long, help: "Output format: text, json or raw.")
     var format: Format = .text
 
+    @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
+
     @Argument(help: "Image reference: NAME[:TAG][@DIGEST], docker://…, or oci:PATH[:TAG|@DIGEST].")
     var reference: String
 
     func execute(_ context: CommandContext) async throws {
         let location = try ImageLocation(parsing: reference)
-        let (report, root) = try await Inspection.inspect(location)
+        let (report, root) = try await registry.withSession { try await Inspection.inspect(location, session: $0) }
         switch format {
         case .raw: context.stdout.write(String(decoding: root.bytes, as: UTF8.self))
         case .json: try context.printJSON(report)

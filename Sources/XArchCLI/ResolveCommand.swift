@@ -21,13 +21,17 @@ struct ResolveCommand: AsyncParsableCommand, XArchRunnable {
     @Flag(name: .long, help: "Accept only the exact platform (containerd's OnlyStrict), no compatible variants.")
     var strict = false
 
+    @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
+
     @Argument(help: "Image reference: NAME[:TAG][@DIGEST], docker://…, or oci:PATH[:TAG|@DIGEST].")
     var reference: String
 
     func execute(_ context: CommandContext) async throws {
         let location = try ImageLocation(parsing: reference)
         let requested = try platform.map { try Platform(parsing: $0) } ?? HostPlatform.detect()
-        let report = try await Resolution.resolve(location, platform: requested, strict: strict)
+        let report = try await registry.withSession {
+            try await Resolution.resolve(location, platform: requested, strict: strict, session: $0)
+        }
         if output.format == .json {
             try context.printJSON(report)
         } else if explain {

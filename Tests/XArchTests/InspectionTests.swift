@@ -11,7 +11,7 @@ struct InspectionTests {
         let dir = try TestImages.temporaryDirectory()
         defer { TestImages.cleanup(dir) }
         let demo = try await TestImages.demo(at: dir)
-        let (report, root) = try await Inspection.inspect(try ImageLocation(parsing: "oci:\(dir):demo"))
+        let (report, root) = try await Inspection.inspect(try ImageLocation(parsing: "oci:\(dir):demo"), session: TestSession.shared)
         #expect(report.kind == "index")
         #expect(report.digest == demo.index.digest.description)
         #expect(root.digest == demo.index.digest)
@@ -27,7 +27,7 @@ struct InspectionTests {
         let store = try OCILayout.create(at: dir)
         let image = try await TestImages.image(try Platform(parsing: "linux/arm/v7"), in: store)
         try store.addToIndex(Descriptor(mediaType: image.mediaType, digest: image.digest, size: image.size), tag: "v7")
-        let (report, _) = try await Inspection.inspect(try ImageLocation(parsing: "oci:\(dir):v7"))
+        let (report, _) = try await Inspection.inspect(try ImageLocation(parsing: "oci:\(dir):v7"), session: TestSession.shared)
         #expect(report.kind == "image")
         #expect(report.image?.platform == "linux/arm/v7")
         #expect(report.image?.layers == 1)
@@ -38,10 +38,10 @@ struct InspectionTests {
         let dir = try TestImages.temporaryDirectory()
         defer { TestImages.cleanup(dir) }
         _ = try await TestImages.demo(at: dir)
-        let (report, _) = try await Inspection.inspect(try ImageLocation(parsing: "oci:\(dir)"))
+        let (report, _) = try await Inspection.inspect(try ImageLocation(parsing: "oci:\(dir)"), session: TestSession.shared)
         #expect(report.kind == "index")
         await #expect {
-            try await Inspection.inspect(try ImageLocation(parsing: "oci:\(dir):nope"))
+            try await Inspection.inspect(try ImageLocation(parsing: "oci:\(dir):nope"), session: TestSession.shared)
         } throws: { error in
             (error as? XArchError)?.code == .notFound && "\(error)".contains("demo")
         }
@@ -56,10 +56,10 @@ struct InspectionTests {
         bytes[bytes.count / 2] ^= 0x20
         try Data(bytes).write(to: URL(fileURLWithPath: blob))
         let report = try await Resolution.resolve(try ImageLocation(parsing: "oci:\(dir):demo"),
-                                                  platform: try Platform(parsing: "linux/amd64"), strict: false)
+                                                  platform: try Platform(parsing: "linux/amd64"), strict: false, session: TestSession.shared)
         #expect(report.selected != nil, "the corrupted arm64 child is not read for an amd64 host")
         await #expect(throws: XArchError.self) {
-            _ = try await OpenedImage.open(try ImageLocation(parsing: "oci:\(dir):demo")).child(demo.children[1])
+            _ = try await OpenedImage.open(try ImageLocation(parsing: "oci:\(dir):demo"), session: TestSession.shared).child(demo.children[1])
         }
     }
 }

@@ -44,7 +44,7 @@ struct InteropTests {
         #expect(writers.isSuperset(of: ["umoci-busybox", "buildah-busybox"]))
         if Integration.registry != nil { #expect(writers.contains("skopeo-busybox")) }
         for item in fixtures.tagged {
-            let (report, root) = try await Inspection.inspect(try ImageLocation(parsing: "oci:\(item.layout):\(item.tag)"))
+            let (report, root) = try await Inspection.inspect(try ImageLocation(parsing: "oci:\(item.layout):\(item.tag)"), session: TestSession.shared)
             #expect(report.digest == item.digest, "\(item.layout):\(item.tag)")
             #expect(root.digest.description == item.digest)
             if item.children.isEmpty {
@@ -65,7 +65,7 @@ struct InteropTests {
               let multi = fixtures.tagged.first(where: { $0.tag == "multi" }) else { return }
         let location = try ImageLocation(parsing: "oci:\(multi.layout):multi")
         func pick(_ p: String) async throws -> String? {
-            try await Resolution.resolve(location, platform: try Platform(parsing: p), strict: false).selected?.platform
+            try await Resolution.resolve(location, platform: try Platform(parsing: p), strict: false, session: TestSession.shared).selected?.platform
         }
         #expect(try await pick("linux/arm/v6") == "linux/arm/v5")
         #expect(try await pick("aarch64") == "linux/arm64/v8")

@@ -18,7 +18,7 @@ struct ResolutionTests {
         defer { TestImages.cleanup(dir) }
         let demo = try await TestImages.demo(at: dir)
         let report = try await Resolution.resolve(try ImageLocation(parsing: "oci:\(dir):demo"),
-                                                  platform: try Platform(parsing: platform), strict: false)
+                                                  platform: try Platform(parsing: platform), strict: false, session: TestSession.shared)
         #expect(report.selected?.digest == demo.children[expected].digest.description)
         #expect(report.attestations == 2)
         #expect(report.candidates.count == 4, "attestations are never candidates")
@@ -30,7 +30,7 @@ struct ResolutionTests {
         defer { TestImages.cleanup(dir) }
         _ = try await TestImages.demo(at: dir)
         let report = try await Resolution.resolve(try ImageLocation(parsing: "oci:\(dir):demo"),
-                                                  platform: try Platform(parsing: platform), strict: false)
+                                                  platform: try Platform(parsing: platform), strict: false, session: TestSession.shared)
         #expect(report.selected == nil)
         #expect(report.candidates.allSatisfy { !$0.accepted && !$0.reason.isEmpty })
         let error = Resolution.noMatch(report)
@@ -44,9 +44,9 @@ struct ResolutionTests {
         defer { TestImages.cleanup(dir) }
         _ = try await TestImages.demo(at: dir)
         let location = try ImageLocation(parsing: "oci:\(dir):demo")
-        let loose = try await Resolution.resolve(location, platform: try Platform(parsing: "linux/arm/v8"), strict: false)
+        let loose = try await Resolution.resolve(location, platform: try Platform(parsing: "linux/arm/v8"), strict: false, session: TestSession.shared)
         #expect(loose.selected?.platform == "linux/arm/v7")
-        let strict = try await Resolution.resolve(location, platform: try Platform(parsing: "linux/arm/v8"), strict: true)
+        let strict = try await Resolution.resolve(location, platform: try Platform(parsing: "linux/arm/v8"), strict: true, session: TestSession.shared)
         #expect(strict.selected == nil)
     }
 
@@ -60,7 +60,7 @@ struct ResolutionTests {
         let v7b = try await TestImages.image(try Platform(parsing: "linux/arm/v7"), in: store, content: "b")
         try await TestImages.index([v5, v7a, v6, v7b], tag: "arm", in: store)
         let report = try await Resolution.resolve(try ImageLocation(parsing: "oci:\(dir):arm"),
-                                                  platform: try Platform(parsing: "linux/arm/v7"), strict: false)
+                                                  platform: try Platform(parsing: "linux/arm/v7"), strict: false, session: TestSession.shared)
         let order = report.candidates.sorted { ($0.rank ?? 99) < ($1.rank ?? 99) }.map(\.descriptor.digest)
         #expect(order == [v7a.digest, v7b.digest, v6.digest, v5.digest])
         #expect(report.selected?.digest == v7a.digest.description)
@@ -75,7 +75,7 @@ struct ResolutionTests {
         let other = try await TestImages.image(try Platform(parsing: "linux/amd64"), in: store, content: "x", describePlatform: false)
         try await TestImages.index([bare, described, other], tag: "mixed", in: store)
         let report = try await Resolution.resolve(try ImageLocation(parsing: "oci:\(dir):mixed"),
-                                                  platform: try Platform(parsing: "linux/arm64"), strict: false)
+                                                  platform: try Platform(parsing: "linux/arm64"), strict: false, session: TestSession.shared)
         #expect(report.candidates[0].platformSource == "config")
         #expect(report.candidates[0].rank == 2, "no platform in the descriptor: after every described entry")
         #expect(report.candidates[1].rank == 1)
@@ -90,9 +90,9 @@ struct ResolutionTests {
         let image = try await TestImages.image(try Platform(parsing: "linux/arm64"), in: store)
         try store.addToIndex(Descriptor(mediaType: image.mediaType, digest: image.digest, size: image.size), tag: "one")
         let location = try ImageLocation(parsing: "oci:\(dir):one")
-        let yes = try await Resolution.resolve(location, platform: try Platform(parsing: "aarch64"), strict: false)
+        let yes = try await Resolution.resolve(location, platform: try Platform(parsing: "aarch64"), strict: false, session: TestSession.shared)
         #expect(yes.selected?.digest == image.digest.description)
-        let no = try await Resolution.resolve(location, platform: try Platform(parsing: "linux/amd64"), strict: false)
+        let no = try await Resolution.resolve(location, platform: try Platform(parsing: "linux/amd64"), strict: false, session: TestSession.shared)
         #expect(no.selected == nil)
         #expect(no.available == ["linux/arm64"])
     }

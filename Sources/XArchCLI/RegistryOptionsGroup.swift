@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import XArchRegistry
+
+/// Registry connection options shared by every command that reads or writes images.
+struct RegistryOptionsGroup: ParsableArguments {
+    @Option(name: .customLong("plain-http"), help: ArgumentHelp(
+        "Talk plain HTTP to this registry host (repeatable). Loopback registries may use HTTP anyway.",
+        valueName: "host[:port]"))
+    var plainHTTP: [String] = []
+
+    @Option(name: .customLong("insecure"), help: ArgumentHelp(
+        "Do not verify the TLS certificate of this registry host (repeatable).", valueName: "host[:port]"))
+    var insecure: [String] = []
+
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp(
+        "Trust this PEM CA certificate in addition to the system's (repeatable).", valueName: "file"))
+    var caCerts: [String] = []
+
+    @Flag(name: .long, help: "Log every registry request (method, URL without secrets, status, time) to stderr.")
+    var debug = false
+
+    func validate() throws {
+        for file in caCerts where !FileManager.default.fileExists(atPath: file) {
+            throw ValidationError("--ca-cert \(file): no such file")
+        }
+    }
+
+    /// The session options these flags describe; credentials from the docker config.
+    func makeRegistryOptions() -> RegistryOptions {
+        var options = RegistryOptions()
+        options.plainHTTPHosts = Set(plainHTTP)
+        options.insecureHosts = Set(insecure)
+        options.caCertificates = caCerts
+        options.debug = debug || ProcessInfo.processInfo.environment["XARCH_DEBUG"] == "1"
+        options.credentials = CredentialStore()
+        return options
+    }
+
+    /// Runs `body` with a session that is shut down afterwards, whatever happens.
+    func withSession<T>(_ body: (RegistrySession) async throws -> T) async throws -> T {
+        let session = RegistrySession(options: makeRegistryOptions())
+        do {
+            let result = try await body(session)
+            await session.shutdown()
+            return result
+        } catch {
+            await session.shutdown()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import XArchModel
+
+/// Where a store's blobs live, for cross-repository mounts (distribution spec, "Mounting a blob from
+/// another repository"): one repository of one registry.
+public struct BlobOrigin: Hashable, Sendable, CustomStringConvertible {
+    /// Registry host as used in references (`localhost:5000`, `ghcr.io`).
+    public let registry: String
+    /// Repository path (`library/alpine`).
+    public let repository: String
+
+    public init(registry: String, repository: String) {
+        self.registry = registry
+        self.repository = repository
+    }
+
+    public var description: String { "\(registry)/\(repository)" }
+}
+
+/// A source that can say where its blobs live (registries can; layouts cannot).
+public protocol BlobOriginProviding: Sendable {
+    var blobOrigin: BlobOrigin { get }
+}
+
+/// A sink that can mount blobs from another repository of the same registry instead of uploading them.
+public protocol BlobMounting: ContentSink {
+    /// Whether a mount from `origin` can be attempted (same registry, another repository).
+    func canMount(from origin: BlobOrigin) -> Bool
+    /// Asks the registry to mount the blob. Returns true when the blob is now present; false when the
+    /// registry declined (answered 202 with an upload session, or an error): the caller uploads then.
+    func mountBlob(_ descriptor: Descriptor, from origin: BlobOrigin) async throws -> Bool
+}
+
+/// Something that counts the requests it sent, for summaries and request budgets.
+public protocol RequestCounting: Sendable {
+    /// Requests sent so far, by method (`GET`, `HEAD`, `PUT`, `POST`, `PATCH`, `DELETE`).
+    func requestCounts() async -> [String: Int]
+}
+
+/// A store that is both read and written: copy destinations, index editing.
+public typealias ContentStore = ContentSource & ContentSink

@@ -1,0 +1,107 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import XArchContent
+import XArchModel
+
+/// The bottom layer: sends a request with async-http-client, follows no redirects (the redirect layer
+/// does, so it can drop credentials), streams bodies both ways.
+///
+/// Owns two `HTTPClient`s created on demand: one verifying certificates (with extra CA certificates),
+/// one for hosts the user marked `--insecure`. The caller shuts it down with `shutdown()`.
+public final class HTTPClientTransport: RegistryTransport, @unchecked Sendable {
+    // Mutable state is guarded by `lock`; HTTPClient itself is thread-safe.
+    private let lock = NSLock()
+    private var verifying: HTTPClient?
+    private var insecure: HTTPClient?
+    private let caCertificates: [String]
+    private let insecureHosts: Set<String>
+    private let connectionsPerHost: Int
+
+    /// - Parameters:
+    ///   - caCertificates: PEM files trusted in addition to the system roots.
+    ///   - insecureHosts: `host[:port]` values whose certificates are not verified.
+    public init(caCertificates: [String] = [], insecureHosts: Set<String> = [], connectionsPerHost: Int = 8) {
+        self.caCertificates = caCertificates
+        self.insecureHosts = insecureHosts
+        self.connectionsPerHost = connectionsPerHost
+    }
+
+    public func send(_ request: RegistryRequest) async throws -> RegistryResponse {
+        let client = try client(for: request.url)
+        var http = HTTPClientRequest(url: request.url)
+        http.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { http.headers.add(name: name, value: value) }
+        switch request.body {
+        case .none: break
+        case .bytes(let bytes): http.body = .bytes(ByteBuffer(bytes: bytes))
+        case .stream(let stream, let length):
+            http.body = .stream(stream.map { ByteBuffer(bytes: $0) }, length: .known(length))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(http, deadline: .now() + .milliseconds(Int64(request.deadline * 1000)))
+        } catch {
+            throw TransportFailure.classify(error, url: request.url)
+        }
+        let headers = response.headers.map { ($0.name, $0.value) }
+        let body = response.body
+        let url = request.url
+        let stream = ByteStream {
+            var iterator = body.makeAsyncIterator()
+            let box = IteratorBox(next: { try await iterator.next() })
+            return {
+                do {
+                    guard let buffer = try await box.next() else { return nil }
+                    return Array(buffer.readableBytesView)
+                } catch {
+                    throw TransportFailure.classify(error, url: url)
+                }
+            }
+        }
+        return RegistryResponse(status: Int(response.status.code), headers: headers, body: stream, url: request.url)
+    }
+
+    /// Shuts the clients down; call once when done.
+    public func shutdown() async {
+        let clients = lock.withLock { () -> [HTTPClient] in
+            defer { verifying = nil; insecure = nil }
+            return [verifying, insecure].compactMap { $0 }
+        }
+        for client in clients { try? await client.shutdown() }
+    }
+
+    private func client(for url: String) throws -> HTTPClient {
+        let host = URLComponents(string: url).map { c in c.port.map { "\(c.host ?? ""):\($0)" } ?? (c.host ?? "") } ?? ""
+        let isInsecure = insecureHosts.contains(host) || insecureHosts.contains(String(host.split(separator: ":").first ?? ""))
+        return try lock.withLock {
+            if isInsecure, let insecure { return insecure }
+            if !isInsecure, let verifying { return verifying }
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if isInsecure {
+                tls.certificateVerification = .none
+            } else if !caCertificates.isEmpty {
+                tls.additionalTrustRoots = caCertificates.map { .file($0) }
+            }
+            var configuration = HTTPClient.Configuration(
+                tlsConfiguration: tls, redirectConfiguration: .disallow,
+                timeout: .init(connect: .seconds(15), read: .seconds(120)))
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connectionsPerHost
+            // Our retry layer owns retries; the pool would otherwise retry a refused connect until the deadline.
+            configuration.connectionPool.retryConnectionEstablishment = false
+            configuration.httpVersion = .http1Only
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            if isInsecure { insecure = client } else { verifying = client }
+            return client
+        }
+    }
+}
+
+/// Carries a non-Sendable async iterator into a `@Sendable` closure; only ever used by one consumer
+/// at a time (ByteStream iterators are not shared across tasks).
+final class IteratorBox<Element>: @unchecked Sendable {
+    let next: () async throws -> Element?
+    init(next: @escaping () async throws -> Element?) { self.next = next }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import XArchContent
+import XArchModel
+
+/// Tags and referrers: distribution-spec spec.md, "Listing Tags" (with `Link` pagination, RFC 8288)
+/// and "Listing Referrers" (with the referrers tag schema as fallback).
+extension RegistryClient {
+    struct TagList: Decodable {
+        let tags: [String]?
+    }
+
+    public func tags() async throws -> [String] {
+        var next: String? = url("tags/list?n=\(limits.tagPageSize)")
+        var all: [String] = []
+        var pages = 0
+        while let page = next, pages < 1000 {
+            pages += 1
+            let request = RegistryRequest(method: "GET", url: page, scope: scope("pull"))
+            let response = try await send(request, expect: [200], what: "tags of \(repository)")
+            let bytes = try await response.body.collect(limit: limits.tagsPage)
+            let list = try CanonicalJSON.decode(TagList.self, from: bytes, what: "tag list of \(repository)")
+            all += list.tags ?? []
+            next = Self.nextLink(response.headers("Link")).map(resolve)
+        }
+        return Array(Set(all)).sorted()
+    }
+
+    /// The `rel="next"` target of `Link` headers.
+    static func nextLink(_ values: [String]) -> String? {
+        for value in values {
+            for part in value.split(separator: ",") {
+                let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let target = pieces.first, target.hasPrefix("<"), target.hasSuffix(">"),
+                      pieces.dropFirst().contains(where: { $0.replacingOccurrences(of: "\"", with: "") == "rel=next" })
+                else { continue }
+                return String(target.dropFirst().dropLast())
+            }
+        }
+        return nil
+    }
+
+    /// Manifests whose `subject` is `digest`: the referrers API, or the `sha256-<hex>` tag when the
+    /// registry does not offer it.
+    public func referrers(of digest: Digest) async throws -> [Descriptor] {
+        let request = RegistryRequest(method: "GET", url: url("referrers/\(digest)"),
+                                      headers: [("Accept", MediaType.ociIndex.rawValue)], scope: scope("pull"))
+        let response = try await transport.send(request)
+        if response.status == 200,
+           response.header("Content-Type").map({ MediaType($0).essence == .ociIndex }) ?? false {
+            let bytes = try await response.body.collect(limit: limits.manifestPull)
+            return try CanonicalJSON.decode(ImageIndex.self, from: bytes, what: "referrers of \(digest)").manifests
+        }
+        await response.drain()
+        guard [404, 405, 400, 200].contains(response.status) else {
+            throw await RegistryErrorBody.error(for: response, request: request, what: "referrers of \(digest)", registry: registry)
+        }
+        let fallback = "\(digest.algorithm.rawValue)-\(digest.encoded)"
+        guard try await manifestDescriptor(.tag(fallback)) != nil else { return [] }
+        return try await manifest(.tag(fallback)).index?.manifests ?? []
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import XArchContent
+import XArchModel
+
+/// Options of a registry session (design.md, "References and transports").
+public struct RegistryOptions: Sendable {
+    /// Hosts spoken to over plain HTTP (`--plain-http`). Loopback registries may be plain HTTP anyway.
+    public var plainHTTPHosts: Set<String> = []
+    /// Hosts whose TLS certificates are not verified (`--insecure`).
+    public var insecureHosts: Set<String> = []
+    /// PEM CA certificates trusted in addition to the system's (`--ca-cert`).
+    public var caCertificates: [String] = []
+    /// Where credentials come from; nil means anonymous only.
+    public var credentials: CredentialStore?
+    public var retry = RetryPolicy()
+    public var limits = RegistryLimits()
+    /// Log each request to standard error (`--debug`).
+    public var debug = false
+    public var connectionsPerHost = 8
+    public var userAgent = "xarch/0.2"
+
+    public init() {}
+}
+
+/// Everything shared by the repositories one command talks to: the HTTP clients, the token cache, the
+/// request counter. Create one per command and `shutdown()` it at the end.
+public final class RegistrySession: Sendable {
+    public let options: RegistryOptions
+    public let counter = RequestCounter()
+    let http: HTTPClientTransport
+    let transport: any RegistryTransport
+
+    public init(options: RegistryOptions = RegistryOptions()) {
+        self.options = options
+        http = HTTPClientTransport(caCertificates: options.caCertificates, insecureHosts: options.insecureHosts,
+                                   connectionsPerHost: options.connectionsPerHost)
+        let logged = LoggingTransport(http, counter: counter, debug: options.debug)
+        let schemes = SchemeFallbackTransport(logged)
+        let redirects = RedirectTransport(schemes)
+        let retries = RetryTransport(redirects, policy: options.retry)
+        let auth = AuthTransport(retries, credentials: options.credentials)
+        transport = UserAgentTransport(auth, userAgent: options.userAgent)
+    }
+
+    /// A client for the repository of `reference`.
+    public func repository(_ reference: ImageReference) -> RegistryClient {
+        RegistryClient(registry: reference.registry, repository: reference.repository,
+                       baseURL: baseURL(for: reference), transport: transport, counter: counter,
+                       limits: options.limits)
+    }
+
+    /// `https://HOST`, or `http://HOST` for loopback and `--plain-http` hosts; Docker Hub's API host.
+    func baseURL(for reference: ImageReference) -> String {
+        let host = reference.registry == ImageReference.defaultRegistry ? "registry-1.docker.io" : reference.registry
+        let bare = String(host.split(separator: ":").first ?? "")
+        let plain = options.plainHTTPHosts.contains(host) || options.plainHTTPHosts.contains(bare) || reference.isLoopback
+        return (plain ? "http://" : "https://") + host
+    }
+
+    public func shutdown() async { await http.shutdown() }
+}
+
+/// Loopback registries are tried over plain HTTP first; when one answers that it speaks HTTPS (Go's
+/// "Client sent an HTTP request to an HTTPS server"), that host is switched to https for the session.
+final class SchemeFallbackTransport: RegistryTransport, @unchecked Sendable {
+    private let next: any RegistryTransport
+    private let lock = NSLock()
+    private var httpsHosts: Set<String> = []
+
+    init(_ next: any RegistryTransport) { self.next = next }
+
+    func send(_ request: RegistryRequest) async throws -> RegistryResponse {
+        var request = request
+        let host = Redaction.host(of: request.url)
+        if request.url.hasPrefix("http://"), lock.withLock({ httpsHosts.contains(host) }) {
+            request.url = "https://" + request.url.dropFirst("http://".count)
+        }
+        let response = try await next.send(request)
+        guard response.status == 400, request.url.hasPrefix("http://"), request.isReplayable else { return response }
+        let body = (try? await response.body.collect(limit: 4096)) ?? []
+        guard String(decoding: body, as: UTF8.self).contains("HTTPS server") else {
+            return RegistryResponse(status: response.status, headers: response.headers,
+                                    body: ByteStream(bytes: body), url: response.url)
+        }
+        lock.withLock { _ = httpsHosts.insert(host) }
+        request.url = "https://" + request.url.dropFirst("http://".count)
+        return try await next.send(request)
+    }
+}

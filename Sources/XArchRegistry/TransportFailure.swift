@@ -1,0 +1,48 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import XArchModel
+
+extension XArchError.Code {
+    /// A connection failed, was reset or timed out: temporary, worth a retry.
+    public static let network = XArchError.Code(rawValue: "network")
+    /// TLS failed (untrusted or invalid certificate, plain HTTP server): not retried.
+    public static let tls = XArchError.Code(rawValue: "tls")
+    /// The registry answered with an error status.
+    public static let registry = XArchError.Code(rawValue: "registry")
+    /// Authentication failed or is required.
+    public static let authentication = XArchError.Code(rawValue: "authentication")
+}
+
+/// Turns transport errors into one clear `XArchError` sentence naming the host.
+enum TransportFailure {
+    static func classify(_ error: any Error, url: String) -> XArchError {
+        if let x = error as? XArchError { return x }
+        let host = Redaction.host(of: url)
+        if error is NIOSSLError || error is BoringSSLError || "\(error)".contains("handshake") {
+            return XArchError(.tls, "TLS with \(host) failed (\(short(error))); trust its CA with --ca-cert FILE, or use --insecure \(host) to skip verification", cause: error)
+        }
+        if let http = error as? HTTPClientError {
+            switch http {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                return XArchError(.network, "request to \(host) timed out", cause: error)
+            case .remoteConnectionClosed, .cancelled:
+                return XArchError(.network, "\(host) closed the connection", cause: error)
+            default:
+                break
+            }
+        }
+        if error is NIOConnectionError || error is IOError || error is ChannelError {
+            let what = "\(error)".contains("refused") ? "connection refused; is the registry running?" : short(error)
+            return XArchError(.network, "cannot reach \(host): \(what)", cause: error)
+        }
+        return XArchError(.network, "request to \(host) failed: \(short(error))", cause: error)
+    }
+
+    private static func short(_ error: any Error) -> String {
+        let text = "\(error)"
+        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+    }
+}
