@@ -34,6 +34,9 @@ public protocol BlobMounting: ContentSink {
 public protocol RequestCounting: Sendable {
     /// Requests sent so far, by method (`GET`, `HEAD`, `PUT`, `POST`, `PATCH`, `DELETE`).
     func requestCounts() async -> [String: Int]
+    /// Stores that share one counter (two repositories of one session) have the same identity, so
+    /// their requests are summed once.
+    var requestCounterIdentity: ObjectIdentifier { get }
 }
 
 /// A store that is both read and written: copy destinations, index editing.

@@ -28,6 +28,7 @@ public struct RegistryClient: ContentSource, ContentSink, ContentDeleter, BlobOr
     public var displayName: String { "\(registry)/\(repository)" }
     public var blobOrigin: BlobOrigin { BlobOrigin(registry: registry, repository: repository) }
     public func requestCounts() async -> [String: Int] { await counter.requestCounts() }
+    public var requestCounterIdentity: ObjectIdentifier { ObjectIdentifier(counter) }
 
     /// `repository:NAME:ACTIONS`, the token scope of a request (distribution token scope grammar).
     func scope(_ actions: String) -> String { "repository:\(repository):\(actions)" }

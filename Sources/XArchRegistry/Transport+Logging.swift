@@ -39,6 +39,7 @@ public actor RequestCounter: RequestCounting {
     public init() {}
     public func record(_ method: String) { counts[method, default: 0] += 1 }
     public func requestCounts() -> [String: Int] { counts }
+    public nonisolated var requestCounterIdentity: ObjectIdentifier { ObjectIdentifier(self) }
     public var total: Int { counts.values.reduce(0, +) }
 }
 
