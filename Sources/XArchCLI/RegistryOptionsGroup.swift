@@ -33,7 +33,7 @@ struct RegistryOptionsGroup: ParsableArguments {
         options.insecureHosts = Set(insecure)
         options.caCertificates = caCerts
         options.debug = debug || ProcessInfo.processInfo.environment["XARCH_DEBUG"] == "1"
-        options.credentials = CredentialStore()
+        options.credentials = CredentialStore(configPath: nil)
         return options
     }
 

@@ -12,6 +12,9 @@ public struct RegistryOptions: Sendable {
     public var caCertificates: [String] = []
     /// Where credentials come from; nil means anonymous only.
     public var credentials: CredentialStore?
+    /// Credentials given directly (by `xarch login` before storing them), by registry host; they win
+    /// over `credentials`.
+    public var explicitCredentials: [String: RegistryCredentials] = [:]
     public var retry = RetryPolicy()
     public var limits = RegistryLimits()
     /// Log each request to standard error (`--debug`).
@@ -38,7 +41,7 @@ public final class RegistrySession: Sendable {
         let schemes = SchemeFallbackTransport(logged)
         let redirects = RedirectTransport(schemes)
         let retries = RetryTransport(redirects, policy: options.retry)
-        let auth = AuthTransport(retries, credentials: options.credentials)
+        let auth = AuthTransport(retries, credentials: options.credentials, explicit: options.explicitCredentials)
         transport = UserAgentTransport(auth, userAgent: options.userAgent)
     }
 
@@ -58,6 +61,22 @@ public final class RegistrySession: Sendable {
     }
 
     public func shutdown() async { await http.shutdown() }
+
+    /// `GET /v2/` (distribution-spec "Determining support"), authenticating as needed: succeeds when
+    /// the registry accepts the session's credentials.
+    public func ping(_ registry: String) async throws {
+        let reference = try ImageReference(parsing: "\(registry)/xarch-ping")
+        let base = baseURL(for: reference)
+        let response = try await transport.send(RegistryRequest(method: "GET", url: base + "/v2/"))
+        await response.drain()
+        switch response.status {
+        case 200: return
+        case 401, 403:
+            throw XArchError(.authentication, "\(registry) refused the credentials (HTTP \(response.status))")
+        default:
+            throw XArchError(.registry, "\(registry) answered HTTP \(response.status) to GET /v2/; is it an OCI registry?")
+        }
+    }
 }
 
 /// Loopback registries are tried over plain HTTP first; when one answers that it speaks HTTPS (Go's
@@ -78,12 +97,34 @@ final class SchemeFallbackTransport: RegistryTransport, @unchecked Sendable {
         let response = try await next.send(request)
         guard response.status == 400, request.url.hasPrefix("http://"), request.isReplayable else { return response }
         let body = (try? await response.body.collect(limit: 4096)) ?? []
-        guard String(decoding: body, as: UTF8.self).contains("HTTPS server") else {
+        var speaksHTTPS = Self.saysHTTPS(body)
+        if !speaksHTTPS, request.method == "HEAD" || body.isEmpty {
+            // The answer to a HEAD has no body to say it (and a copy starts with HEAD): ask GET /v2/.
+            speaksHTTPS = await probe(request)
+        }
+        guard speaksHTTPS else {
             return RegistryResponse(status: response.status, headers: response.headers,
                                     body: ByteStream(bytes: body), url: response.url)
         }
         lock.withLock { _ = httpsHosts.insert(host) }
         request.url = "https://" + request.url.dropFirst("http://".count)
         return try await next.send(request)
+    }
+
+    static func saysHTTPS(_ body: [UInt8]) -> Bool { String(decoding: body, as: UTF8.self).contains("HTTPS server") }
+
+    /// Whether `GET http://HOST/v2/` is answered with Go's "HTTP request to an HTTPS server" 400.
+    private func probe(_ request: RegistryRequest) async -> Bool {
+        guard var components = URLComponents(string: request.url) else { return false }
+        components.path = "/v2/"
+        components.query = nil
+        components.fragment = nil
+        guard let url = components.string else { return false }
+        let headers = request.headers.filter { $0.0.caseInsensitiveEquals("User-Agent") }
+        guard let response = try? await next.send(RegistryRequest(method: "GET", url: url, headers: headers)) else {
+            return false
+        }
+        let body = (try? await response.body.collect(limit: 4096)) ?? []
+        return response.status == 400 && Self.saysHTTPS(body)
     }
 }

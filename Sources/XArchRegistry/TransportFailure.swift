@@ -12,8 +12,6 @@ extension XArchError.Code {
     public static let tls = XArchError.Code(rawValue: "tls")
     /// The registry answered with an error status.
     public static let registry = XArchError.Code(rawValue: "registry")
-    /// Authentication failed or is required.
-    public static let authentication = XArchError.Code(rawValue: "authentication")
 }
 
 /// Turns transport errors into one clear `XArchError` sentence naming the host.

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+import XArchContent
+import XArchModel
+import XArchRegistry
+import XArchTestSupport
+
+/// Authentication against the real registries `scripts/test` starts: htpasswd Basic, token auth with a
+/// token server, a short token lifetime, and a proxy that redirects blob downloads to a foreign host.
+@Suite("authentication against real registries", .serialized)
+struct AuthIntegrationTests {
+    static var env: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// `host`, user and password of a registry of `scripts/test`, or nil outside integration runs.
+    static func registry(_ prefix: String) -> (host: String, user: String, password: String)? {
+        guard let host = env[prefix] else {
+            #expect(!Integration.isEnabled, "XARCH_INTEGRATION=1 but \(prefix) is unset")
+            return nil
+        }
+        return (host, env["\(prefix)_USER"] ?? "xarch", env["\(prefix)_PASSWORD"] ?? "xarch-secret")
+    }
+
+    /// A docker config.json holding `user:password` for `host`, in a fresh directory.
+    static func config(for host: String, user: String, password: String) throws -> CredentialStore {
+        let dir = try TestImages.temporaryDirectory("xarch-docker-config")
+        let auth = Data("\(user):\(password)".utf8).base64EncodedString()
+        let json = "{\"auths\":{\"\(host)\":{\"auth\":\"\(auth)\"}}}"
+        try json.write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+        return CredentialStore(configPath: dir + "/config.json", environment: [:])
+    }
+
+    static func session(_ credentials: CredentialStore?) -> RegistrySession {
+        var options = RegistryOptions()
+        options.credentials = credentials
+        return RegistrySession(options: options)
+    }
+
+    /// Pushes a small one-layer image with `client`; returns its manifest descriptor.
+    static func pushImage(_ client: RegistryClient, tag: String, layerSize: Int = 2048) async throws -> Descriptor {
+        let layerBytes = (0..<layerSize).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ tag.utf8.count) }
+        let layer = Descriptor(mediaType: .ociLayer, bytes: layerBytes)
+        try await client.putBlob(layer, from: ByteStream(bytes: layerBytes))
+        let configBytes = try CanonicalJSON.encode(ImageConfig(architecture: "amd64", os: "linux", rootfs: .init(diffIDs: [layer.digest])))
+        let config = Descriptor(mediaType: .ociConfig, bytes: configBytes)
+        try await client.putBlob(config, from: ByteStream(bytes: configBytes))
+        let bytes = try CanonicalJSON.encode(ImageManifest(config: config, layers: [layer]))
+        let manifest = Descriptor(mediaType: .ociManifest, bytes: bytes)
+        try await client.putManifest(manifest, bytes: bytes, tag: tag)
+        return manifest
+    }
+
+    static func repository() -> String { "auth-tests/r-\(UUID().uuidString.prefix(8).lowercased())" }
+
+    @Test func basicAuthRefusesAnonymousPushAndAcceptsStoredCredentials() async throws {
+        guard let r = Self.registry("XARCH_TEST_REGISTRY_BASIC") else { return }
+        let reference = try ImageReference(parsing: "\(r.host)/\(Self.repository())")
+        let anonymous = Self.session(nil)
+        await #expect { try await Self.pushImage(anonymous.repository(reference), tag: "v1") } throws: { error in
+            (error as? XArchError)?.code == .authentication && "\(error)".contains("xarch login")
+        }
+        await anonymous.shutdown()
+
+        let session = Self.session(try Self.config(for: r.host, user: r.user, password: r.password))
+        let pushed = try await Self.pushImage(session.repository(reference), tag: "v1")
+        await session.shutdown()
+        let raw = try Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "--creds", "\(r.user):\(r.password)",
+                                          "docker://\(reference.registry)/\(reference.repository):v1"])
+        #expect(Digest.of(Array(raw.utf8)) == pushed.digest)
+
+        let wrong = Self.session(try Self.config(for: r.host, user: r.user, password: "wrong"))
+        await #expect { try await wrong.ping(r.host) } throws: { error in (error as? XArchError)?.code == .authentication }
+        await wrong.shutdown()
+    }
+
+    @Test func tokenAuthFetchesOneTokenPerScopeAndPullsAnonymously() async throws {
+        guard let r = Self.registry("XARCH_TEST_REGISTRY_TOKEN"), let log = Self.env["XARCH_TEST_REGISTRY_TOKEN_TOKEN_LOG"] else { return }
+        let reference = try ImageReference(parsing: "\(r.host)/\(Self.repository())")
+        let before = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count
+        let session = Self.session(try Self.config(for: r.host, user: r.user, password: r.password))
+        let client = session.repository(reference)
+        // Ten images pushed concurrently: the token cache fetches each scope once.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<10 { group.addTask { _ = try await Self.pushImage(client, tag: "t\(i)", layerSize: 1000 + i) } }
+            try await group.waitForAll()
+        }
+        #expect(try await client.tags().count == 10)
+        await session.shutdown()
+        let fetches = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count - before
+        #expect(fetches >= 1 && fetches <= 2, "one token for pull,push (and at most one for pull), not one per request: \(fetches)")
+
+        let anonymous = Self.session(nil)
+        let document = try await anonymous.repository(reference.with(tag: "t3")).manifest(.tag("t3"))
+        #expect(document.image != nil)
+        await #expect { try await Self.pushImage(anonymous.repository(reference), tag: "nope") } throws: { error in
+            (error as? XArchError)?.code == .authentication
+        }
+        await anonymous.shutdown()
+    }
+
+    @Test func anExpiredTokenIsRefreshed() async throws {
+        guard let r = Self.registry("XARCH_TEST_REGISTRY_SHORTTTL") else { return }
+        let reference = try ImageReference(parsing: "\(r.host)/\(Self.repository())")
+        let session = Self.session(try Self.config(for: r.host, user: r.user, password: r.password))
+        let client = session.repository(reference)
+        let first = try await Self.pushImage(client, tag: "v1")
+        try await Task.sleep(nanoseconds: 4_500_000_000)   // the 3 s token has expired
+        let again = try await client.manifest(.tag("v1"))
+        #expect(again.digest == first.digest)
+        _ = try await Self.pushImage(client, tag: "v2")
+        await session.shutdown()
+    }
+
+    /// A blob download redirected to another host must not carry the registry's token there.
+    @Test func authorizationNeverFollowsARedirectToAnotherHost() async throws {
+        guard let r = Self.registry("XARCH_TEST_REGISTRY_TOKEN"), let proxy = Self.env["XARCH_TEST_PROXY_TOKEN"],
+              let control = Self.env["XARCH_TEST_PROXY_TOKEN_CONTROL"] else { return }
+        let repository = Self.repository()
+        let session = Self.session(try Self.config(for: proxy, user: r.user, password: r.password))
+        let client = session.repository(try ImageReference(parsing: "\(proxy)/\(repository)"))
+        let manifest = try await Self.pushImage(client, tag: "v1", layerSize: 100_000)
+        try Peer.run("curl", ["-sf", "-X", "DELETE", "\(control)/log"])
+        try Peer.run("curl", ["-sf", "-X", "POST", "\(control)/faults", "-d",
+                              #"{"match": "/\#(repository)/blobs/sha256:", "method": "GET", "fault": "redirect", "times": -1}"#])
+        defer { _ = try? Peer.run("curl", ["-sf", "-X", "DELETE", "\(control)/faults"]) }
+
+        let image = try #require(try await client.manifest(.digest(manifest.digest)).image)
+        var hasher = DigestHasher()
+        for try await chunk in try await client.blob(image.layers[0]) { hasher.update(chunk) }
+        #expect(hasher.finalize() == image.layers[0].digest)
+        await session.shutdown()
+
+        let entries = try Peer.run("curl", ["-sf", "\(control)/log"]).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let foreign = entries.filter { "\($0["listener"] ?? "")" == "foreign" }
+        let main = entries.filter { "\($0["listener"] ?? "")" == "main" && "\($0["path"] ?? "")".contains("/blobs/") }
+        #expect(!foreign.isEmpty, "the download went to the foreign host: \(entries)")
+        #expect(main.contains { ($0["authorization"] as? Bool) == true }, "the registry itself got the token")
+        for entry in foreign {
+            #expect((entry["authorization"] as? Bool) == false, "Authorization leaked to the foreign host: \(entry)")
+        }
+    }
+}
