@@ -52,7 +52,7 @@ let package = Package(
             "XArch", "XArchModel", "XArchLayout", "XArchContent", "XArchRegistry", "XArchTestSupport",
         ]),
         .testTarget(name: "XArchRegistryTests", dependencies: [
-            "XArchRegistry", "XArchModel", "XArchContent", "XArchTestSupport",
+            "XArchRegistry", "XArchModel", "XArchContent", "XArchTestSupport", "XArch", "XArchLayout",
         ]),
         .testTarget(name: "XArchCLITests", dependencies: ["XArchCLI", "XArch", "XArchModel", "XArchTestSupport"]),
     ],

@@ -69,7 +69,7 @@ extension RegistryClient: BlobMounting {
         }
         let request = RegistryRequest(method: "PUT", url: appending(query: "digest=\(descriptor.digest)", to: location),
                                       headers: [("Content-Type", "application/octet-stream"), ("Content-Length", "\(length)")],
-                                      body: body, scope: scope("pull,push"), deadline: 3600)
+                                      body: body, scope: scope("pull,push"), deadline: 6 * 3600)
         let response = try await send(request, expect: [201, 204], what: "blob \(descriptor.digest)")
         await response.drain()
         if let header = response.header("Docker-Content-Digest"), let stored = try? Digest(parsing: header),

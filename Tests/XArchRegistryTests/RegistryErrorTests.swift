@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import XArch
+import XArchContent
+import XArchModel
+import XArchRegistry
+import XArchTestSupport
+
+/// What a registry's refusal looks like to the user: one sentence, a code, what to do.
+@Suite("registry error messages")
+struct RegistryErrorTests {
+    /// Pushing anonymously to a registry that wants credentials (Basic auth).
+    @Test func anonymousPushToAnAuthenticatedRegistrySaysXArchLogin() async throws {
+        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let basic = IT.env("XARCH_TEST_REGISTRY_BASIC"),
+              let user = IT.env("XARCH_TEST_REGISTRY_BASIC_USER"), let password = IT.env("XARCH_TEST_REGISTRY_BASIC_PASSWORD")
+        else { return }
+        let repository = IT.unique("anonymous-push")
+        try await IT.withSession { session in
+            await #expect { try await IT.copy("\(registry)/fixtures/busybox:multi", "\(basic)/\(repository):multi", session: session) } throws: { error in
+                guard let x = error as? XArchError else { return false }
+                return x.code == .authentication && x.message.contains("xarch login") && x.message.contains(basic)
+                    && !x.message.contains("\n") && x.message.count < 400
+            }
+            let client = session.repository(try ImageReference(parsing: "\(basic)/\(repository)"))
+            await #expect { try await client.manifest(.tag("multi")) } throws: { error in
+                (error as? XArchError)?.code == .authentication && "\(error)".contains("xarch login")
+            }
+        }
+        // Nothing was pushed.
+        #expect(throws: (any Error).self) {
+            try Skopeo.raw("docker://\(basic)/\(repository):multi", ["--creds=\(user):\(password)"])
+        }
+    }
+
+    @Test func aMissingSourceIsNotFound() async throws {
+        guard let registry = IT.env("XARCH_TEST_REGISTRY") else { return }
+        let repository = IT.unique("missing")
+        try await IT.withSession { session in
+            try await IT.withDirectory { dir in
+                await #expect { try await IT.copy("\(registry)/\(repository):nope", "oci:\(dir)/out", session: session) } throws: { error in
+                    guard let x = error as? XArchError else { return false }
+                    return x.code == .notFound && x.message.contains("\(repository):nope") && !x.message.contains("\n")
+                }
+            }
+        }
+    }
+}
