@@ -72,7 +72,8 @@ enum CopySummary {
             context.print("\(r.destination):\(r.tag) is up to date (\(r.destinationDigest))")
             return
         }
-        context.print("copied \(r.source) → \(r.destination):\(r.tag)")
+        let separator = r.reference.hasPrefix("sha256:") || r.reference.hasPrefix("sha512:") ? "@" : ":"
+        context.print("copied \(r.source)\(separator)\(r.reference) → \(r.destination):\(r.tag)")
         context.print("  digest:    \(r.destinationDigest)\(r.filteredIndexDigest != nil ? " (reduced index)" : "")")
         if !r.platforms.isEmpty { context.print("  platforms: \(r.platforms.joined(separator: ", "))") }
         let b = r.blobs
