@@ -33,8 +33,9 @@ public struct RedirectTransport: RegistryTransport {
                 current.removeHeader("Authorization")
             }
             if response.status == 303 { current.method = current.method == "HEAD" ? "HEAD" : "GET"; current.body = .none }
-            guard current.isReplayable || [307, 308].contains(response.status) == false else {
-                throw XArchError(.registry, "\(Redaction.host(of: current.url)) redirected an upload; not supported")
+            // A streamed body was consumed by the first attempt and cannot follow the redirect.
+            guard current.isReplayable else {
+                throw XArchError(.registry, "\(Redaction.host(of: current.url)) redirected a streamed upload, which cannot be sent twice")
             }
             current.url = target.absoluteString
         }
