@@ -41,11 +41,25 @@ struct CopyTransfer: Sendable {
            mounting.canMount(from: origin), try await mounting.mountBlob(descriptor, from: origin) {
             return Result(outcome: .mounted)
         }
-        let counter = CopyByteCounter()
-        let stream = try await source.blob(descriptor)
-        try await destination.putBlob(descriptor, from: counted(stream, descriptor, counter))
-        return Result(outcome: .copied, bytes: counter.value)
+        // A streamed upload cannot be replayed by the HTTP layer, so a transfer that breaks on a
+        // temporary failure is started again from the source, a few times, with a growing pause.
+        var attempt = 1
+        while true {
+            let counter = CopyByteCounter()
+            do {
+                let stream = try await source.blob(descriptor)
+                try await destination.putBlob(descriptor, from: counted(stream, descriptor, counter))
+                return Result(outcome: .copied, bytes: counter.value)
+            } catch let error as XArchError where error.isTemporary && attempt < Self.transferAttempts {
+                try Task.checkCancellation()
+                try await Task.sleep(nanoseconds: UInt64(attempt) * 500_000_000)
+                attempt += 1
+            }
+        }
     }
+
+    /// How often one blob transfer is attempted in all.
+    static let transferAttempts = 3
 
     /// `stream`, counting the bytes that pass (reported per chunk) and stopping with a
     /// `CancellationError` once the copy is cancelled (another job failed).

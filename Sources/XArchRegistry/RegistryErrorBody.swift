@@ -27,7 +27,9 @@ struct RegistryErrorBody: Decodable {
         case 403:
             return XArchError(.authentication, "\(registry) denied access to \(what)\(detail); the credentials lack permission")
         case 429:
-            return XArchError(.registry, "\(registry) is rate-limiting requests (HTTP 429) for \(what)\(detail); try again later")
+            return XArchError(.unavailable, "\(registry) is rate-limiting requests (HTTP 429) for \(what)\(detail); try again later")
+        case 408, 500...599:
+            return XArchError(.unavailable, "\(registry) answered HTTP \(status) to \(request.method) \(what)\(detail); it may be overloaded, try again later")
         default:
             return XArchError(.registry, "\(registry) answered HTTP \(status) to \(request.method) \(what)\(detail)")
         }

@@ -12,6 +12,8 @@ extension XArchError.Code {
     public static let tls = XArchError.Code(rawValue: "tls")
     /// The registry answered with an error status.
     public static let registry = XArchError.Code(rawValue: "registry")
+    /// The registry is temporarily unable to answer (HTTP 408, 429, 5xx): worth another try later.
+    public static let unavailable = XArchError.Code(rawValue: "unavailable")
 }
 
 /// Turns transport errors into one clear `XArchError` sentence naming the host.

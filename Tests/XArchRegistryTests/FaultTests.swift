@@ -154,6 +154,25 @@ struct FaultTests {
         }
     }
 
+    // A streamed upload cannot be replayed by the HTTP layer: the copy engine starts the blob again.
+    @Test func anUploadBrokenByA503IsStartedAgainFromTheSource() async throws {
+        guard let env = Self.env() else { return }
+        let repository = IT.unique("upload-retry")
+        let uploads = "/v2/\(repository)/blobs/uploads/"
+        try FaultProxy.arm(env.control, ["match": uploads, "method": "PUT", "fault": "status", "status": 503, "times": 1])
+        try await IT.withSession { session in
+            let (index, children) = try await BusyboxFixture.read(env.registry, session: session)
+            let child = try #require(children.first)
+            let report = try await IT.copy("\(env.registry)/\(BusyboxFixture.repository)@\(child.descriptor.digest)",
+                                           "\(env.proxy)/\(repository):img", session: session)
+            _ = index
+            #expect(report.destinationDigest == child.descriptor.digest.description)
+            let puts = try FaultProxy.log(env.control, matching: uploads).filter { $0.method == "PUT" }
+            #expect(puts.map(\.status).filter { $0 == 503 }.count == 1)
+            #expect(puts.count == child.manifest.layers.count + 2, "one upload PUT per blob, plus the retried one")
+        }
+    }
+
     // (e) 503 forever: a bounded number of attempts, then one clear sentence.
     @Test func serviceUnavailableForeverIsOneClearSentence() async throws {
         guard let env = Self.env() else { return }
@@ -165,7 +184,7 @@ struct FaultTests {
                 let start = Date()
                 await #expect { try await IT.copy("\(env.proxy)/\(repository):img", "oci:\(dir)/out:img", session: session) } throws: { error in
                     guard let x = error as? XArchError else { return false }
-                    return x.code == .registry && x.message.contains("503") && x.message.contains(env.proxy)
+                    return x.code == .unavailable && x.message.contains("503") && x.message.contains(env.proxy)
                         && !x.message.contains("\n") && x.message.count < 400
                 }
                 #expect(Date().timeIntervalSince(start) < 30)
