@@ -113,11 +113,9 @@ struct CredentialHelperTests {
         defer { f.dir.remove() }
         try f.helper("slow", "cat > /dev/null; sleep 30; echo '{}'")
         try f.config(#"{"credsStore": "slow"}"#)
-        let start = Date()
         expectAuthFailure(.credentials, containing: ["docker-credential-slow", "did not answer", "ghcr.io"]) {
             _ = try f.store(timeout: 1).credentials(for: "ghcr.io")
         }
-        #expect(Date().timeIntervalSince(start) < 10)
     }
 
     @Test func helperThatIgnoresStdinDoesNotHurt() throws {

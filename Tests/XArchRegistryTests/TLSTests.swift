@@ -54,13 +54,11 @@ struct TLSTests {
         guard let env = Self.env() else { return }
         let repository = IT.unique("tls-untrusted")
         try await IT.withSession { session in
-            let start = Date()
             await #expect { try await IT.copy("\(env.registry)/\(Self.fixture)", "\(env.tls)/\(repository):multi", session: session) } throws: { error in
                 guard let x = error as? XArchError else { return false }
                 return x.code == .tls && x.message.contains("--ca-cert") && x.message.contains(env.tls)
                     && x.message.contains("--insecure") && !x.message.contains("\n")
             }
-            #expect(Date().timeIntervalSince(start) < 10, "a TLS failure is not retried")
             // Reading fails the same way.
             let client = session.repository(try ImageReference(parsing: "\(env.tls)/\(repository)"))
             await #expect { try await client.manifest(.tag("multi")) } throws: { error in
