@@ -10,6 +10,8 @@ import PackageDescription
 /// - `XArchLayout`: the OCI image layout store on disk.
 /// - `XArchRegistry`: the registry client, the only code that speaks HTTP (async-http-client).
 /// - `XArch`: operations (inspect, resolve, host detection) written against the protocols.
+/// - `XArchBuild`: `xarch build`, a daemonless multi-platform build from a Dockerfile: reproducible
+///   layers, stage evaluation, base resolution per platform, assembly of images and the index.
 /// - `XArchCLI`: the thin command-line layer, one file per command.
 let package = Package(
     name: "xarch",
@@ -21,6 +23,7 @@ let package = Package(
         .library(name: "XArchLayout", targets: ["XArchLayout"]),
         .library(name: "XArchRegistry", targets: ["XArchRegistry"]),
         .library(name: "XArch", targets: ["XArch"]),
+        .library(name: "XArchBuild", targets: ["XArchBuild"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +39,10 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry"]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "XArchBuild", dependencies: [
+            "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArch", "CZlib",
+        ]),
         .target(name: "XArchCLI", dependencies: [
             "XArch", "XArchModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -53,6 +60,9 @@ let package = Package(
         ]),
         .testTarget(name: "XArchRegistryTests", dependencies: [
             "XArchRegistry", "XArchModel", "XArchContent", "XArchTestSupport", "XArch", "XArchLayout",
+        ]),
+        .testTarget(name: "XArchBuildTests", dependencies: [
+            "XArchBuild", "XArch", "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchTestSupport",
         ]),
         .testTarget(name: "XArchCLITests", dependencies: ["XArchCLI", "XArch", "XArchModel", "XArchTestSupport"]),
     ],

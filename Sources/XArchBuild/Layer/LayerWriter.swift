@@ -1,0 +1,143 @@
+import XArchModel
+
+/// A layer written to a local file: a gzip-compressed tar (OCI image spec, layer.md and
+/// media-types.md, `application/vnd.oci.image.layer.v1.tar+gzip`).
+public struct LayerBlob: Hashable, Sendable {
+    /// The descriptor of the compressed blob (what a manifest lists).
+    public let descriptor: Descriptor
+    /// The digest of the uncompressed tar (config.md, `rootfs.diff_ids`).
+    public let diffID: Digest
+    /// Bytes of the uncompressed tar.
+    public let uncompressedSize: Int64
+    /// The local file holding the compressed bytes.
+    public let file: String
+}
+
+/// Writes reproducible layers (style.md item 8): entries sorted by path, timestamps clamped to
+/// `SOURCE_DATE_EPOCH`, owners as the entries say (0 unless `--chown`), pax headers only where ustar
+/// fields do not suffice, and a fixed gzip header. The diff ID (sha256 of the tar) and the blob digest
+/// (sha256 of the gzip stream) are computed in the same single streaming pass that writes the file, and
+/// memory stays bounded by two 1 MiB buffers whatever the size of the content.
+public struct LayerWriter: Sendable {
+    /// Timestamps later than this (seconds since the epoch) are set to it
+    /// (reproducible-builds.org, "SOURCE_DATE_EPOCH"); 0 by default, so every time is 0.
+    public var sourceDateEpoch: Int64
+    /// zlib level: 1 (fastest) … 9 (smallest).
+    public var compressionLevel: Int32
+
+    public init(sourceDateEpoch: Int64 = 0, compressionLevel: Int32 = 6) {
+        self.sourceDateEpoch = sourceDateEpoch
+        self.compressionLevel = compressionLevel
+    }
+
+    /// Writes `entries` (sorted first) as a gzip tar to `path`, which must not exist.
+    public func write(_ entries: LayerEntries, to path: String) throws -> LayerBlob {
+        let output = try LocalFile.create(path)
+        let pipeline: LayerPipeline
+        do {
+            pipeline = try LayerPipeline(output: output, level: compressionLevel)
+        } catch {
+            output.close()
+            LocalFile.remove(path)
+            throw error
+        }
+        do {
+            for entry in entries.sorted {
+                try pipeline.append(entry.tarHeader(clampingTo: sourceDateEpoch).encoded())
+                try appendContent(of: entry, to: pipeline)
+            }
+            try pipeline.append(TarHeader.endOfArchive)
+            let result = try pipeline.finish()
+            output.close()
+            return LayerBlob(descriptor: Descriptor(mediaType: .ociLayerGzip, digest: result.digest, size: result.size),
+                             diffID: result.diffID, uncompressedSize: result.uncompressedSize, file: path)
+        } catch {
+            pipeline.discard()
+            output.close()
+            LocalFile.remove(path)
+            throw error
+        }
+    }
+
+    /// Streams a regular file's bytes, checking that exactly the announced size arrives (a file that
+    /// changes while the layer is written would otherwise give a corrupt tar).
+    private func appendContent(of entry: LayerEntry, to pipeline: LayerPipeline) throws {
+        guard case .regularFile = entry.kind else { return }
+        var written: Int64 = 0
+        switch entry.content {
+        case .none:
+            break
+        case .bytes(let bytes):
+            try pipeline.append(bytes)
+            written = Int64(bytes.count)
+        case .file(let source):
+            written = try pipeline.appendFile(source, limit: entry.size)
+        }
+        guard written == entry.size else {
+            throw XArchError(.io, "\(Self.describe(entry)) changed while the layer was written: expected \(entry.size) bytes, read \(written)")
+        }
+        try pipeline.append(TarHeader.padding(for: entry.size))
+    }
+
+    static func describe(_ entry: LayerEntry) -> String {
+        if case .file(let source) = entry.content { return source }
+        return "/" + entry.path
+    }
+}
+
+/// tar bytes → sha256 (diff ID) → deflate → sha256 (digest) → file, in one pass.
+final class LayerPipeline {
+    private let output: LocalFile
+    private let deflater: GzipDeflater
+    private var diffHasher = DigestHasher(.sha256)
+    private var blobHasher = DigestHasher(.sha256)
+    private var readBuffer = [UInt8](repeating: 0, count: 1024 * 1024)
+
+    init(output: LocalFile, level: Int32) throws {
+        self.output = output
+        deflater = try GzipDeflater(level: level)
+    }
+
+    func append(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try append($0) }
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !bytes.isEmpty else { return }
+        diffHasher.update(bytes)
+        try deflater.compress(bytes, sink: emit)
+    }
+
+    /// Appends at most `limit` bytes of the file at `path` (one byte more is read, to notice growth);
+    /// returns how many bytes the file had, up to `limit + 1`.
+    func appendFile(_ path: String, limit: Int64) throws -> Int64 {
+        let file = try LocalFile.openForReading(path)
+        defer { file.close() }
+        var total: Int64 = 0
+        var buffer: [UInt8] = []
+        swap(&buffer, &readBuffer)  // use the buffer without a copy-on-write copy
+        defer { swap(&buffer, &readBuffer) }
+        while total <= limit {
+            let want = Int(min(Int64(buffer.count), limit - total + 1))
+            let n = try buffer.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+            if n == 0 { break }
+            if total + Int64(n) > limit { return total + Int64(n) }
+            try buffer.withUnsafeBytes { try append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            total += Int64(n)
+        }
+        return total
+    }
+
+    /// Ends the gzip stream; returns the digests and sizes.
+    func finish() throws -> (digest: Digest, size: Int64, diffID: Digest, uncompressedSize: Int64) {
+        try deflater.finish(sink: emit)
+        return (blobHasher.finalize(), blobHasher.count, diffHasher.finalize(), diffHasher.count)
+    }
+
+    func discard() { deflater.discard() }
+
+    private func emit(_ compressed: UnsafeRawBufferPointer) throws {
+        blobHasher.update(compressed)
+        try output.write(compressed)
+    }
+}
