@@ -6,9 +6,14 @@ struct CopyRequestCounters: Sendable {
     private let stores: [any RequestCounting]
 
     init(source: any ContentSource, destination: any ContentStore) {
+        self.init(stores: [source, destination])
+    }
+
+    /// The counters of every store of `stores` that counts (index assembly reads from many sources).
+    init(stores all: [Any]) {
         var stores: [any RequestCounting] = []
         var seen: Set<ObjectIdentifier> = []
-        for store in [source as Any, destination as Any] {
+        for store in all {
             guard let counting = store as? any RequestCounting,
                   seen.insert(counting.requestCounterIdentity).inserted else { continue }
             stores.append(counting)

@@ -32,8 +32,9 @@ struct CopyScheduler {
     private let dependents: [[Int]]
     private let waitingOn: [Int]
 
-    /// The jobs of `plan`: its blobs, then its manifests (the last one, the root, under `rootTag`).
-    init(plan: CopyPlan, rootTag: String) {
+    /// The jobs of `plan`: its blobs, then its manifests (the last one, the root, under `rootTag`; nil
+    /// writes every manifest by digest, as index assembly does for the children it brings in).
+    init(plan: CopyPlan, rootTag: String?) {
         var jobs = plan.blobs.map { CopyJob.blob($0) }
         var blobIndex: [Digest: Int] = [:]
         for (i, blob) in plan.blobs.enumerated() { blobIndex[blob.digest] = i }

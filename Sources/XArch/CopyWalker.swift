@@ -58,7 +58,7 @@ struct CopyWalker: Sendable {
     }
 
     /// The subtree of an index entry: nothing but a note when the destination has it.
-    private func childPlan(_ descriptor: Descriptor, prefetched: [Digest: ManifestDocument]) async throws -> CopyPlan {
+    func childPlan(_ descriptor: Descriptor, prefetched: [Digest: ManifestDocument]) async throws -> CopyPlan {
         guard descriptor.mediaType.essence.isManifest else {
             throw XArchError(.unsupported, "\(sourceName): index entry \(descriptor.digest) has media type \(descriptor.mediaType), which is neither an image manifest nor an index; xarch cannot copy it")
         }
@@ -75,6 +75,18 @@ struct CopyWalker: Sendable {
     /// A child manifest, checked against the descriptor that names it: digest, size, and a media type
     /// its content does not contradict (`ManifestDocument(bytes:expected:)`).
     func fetchChild(_ descriptor: Descriptor) async throws -> ManifestDocument {
+        try await Self.fetchChild(descriptor, from: source, sourceName: sourceName)
+    }
+
+    /// The platform an image manifest's config declares; nil when its config is not an image config
+    /// (an artifact), which no platform filter can match.
+    func configPlatform(of document: ManifestDocument) async throws -> Platform? {
+        try await Self.configPlatform(of: document, from: source, sourceName: sourceName)
+    }
+
+    /// `fetchChild` for any source (index assembly reads children without a destination).
+    static func fetchChild(_ descriptor: Descriptor, from source: any ContentSource,
+                           sourceName: String) async throws -> ManifestDocument {
         let fetched = try await source.manifest(.digest(descriptor.digest))
         do {
             return try ManifestDocument(bytes: fetched.bytes, expected: descriptor)
@@ -83,12 +95,12 @@ struct CopyWalker: Sendable {
         }
     }
 
-    /// The platform an image manifest's config declares; nil when its config is not an image config
-    /// (an artifact), which no platform filter can match.
-    func configPlatform(of document: ManifestDocument) async throws -> Platform? {
+    /// `configPlatform` for any source.
+    static func configPlatform(of document: ManifestDocument, from source: any ContentSource,
+                               sourceName: String) async throws -> Platform? {
         guard let manifest = document.image,
               [MediaType.ociConfig, .dockerConfig].contains(manifest.config.mediaType.essence) else { return nil }
-        let bytes = try await source.blob(manifest.config).collect(limit: Self.maxConfigSize)
+        let bytes = try await source.blob(manifest.config).collect(limit: maxConfigSize)
         let config = try CanonicalJSON.decode(ImageConfig.self, from: bytes,
                                               what: "image config \(manifest.config.digest) of \(sourceName)")
         return config.platform

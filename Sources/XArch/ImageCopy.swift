@@ -71,8 +71,8 @@ public enum ImageCopy {
         return report
     }
 
-    /// Writes `plan`, counting what happened into `report`.
-    static func run(_ plan: CopyPlan, tag: String, walker: CopyWalker, progress: (@Sendable (CopyEvent) -> Void)?,
+    /// Writes `plan`, counting what happened into `report`; the root under `tag` (nil: by digest).
+    static func run(_ plan: CopyPlan, tag: String?, walker: CopyWalker, progress: (@Sendable (CopyEvent) -> Void)?,
                     report: inout CopyReport) async throws {
         progress?(.planned(blobs: plan.blobs.count, bytes: plan.blobBytes, manifests: plan.manifests.count + plan.present.count))
         report.nonDistributableSkipped = plan.nonDistributable.map(\.digest.description)
