@@ -1,0 +1,55 @@
+import XArchContent
+import XArchLayout
+import XArchModel
+
+/// Writes an index complete by construction: every child is in the destination before the index is.
+///
+/// Children are brought in by the copy engine (`CopyWalker`, `CopyScheduler`, `CopyTransfer`), one
+/// source at a time, written by digest: a child the destination has is skipped after one lookup; blobs
+/// are mounted within a registry and streamed across registries. Children that come from the
+/// destination repository (or layout) itself are there by definition and cost no request at all. The
+/// index is written last, under the tag, and never when anything before it failed.
+struct IndexPush {
+    let destination: any ContentStore
+    let jobs: Int
+
+    /// What one source must provide: its entries that the index names.
+    struct Need: Sendable {
+        let source: ResolvedSource
+        let descriptors: [Descriptor]
+    }
+
+    /// Brings the children in, then writes `document` under `tag`; counts go into `report`.
+    func push(_ document: ManifestDocument, tag: String, needs: [Need], report: inout IndexReport) async throws {
+        var handled = Set<Digest>()
+        for need in needs where !Self.sameStore(need.source.source.store, destination) {
+            let descriptors = need.descriptors.filter { handled.insert($0.digest).inserted }
+            guard !descriptors.isEmpty else { continue }
+            let walker = CopyWalker(source: need.source.source.store, destination: destination,
+                                    options: CopyOptions(jobs: jobs), sourceName: need.source.source.name)
+            let plans = try await CopyConcurrency.map(descriptors, limit: jobs) { descriptor in
+                try await walker.childPlan(descriptor, prefetched: need.source.documents)
+            }
+            var plan = CopyPlan()
+            plans.forEach { plan.merge($0) }
+            var counts = CopyReport(source: "", reference: "", destination: "", tag: "", rootDigest: "", rootMediaType: "",
+                                    destinationDigest: "", upToDate: false, platforms: [], blobs: report.blobs,
+                                    manifests: report.manifests, filteredIndexDigest: nil, nonDistributableSkipped: [],
+                                    requests: nil, durationSeconds: 0)
+            try await ImageCopy.run(plan, tag: nil, walker: walker, progress: nil, report: &counts)
+            report.blobs = counts.blobs
+            report.manifests = counts.manifests
+        }
+        try await destination.putManifest(document.descriptor, bytes: document.bytes, tag: tag)
+    }
+
+    /// Whether two stores are one repository of one registry, or one layout: content of one is in the
+    /// other by definition.
+    static func sameStore(_ a: Any, _ b: Any) -> Bool {
+        if let a = a as? any BlobOriginProviding, let b = b as? any BlobOriginProviding {
+            return a.blobOrigin == b.blobOrigin
+        }
+        if let a = a as? OCILayout, let b = b as? OCILayout { return a.path == b.path }
+        return false
+    }
+}

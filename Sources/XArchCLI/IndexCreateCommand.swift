@@ -1,0 +1,81 @@
+import ArgumentParser
+import XArch
+import XArchModel
+
+/// `xarch index create -t DST SRC… | --template T --platforms P,…`.
+struct IndexCreateCommand: AsyncParsableCommand, XArchRunnable {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Merge single-platform images and indexes into one multi-platform index.",
+        discussion: """
+            Each source is an image or an index (flattened: its platform entries come with their attestations), \
+            in a registry or an OCI layout. An entry's platform is its descriptor's, else its config's. Two entries \
+            of one platform are refused, naming both sources. Sources in another repository of the destination \
+            registry are mounted, sources elsewhere copied; every child is in the destination before the index. \
+            --template names one source per platform: {os}, {arch}, {variant} (no separator: arm/v7 gives armv7), \
+            or manifest-tool's OS, ARCH, VARIANT. --media-type docker writes a Docker manifest list, which holds \
+            only Docker schema 2 manifests and no attestations (refused unless --drop-attestations).
+            """
+    )
+
+    @OptionGroup var output: FormatOption
+
+    @Option(name: [.customShort("t"), .long], help: ArgumentHelp(
+        "The index to write: NAME[:TAG] or oci:PATH:TAG.", valueName: "destination"))
+    var tag: String
+
+    @Option(name: [.customLong("platform"), .customLong("platforms")], help: ArgumentHelp(
+        "Keep only these platforms (comma-separated or repeated); with --template, the platforms to render it for.",
+        valueName: "platform"))
+    var platform: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Name the sources by a template, one per platform of --platforms, e.g. 'app:1.2-{arch}{variant}'.", valueName: "template"))
+    var template: String?
+
+    @Option(name: .customLong("media-type"), help: "The index media type: oci (OCI image index) or docker (Docker manifest list).")
+    var mediaType: IndexFormat = .oci
+
+    @Flag(name: .long, help: "Keep two entries of one platform (a host pulls the first) instead of refusing them.")
+    var allowDuplicates = false
+
+    @Flag(name: .long, help: "Leave attestation entries out (needed for --media-type docker when sources have them).")
+    var dropAttestations = false
+
+    @Flag(name: .long, help: "Print the index that would be written, and write nothing.")
+    var dryRun = false
+
+    @OptionGroup(title: "Annotations") var annotations: IndexAnnotationOptions
+
+    @Option(name: .long, help: "Manifest reads and transfers at the same time.")
+    var jobs: Int = 8
+
+    @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
+
+    @Argument(help: "Sources: NAME[:TAG][@DIGEST], docker://…, or oci:PATH[:TAG|@DIGEST].")
+    var sources: [String] = []
+
+    func validate() throws {
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
+        if template != nil {
+            guard sources.isEmpty else { throw ValidationError("give either sources or --template, not both") }
+            guard !platform.isEmpty else { throw ValidationError("--template needs --platforms to render it for") }
+        } else if sources.isEmpty {
+            throw ValidationError("name at least one source image or index, or a --template with --platforms")
+        }
+    }
+
+    func execute(_ context: CommandContext) async throws {
+        let destination = try ImageLocation(parsing: tag)
+        let platforms = try IndexKeyValue.platforms(platform)
+        let options = IndexOptions(format: mediaType, platforms: template == nil && !platforms.isEmpty ? platforms : nil,
+                                   allowDuplicates: allowDuplicates, dropAttestations: dropAttestations,
+                                   annotations: try annotations.values(), dryRun: dryRun, jobs: jobs)
+        let report = try await registry.withSession { session in
+            let inputs = try template.map { try IndexSource.templated($0, platforms: platforms, session: session) }
+                ?? sources.map { try IndexSource.open(try ImageLocation(parsing: $0), session: session) }
+            return try await IndexEditor.create(inputs, destination: destination, session: session, options: options)
+        }
+        try IndexSummary.output(report, format: output.format, context)
+    }
+}
