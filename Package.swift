@@ -9,6 +9,8 @@ import PackageDescription
 /// - `XArchContent`: the small source/sink protocols every store implements, and byte streams.
 /// - `XArchLayout`: the OCI image layout store on disk.
 /// - `XArchRegistry`: the registry client, the only code that speaks HTTP (async-http-client).
+/// - `XArchDockerfile`: the Dockerfile parser (BuildKit-exact), word expansion, stages, and the
+///   multi-architecture lint rules. Pure: no I/O.
 /// - `XArch`: operations (inspect, resolve, host detection) written against the protocols.
 /// - `XArchBuild`: `xarch build`, a daemonless multi-platform build from a Dockerfile: reproducible
 ///   layers, stage evaluation, base resolution per platform, assembly of images and the index.
@@ -22,6 +24,7 @@ let package = Package(
         .library(name: "XArchContent", targets: ["XArchContent"]),
         .library(name: "XArchLayout", targets: ["XArchLayout"]),
         .library(name: "XArchRegistry", targets: ["XArchRegistry"]),
+        .library(name: "XArchDockerfile", targets: ["XArchDockerfile"]),
         .library(name: "XArch", targets: ["XArch"]),
         .library(name: "XArchBuild", targets: ["XArchBuild"]),
     ],
@@ -38,6 +41,7 @@ let package = Package(
             "XArchModel", "XArchContent",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
+        .target(name: "XArchDockerfile", dependencies: ["XArchModel"]),
         .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [
@@ -64,6 +68,8 @@ let package = Package(
         .testTarget(name: "XArchBuildTests", dependencies: [
             "XArchBuild", "XArch", "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchTestSupport",
         ]),
+        .testTarget(name: "XArchDockerfileTests", dependencies: ["XArchDockerfile", "XArchModel"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "XArchCLITests", dependencies: ["XArchCLI", "XArch", "XArchModel", "XArchTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,7 @@
+FROM alpine:3.20
+ARG KUBECTL_VERSION=v1.30.1
+ARG TARGETOS TARGETARCH
+RUN apk add --no-cache curl \
+ && curl -fsSLo /usr/local/bin/kubectl https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/${TARGETOS}/${TARGETARCH}/kubectl \
+ && chmod +x /usr/local/bin/kubectl
+ENTRYPOINT ["kubectl"]
