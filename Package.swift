@@ -42,13 +42,13 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .target(name: "XArchDockerfile", dependencies: ["XArchModel"]),
-        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry"]),
+        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchDockerfile"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [
             "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArch", "CZlib",
         ]),
         .target(name: "XArchCLI", dependencies: [
-            "XArch", "XArchModel",
+            "XArch", "XArchModel", "XArchDockerfile",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "xarch", dependencies: ["XArchCLI"]),

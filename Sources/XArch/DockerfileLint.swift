@@ -1,0 +1,68 @@
+import Foundation
+import XArchDockerfile
+import XArchModel
+import XArchRegistry
+
+/// `xarch lint`: the multi-architecture rules over Dockerfiles, and with `checkBase` every base image
+/// looked up in its registry (or layout) for the platforms the build targets.
+public enum DockerfileLint {
+    public struct Options: Sendable {
+        /// Findings below this severity are dropped.
+        public var threshold: Severity = .warning
+        /// When set, base images are looked up and must provide these platforms.
+        public var basePlatforms: [Platform]?
+
+        public init(threshold: Severity = .warning, basePlatforms: [Platform]? = nil) {
+            self.threshold = threshold
+            self.basePlatforms = basePlatforms
+        }
+    }
+
+    /// Lints each file; a file that does not parse throws an error naming `file:line:column`.
+    public static func lint(files: [String], options: Options, session: RegistrySession) async throws -> [Finding] {
+        var findings: [Finding] = []
+        var cache: [String: BaseImageCheck.Availability] = [:]
+        for file in files {
+            let stages: DockerfileStages
+            do {
+                let data = try Data(contentsOf: URL(fileURLWithPath: file))
+                stages = try DockerfileStages(DockerfileParser.parse(data: data))
+            } catch let error as XArchError {
+                throw DockerfileSyntaxError.naming(file, in: error)
+            } catch {
+                throw XArchError(.io, "cannot read \(file): \(error.localizedDescription)", cause: error)
+            }
+            var found = Linter(file: file).lint(stages)
+            if let platforms = options.basePlatforms {
+                for requirement in BaseImageCheck.requirements(stages, platforms: platforms) {
+                    let location = try ImageLocation(parsing: requirement.image)
+                    let availability: BaseImageCheck.Availability
+                    if let known = cache[requirement.image] {
+                        availability = known
+                    } else {
+                        availability = try await lookup(location, session: session)
+                        cache[requirement.image] = availability
+                    }
+                    found += BaseImageCheck.findings(requirement, availability: availability,
+                                                     pinnedByDigest: isPinned(location), file: file)
+                }
+            }
+            findings += found.filter { $0.severity >= options.threshold }.sorted { ($0.range.start, $0.rule) < ($1.range.start, $1.rule) }
+        }
+        return findings
+    }
+
+    /// The platforms an image provides: an index's entries (attestations excluded), or an image's config.
+    static func lookup(_ location: ImageLocation, session: RegistrySession) async throws -> BaseImageCheck.Availability {
+        let (report, _) = try await Inspection.inspect(location, session: session)
+        if let image = report.image { return .manifest(image.platformDetail) }
+        return .index((report.platforms ?? []).compactMap(\.platformDetail))
+    }
+
+    static func isPinned(_ location: ImageLocation) -> Bool {
+        switch location {
+        case .registry(let reference): reference.digest != nil
+        case .layout(let layout): layout.digest != nil
+        }
+    }
+}
