@@ -11,6 +11,8 @@ import PackageDescription
 /// - `XArchRegistry`: the registry client, the only code that speaks HTTP (async-http-client).
 /// - `XArchDockerfile`: the Dockerfile parser (BuildKit-exact), word expansion, stages, and the
 ///   multi-architecture lint rules. Pure: no I/O.
+/// - `XArchVerify`: the pure, streaming core of `xarch verify`: gzip/zstd decoding, a streaming tar
+///   reader, ELF and PE headers, layers applied with whiteouts, and the per-platform content checks.
 /// - `XArch`: operations (inspect, resolve, host detection) written against the protocols.
 /// - `XArchBuild`: `xarch build`, a daemonless multi-platform build from a Dockerfile: reproducible
 ///   layers, stage evaluation, base resolution per platform, assembly of images and the index.
@@ -25,6 +27,7 @@ let package = Package(
         .library(name: "XArchLayout", targets: ["XArchLayout"]),
         .library(name: "XArchRegistry", targets: ["XArchRegistry"]),
         .library(name: "XArchDockerfile", targets: ["XArchDockerfile"]),
+        .library(name: "XArchVerify", targets: ["XArchVerify"]),
         .library(name: "XArch", targets: ["XArch"]),
         .library(name: "XArchBuild", targets: ["XArchBuild"]),
     ],
@@ -41,6 +44,8 @@ let package = Package(
             "XArchModel", "XArchContent",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
+        .target(name: "XArchVerify", dependencies: ["XArchModel", "XArchContent", "CZlib", "CZstd"]),
         .target(name: "XArchDockerfile", dependencies: ["XArchModel"]),
         .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchDockerfile"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -62,6 +67,7 @@ let package = Package(
         .testTarget(name: "XArchTests", dependencies: [
             "XArch", "XArchModel", "XArchLayout", "XArchContent", "XArchRegistry", "XArchTestSupport",
         ]),
+        .testTarget(name: "XArchVerifyTests", dependencies: ["XArchVerify", "XArchModel", "XArchContent", "CZlib"]),
         .testTarget(name: "XArchRegistryTests", dependencies: [
             "XArchRegistry", "XArchModel", "XArchContent", "XArchTestSupport", "XArch", "XArchLayout",
         ]),

@@ -1,0 +1,29 @@
+/// Cleaning tar entry names the way a safe extractor does (moby's `pkg/archive`, containerd's
+/// `archive`): relative to the image root, `.` and empty components dropped, `..` resolved; a name
+/// that climbs above the root is refused.
+public enum TarPath {
+    public enum Cleaned: Sendable, Hashable {
+        /// A path relative to the root ("bin/busybox"); empty for the root itself.
+        case path(String, wasAbsolute: Bool)
+        /// The name climbs above the root (`../etc/passwd`).
+        case escapes
+    }
+
+    public static func clean(_ name: String) -> Cleaned {
+        var parts: [Substring] = []
+        for component in name.split(separator: "/", omittingEmptySubsequences: true) {
+            switch component {
+            case ".": continue
+            case "..":
+                guard !parts.isEmpty else { return .escapes }
+                parts.removeLast()
+            default:
+                parts.append(component)
+            }
+        }
+        return .path(parts.joined(separator: "/"), wasAbsolute: name.hasPrefix("/"))
+    }
+
+    /// "/" + path, for messages.
+    public static func display(_ path: String) -> String { "/" + path }
+}
