@@ -47,13 +47,13 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         .target(name: "XArchVerify", dependencies: ["XArchModel", "XArchContent", "CZlib", "CZstd"]),
         .target(name: "XArchDockerfile", dependencies: ["XArchModel"]),
-        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchDockerfile"]),
+        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [
             "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArch", "CZlib",
         ]),
         .target(name: "XArchCLI", dependencies: [
-            "XArch", "XArchModel", "XArchDockerfile",
+            "XArch", "XArchModel", "XArchDockerfile", "XArchVerify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "xarch", dependencies: ["XArchCLI"]),
@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "XArchTestSupport", dependencies: ["XArchModel", "XArchContent", "XArchLayout"],
                 path: "Tests/XArchTestSupport"),
         .testTarget(name: "XArchTests", dependencies: [
-            "XArch", "XArchModel", "XArchLayout", "XArchContent", "XArchRegistry", "XArchTestSupport",
+            "XArch", "XArchModel", "XArchLayout", "XArchContent", "XArchRegistry", "XArchTestSupport", "XArchVerify",
         ]),
         .testTarget(name: "XArchVerifyTests", dependencies: ["XArchVerify", "XArchModel", "XArchContent", "CZlib"]),
         .testTarget(name: "XArchRegistryTests", dependencies: [
