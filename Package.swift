@@ -50,10 +50,10 @@ let package = Package(
         .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [
-            "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArch", "CZlib",
+            "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArch", "XArchDockerfile", "XArchVerify", "CZlib",
         ]),
         .target(name: "XArchCLI", dependencies: [
-            "XArch", "XArchModel", "XArchDockerfile", "XArchVerify",
+            "XArch", "XArchModel", "XArchDockerfile", "XArchBuild", "XArchVerify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "xarch", dependencies: ["XArchCLI"]),

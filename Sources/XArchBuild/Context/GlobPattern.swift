@@ -112,6 +112,16 @@ struct GlobPattern: Hashable, Sendable {
         }
     }
 
+    /// `text` with `*`, `?`, `[` and `\\` quoted, so it matches only itself.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if c == "*" || c == "?" || c == "[" || c == "\\" { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+
     static func bad(_ pattern: String, _ why: String) -> XArchError {
         XArchError(.invalidInput, "invalid pattern \"\(pattern)\": \(why)")
     }

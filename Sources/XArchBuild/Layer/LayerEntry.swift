@@ -17,6 +17,8 @@ public struct LayerEntry: Hashable, Sendable {
         case none
         /// A file on the local disk, read when the layer is written.
         case file(path: String)
+        /// `size` bytes at `offset` of a local file: an entry of a spooled tar archive or layer.
+        case fileRange(path: String, offset: Int64)
         /// Bytes held in memory (small generated files).
         case bytes([UInt8])
     }

@@ -71,7 +71,9 @@ public struct LayerWriter: Sendable {
             try pipeline.append(bytes)
             written = Int64(bytes.count)
         case .file(let source):
-            written = try pipeline.appendFile(source, limit: entry.size)
+            written = try pipeline.appendFile(source, offset: nil, limit: entry.size)
+        case .fileRange(let source, let offset):
+            written = try pipeline.appendFile(source, offset: offset, limit: entry.size)
         }
         guard written == entry.size else {
             throw XArchError(.io, "\(Self.describe(entry)) changed while the layer was written: expected \(entry.size) bytes, read \(written)")
@@ -80,8 +82,11 @@ public struct LayerWriter: Sendable {
     }
 
     static func describe(_ entry: LayerEntry) -> String {
-        if case .file(let source) = entry.content { return source }
-        return "/" + entry.path
+        switch entry.content {
+        case .file(let source): return source
+        case .fileRange(let source, let offset): return "\(source) at byte \(offset)"
+        case .none, .bytes: return "/" + entry.path
+        }
     }
 }
 
@@ -108,18 +113,23 @@ final class LayerPipeline {
         try deflater.compress(bytes, sink: emit)
     }
 
-    /// Appends at most `limit` bytes of the file at `path` (one byte more is read, to notice growth);
-    /// returns how many bytes the file had, up to `limit + 1`.
-    func appendFile(_ path: String, limit: Int64) throws -> Int64 {
+    /// Appends at most `limit` bytes of the file at `path`, from `offset` (nil: the start, reading on
+    /// to notice a file that grew); returns how many bytes there were, up to `limit + 1`.
+    func appendFile(_ path: String, offset: Int64?, limit: Int64) throws -> Int64 {
         let file = try LocalFile.openForReading(path)
         defer { file.close() }
         var total: Int64 = 0
         var buffer: [UInt8] = []
         swap(&buffer, &readBuffer)  // use the buffer without a copy-on-write copy
         defer { swap(&buffer, &readBuffer) }
-        while total <= limit {
-            let want = Int(min(Int64(buffer.count), limit - total + 1))
-            let n = try buffer.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+        // A range ends where the entry ends (the archive goes on); a whole file is read one byte past.
+        let end = offset == nil ? limit + 1 : limit
+        while total < end {
+            let want = Int(min(Int64(buffer.count), end - total))
+            let n = try buffer.withUnsafeMutableBytes { raw in
+                let slice = UnsafeMutableRawBufferPointer(rebasing: raw[0..<want])
+                return try offset.map { try file.read(at: $0 + total, into: slice) } ?? file.read(into: slice)
+            }
             if n == 0 { break }
             if total + Int64(n) > limit { return total + Int64(n) }
             try buffer.withUnsafeBytes { try append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }

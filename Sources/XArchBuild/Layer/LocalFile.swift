@@ -40,6 +40,15 @@ struct LocalFile {
         }
     }
 
+    /// Reads up to `buffer.count` bytes at `offset`, leaving the file position alone; 0 at the end.
+    func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = cPread(descriptor, buffer.baseAddress!, buffer.count, off_t(offset))
+            if n >= 0 { return n }
+            if errno != EINTR { throw Self.failure("read", path) }
+        }
+    }
+
     /// Writes all of `bytes`.
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         var done = 0
@@ -64,4 +73,7 @@ struct LocalFile {
 
 private func cRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, buffer, count) }
 private func cWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
+private func cPread(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, _ offset: off_t) -> Int {
+    pread(fd, buffer, count, offset)
+}
 private func cClose(_ fd: Int32) -> Int32 { close(fd) }

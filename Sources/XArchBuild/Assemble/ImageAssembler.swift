@@ -1,0 +1,94 @@
+import XArchContent
+import XArchLayout
+import XArchModel
+
+/// Assembles the images and the index in a store (OCI image spec: image-manifest.md, config.md,
+/// image-index.md), children first: layers (new ones from their files, base ones copied from the base
+/// image's store unless present), then each platform's config and manifest, the index last. Only new
+/// content is encoded, by `CanonicalJSON`; base layers keep their digests.
+struct ImageAssembler {
+    let store: any ContentStore
+    let jobs: Int
+
+    /// One platform's finished image.
+    struct Assembled: Sendable {
+        let platform: Platform
+        let descriptor: Descriptor
+        let manifest: ImageManifest
+        let newLayers: Int
+    }
+
+    /// Stores every layer the states use, each digest once.
+    func storeLayers(_ states: [StageState], blobs: [LayerEntries: LayerBlob]) async throws {
+        var jobsByDigest: [Digest: @Sendable () async throws -> Void] = [:]
+        let store = self.store
+        for state in states {
+            for layer in state.layers {
+                switch layer {
+                case .new(let entries, _):
+                    guard let blob = blobs[entries] else { continue }
+                    jobsByDigest[blob.descriptor.digest] = { try await store.putBlob(blob.descriptor, from: FileStream.open(blob.file)) }
+                case .base(let descriptor, _, let image):
+                    jobsByDigest[descriptor.digest] = {
+                        guard try await !store.hasBlob(descriptor.digest) else { return }
+                        try await store.putBlob(descriptor, from: try await image.source.blob(descriptor))
+                    }
+                }
+            }
+        }
+        let work = jobsByDigest.sorted { $0.key < $1.key }.map(\.value)
+        try await Bounded.forEach(work, limit: jobs) { job in try await job() }
+    }
+
+    /// Stores `state`'s config and manifest; returns the manifest's descriptor with the platform set.
+    func storeImage(_ state: StageState, blobs: [LayerEntries: LayerBlob]) async throws -> Assembled {
+        var config = state.config
+        var layers: [Descriptor] = []
+        var diffIDs: [Digest] = []
+        var newLayers = 0
+        for layer in state.layers {
+            switch layer {
+            case .base(let descriptor, let diffID, _):
+                layers.append(Self.ociLayer(descriptor))
+                diffIDs.append(diffID)
+            case .new(let entries, _):
+                guard let blob = blobs[entries] else { continue }
+                layers.append(blob.descriptor)
+                diffIDs.append(blob.diffID)
+                newLayers += 1
+            }
+        }
+        config.rootfs = ImageConfig.RootFS(type: "layers", diffIDs: diffIDs)
+        let configBytes = try CanonicalJSON.encode(config)
+        let configDescriptor = Descriptor(mediaType: .ociConfig, bytes: configBytes)
+        try await store.putBlob(configDescriptor, from: ByteStream(bytes: configBytes))
+        let manifest = ImageManifest(mediaType: .ociManifest, config: configDescriptor, layers: layers)
+        let bytes = try CanonicalJSON.encode(manifest)
+        var descriptor = Descriptor(mediaType: .ociManifest, bytes: bytes)
+        try await store.putManifest(descriptor, bytes: bytes, tag: nil)
+        descriptor.platform = config.platform
+        return Assembled(platform: state.platform, descriptor: descriptor, manifest: manifest, newLayers: newLayers)
+    }
+
+    /// Stores the index of `images` (in the given order) under `tag`.
+    func storeIndex(_ images: [Assembled], tag: String) async throws -> Descriptor {
+        let index = ImageIndex(mediaType: .ociIndex, manifests: images.map(\.descriptor))
+        let bytes = try CanonicalJSON.encode(index)
+        let descriptor = Descriptor(mediaType: .ociIndex, bytes: bytes)
+        try await store.putManifest(descriptor, bytes: bytes, tag: tag)
+        return descriptor
+    }
+
+    /// A base layer's descriptor with the OCI media type of its Docker type (the bytes, and so the
+    /// digest, are the same; an OCI manifest lists OCI layer types, as BuildKit's OCI export does).
+    static func ociLayer(_ descriptor: Descriptor) -> Descriptor {
+        var out = descriptor
+        switch descriptor.mediaType {
+        case .dockerLayerGzip: out.mediaType = .ociLayerGzip
+        case .dockerLayer: out.mediaType = .ociLayer
+        case .dockerForeignLayer: out.mediaType = .ociLayerNonDistributableGzip
+        default: break
+        }
+        return out
+    }
+}

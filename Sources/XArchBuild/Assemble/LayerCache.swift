@@ -1,0 +1,31 @@
+import Foundation
+import XArchModel
+
+/// Writes the new layers of every platform, each distinct set of entries once: a COPY that gives the
+/// same entries on several platforms (shared assets, the same script) is one blob, written once,
+/// stored and uploaded once. Layers are written in parallel, at most `jobs` at a time.
+enum LayerCache {
+    /// The blob of every distinct entry set in `layers`.
+    static func write(_ layers: [LayerEntries], writer: LayerWriter, directory: String,
+                      jobs: Int) async throws -> [LayerEntries: LayerBlob] {
+        var unique: [LayerEntries] = []
+        var seen: Set<LayerEntries> = []
+        for layer in layers where seen.insert(layer).inserted { unique.append(layer) }
+        let written = try await Bounded.map(Array(unique.enumerated()), limit: jobs) { item in
+            (item.element, try writer.write(item.element, to: "\(directory)/layer-\(item.offset).tar.gz"))
+        }
+        return Dictionary(written, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A fresh private directory for the build's temporary files.
+    static func workDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("xarch-build-\(UUID().uuidString)").path
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw XArchError(.io, "cannot create the temporary directory \(path): \(error.localizedDescription)")
+        }
+        return path
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import XArchModel
+
+/// What `xarch build` builds and where it puts the result.
+public struct BuildOptions: Sendable {
+    /// The build context directory.
+    public var context: String
+    /// The Dockerfile; nil is `<context>/Dockerfile`.
+    public var dockerfile: String?
+    /// The target platforms; nil means `all` (see `ImageBuild`).
+    public var platforms: [Platform]?
+    /// `--build-arg NAME=value`.
+    public var buildArguments: [String: String]
+    /// `--label NAME=value`, set on every platform's image config.
+    public var labels: [String: String]
+    /// `--target STAGE`; nil builds the last stage.
+    public var target: String?
+    /// Timestamps (layer entries, `created`, history) are clamped to this many seconds since the epoch
+    /// (reproducible-builds.org `SOURCE_DATE_EPOCH`); 0 by default.
+    public var sourceDateEpoch: Int64
+    /// zlib level of the layers (1 fastest … 9 smallest).
+    public var compressionLevel: Int32
+    /// `--output oci:PATH[:TAG]`: the OCI layout to write (the tag defaults to `latest`).
+    public var output: LayoutReference?
+    /// `-t REF`: registry references to push the finished index to.
+    public var destinations: [ImageReference]
+    /// The platform `BUILDPLATFORM` names: the host's, without its amd64 level.
+    public var buildPlatform: Platform
+    /// Layers written and blobs transferred at the same time.
+    public var jobs: Int
+
+    public init(context: String, dockerfile: String? = nil, platforms: [Platform]?, buildArguments: [String: String] = [:],
+                labels: [String: String] = [:], target: String? = nil, sourceDateEpoch: Int64 = 0,
+                compressionLevel: Int32 = 6, output: LayoutReference? = nil, destinations: [ImageReference] = [],
+                buildPlatform: Platform, jobs: Int = 4) {
+        self.context = context
+        self.dockerfile = dockerfile
+        self.platforms = platforms
+        self.buildArguments = buildArguments
+        self.labels = labels
+        self.target = target
+        self.sourceDateEpoch = sourceDateEpoch
+        self.compressionLevel = compressionLevel
+        self.output = output
+        self.destinations = destinations
+        self.buildPlatform = buildPlatform
+        self.jobs = jobs
+    }
+
+    /// The Dockerfile's path.
+    var dockerfilePath: String { dockerfile ?? "\(context)/Dockerfile" }
+
+    /// `SOURCE_DATE_EPOCH` as RFC 3339 in UTC (`1970-01-01T00:00:00Z`), for `created`.
+    var created: String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(sourceDateEpoch)))
+    }
+
+    /// The build platform as `BUILDPLATFORM` gives it: `linux/amd64` on an amd64 v3 host.
+    public static func buildPlatform(host: Platform) -> Platform {
+        var platform = host.normalized
+        if platform.architecture == "amd64" { platform.variant = "" }
+        return platform
+    }
+
+    /// The platforms `--platform all` tries for an image built `FROM scratch`: the Linux platforms
+    /// Docker Official Images are built for, plus the arm variants and mips64le. A platform whose
+    /// sources the context does not have is left out.
+    public static let scratchCandidates: [Platform] = [
+        "linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/arm/v5", "linux/386",
+        "linux/ppc64le", "linux/s390x", "linux/riscv64", "linux/mips64le",
+    ].compactMap { try? Platform(parsing: $0).normalized }
+}

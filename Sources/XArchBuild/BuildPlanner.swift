@@ -1,0 +1,104 @@
+import XArchModel
+
+/// The planning step of a build: the target stage evaluated for every platform, before anything is
+/// written (see `ImageBuild`).
+struct BuildPlanner {
+    struct Plan: Sendable {
+        /// One final state per platform, in the order the platforms were given (or offered).
+        var states: [StageState]
+        /// Platforms `all` left out, with the reason.
+        var skipped: [String: String]
+        var unusedArguments: [String]
+    }
+
+    let options: BuildOptions
+    let stages: BuildStages
+    let expander: any WordExpanding
+    let context: BuildContext
+    let resolver: BaseImageResolver
+    let spool: SpoolStore
+
+    func plan() async throws -> Plan {
+        let target = try stages.target(options.target)
+        var states: [StageState] = []
+        var skipped: [String: String] = [:]
+        if let platforms = options.platforms {
+            var seen: Set<Platform> = []
+            for platform in platforms.map(\.normalized) where seen.insert(platform).inserted {
+                states.append(try await evaluate(target, for: platform))
+            }
+        } else {
+            let (candidates, fromScratch) = try await allPlatforms(target)
+            for platform in candidates {
+                do {
+                    states.append(try await evaluate(target, for: platform))
+                } catch let error as XArchError where fromScratch && error.code == .missingSource {
+                    skipped[platform.formatted] = error.message
+                }
+            }
+            guard !states.isEmpty else {
+                throw XArchError(.missingSource, "--platform all found no platform whose COPY sources all exist in the context (tried \(candidates.map(\.formatted).joined(separator: ", ")))")
+            }
+        }
+        try checkDistinct(states)
+        return Plan(states: states, skipped: skipped, unusedArguments: unusedArguments())
+    }
+
+    /// The target stage for `platform`, with `--label`s and `created` applied.
+    private func evaluate(_ target: BuildStages.Stage, for platform: Platform) async throws -> StageState {
+        var evaluator = try StageEvaluator(stages: stages, expander: expander, context: context, resolver: resolver,
+                                           spool: spool, target: platform, build: options.buildPlatform,
+                                           buildArguments: options.buildArguments, created: options.created)
+        var state = try await evaluator.evaluate(target)
+        if !options.labels.isEmpty {
+            state.container.labels = (state.container.labels ?? [:]).merging(options.labels) { $1 }
+        }
+        state.config.created = options.created
+        return state
+    }
+
+    /// `--platform all`: the platforms of the image at the root of the target's `FROM` chain, or for
+    /// `FROM scratch` the scratch candidates (true in the second element).
+    private func allPlatforms(_ target: BuildStages.Stage) async throws -> ([Platform], Bool) {
+        let arguments = BuildArguments(target: options.buildPlatform, build: options.buildPlatform,
+                                       overrides: options.buildArguments)
+        var global = arguments
+        for instruction in stages.globalArguments { try global.declareGlobal(instruction, expander: expander) }
+        var stage = target
+        while true {
+            guard let written = stage.from.arguments.first else { throw stage.from.fail("FROM requires an image") }
+            let image = try expander.expand(written, global.global)
+            if let earlier = stages.stage(named: image, before: stage.index), Int(image) == nil {
+                stage = earlier
+                continue
+            }
+            if image.lowercased() == "scratch" { return (BuildOptions.scratchCandidates, true) }
+            var seen: Set<Platform> = []
+            let offered = try await resolver.platforms(of: image).map(\.normalized).filter { seen.insert($0).inserted }
+            return (offered, false)
+        }
+    }
+
+    /// Two platforms must not give the same image platform (a final stage `FROM --platform=$BUILDPLATFORM`
+    /// would): an index cannot hold two entries for one platform.
+    private func checkDistinct(_ states: [StageState]) throws {
+        var seen: [Platform: Int] = [:]
+        for (i, state) in states.enumerated() {
+            let platform = state.config.platform.normalized
+            if let first = seen[platform] {
+                throw XArchError(.invalidInput, "the images for \(states[first].platform.formatted) and \(state.platform.formatted) both say they are for \(platform.formatted): the final stage pins its platform (FROM --platform=…), so the index would hold one platform twice; build the final stage for $TARGETPLATFORM")
+            }
+            seen[platform] = i
+        }
+    }
+
+    /// `--build-arg` names no `ARG` declares (automatic platform arguments count as declared).
+    private func unusedArguments() -> [String] {
+        var declared = Set(BuildArguments.automatic(target: options.buildPlatform, build: options.buildPlatform).keys)
+        let all = stages.globalArguments + stages.stages.flatMap(\.body)
+        for instruction in all where instruction.command == "arg" {
+            for word in instruction.arguments { declared.insert(String(word.prefix { $0 != "=" })) }
+        }
+        return options.buildArguments.keys.filter { !declared.contains($0) }.sorted()
+    }
+}

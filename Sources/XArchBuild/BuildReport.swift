@@ -1,0 +1,41 @@
+/// What `xarch build` reports: the stable `--format json` schema (documented in the README).
+public struct BuildReport: Codable, Sendable {
+    /// One platform's image.
+    public struct Image: Codable, Sendable, Hashable {
+        /// `os/arch[/variant]`.
+        public var platform: String
+        /// Digest of the image manifest.
+        public var digest: String
+        /// Bytes of the manifest, its config and its layers (compressed): what a pull downloads at most.
+        public var size: Int64
+        /// Layers in all, and how many of them this build wrote.
+        public var layers: Int
+        public var newLayers: Int
+    }
+
+    /// Where the index went.
+    public struct Destination: Codable, Sendable, Hashable {
+        /// `oci:PATH:TAG` or the registry reference.
+        public var reference: String
+        /// Blobs sent (the others were there already).
+        public var blobsCopied: Int
+    }
+
+    /// Digest and media type of the index (OCI image index).
+    public var indexDigest: String
+    public var indexMediaType: String
+    public var images: [Image]
+    /// Platforms `--platform all` considered and left out, with the reason.
+    public var skippedPlatforms: [String: String]
+    /// Distinct new layers written (a layer identical on several platforms counts once) and their
+    /// compressed bytes.
+    public var layersWritten: Int
+    public var layerBytes: Int64
+    /// The layout written with `--output`, if any.
+    public var output: Destination?
+    /// The registries pushed to with `-t`, in order.
+    public var pushed: [Destination]
+    /// `--build-arg`s that no `ARG` used (BuildKit warns about them too).
+    public var unusedBuildArguments: [String]
+    public var durationSeconds: Double
+}

@@ -1,0 +1,67 @@
+import XArchModel
+
+/// The build arguments of one platform's build: the automatic platform arguments, the `--build-arg`
+/// values, and the global `ARG`s declared before the first `FROM` (Dockerfile reference, ARG:
+/// "Automatic platform ARGs in the global scope" and "Scope").
+struct BuildArguments: Sendable {
+    /// `--build-arg` values, which override defaults.
+    let overrides: [String: String]
+    /// The global scope: automatic platform arguments and the global `ARG`s, as evaluated.
+    private(set) var global: [String: String]
+
+    /// The automatic arguments for a build of `target` on `build` (BuildKit: `TARGETPLATFORM`,
+    /// `TARGETOS`, `TARGETARCH`, `TARGETVARIANT`, `BUILDPLATFORM`, `BUILDOS`, `BUILDARCH`,
+    /// `BUILDVARIANT`), from the normalized platforms: `linux/arm/v7` gives `TARGETVARIANT=v7`,
+    /// `linux/arm64` an empty `TARGETVARIANT`.
+    static func automatic(target: Platform, build: Platform) -> [String: String] {
+        var values: [String: String] = [:]
+        for (prefix, platform) in [("TARGET", target.normalized), ("BUILD", build.normalized)] {
+            values[prefix + "PLATFORM"] = platform.formatted
+            values[prefix + "OS"] = platform.os
+            values[prefix + "ARCH"] = platform.architecture
+            values[prefix + "VARIANT"] = platform.variant
+        }
+        return values
+    }
+
+    init(target: Platform, build: Platform, overrides: [String: String]) {
+        self.overrides = overrides
+        var global = Self.automatic(target: target, build: build)
+        // A --build-arg may override an automatic argument, as BuildKit allows.
+        for (name, value) in overrides where global[name] != nil { global[name] = value }
+        self.global = global
+    }
+
+    /// Evaluates a global `ARG` (before the first `FROM`): each default is expanded with the arguments
+    /// declared before it, also on the same line, and a `--build-arg` wins over it.
+    mutating func declareGlobal(_ instruction: BuildInstruction, expander: any WordExpanding) throws {
+        for (name, rawDefault) in try Self.declarations(instruction) {
+            if let value = overrides[name] {
+                global[name] = value
+            } else if let rawDefault {
+                global[name] = try expander.expand(rawDefault, global)
+            }
+        }
+    }
+
+    /// The value a stage-local `ARG name[=default]` takes (BuildKit's `dispatchArg`): the
+    /// `--build-arg`, else the default expanded in `environment`, else (without a default) the global
+    /// argument of the same name; nil when none applies.
+    func stageValue(name: String, rawDefault: String?, expander: any WordExpanding,
+                    environment: [String: String]) throws -> String? {
+        if let override = overrides[name] { return override }
+        if let rawDefault { return try expander.expand(rawDefault, environment) }
+        return global[name]
+    }
+
+    /// The `name[=default]` pairs of an `ARG`, defaults as written (expanded by the caller, in order).
+    static func declarations(_ instruction: BuildInstruction) throws -> [(String, String?)] {
+        guard !instruction.arguments.isEmpty else { throw instruction.fail("ARG requires at least one argument") }
+        return try instruction.arguments.map { word in
+            guard let eq = word.firstIndex(of: "=") else { return (word, nil) }
+            let name = String(word[..<eq])
+            guard !name.isEmpty else { throw instruction.fail("ARG names no variable in \"\(word)\"") }
+            return (name, String(word[word.index(after: eq)...]))
+        }
+    }
+}

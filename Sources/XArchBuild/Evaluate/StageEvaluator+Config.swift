@@ -1,0 +1,117 @@
+import XArchModel
+
+/// The instructions that only change the image config (Dockerfile reference, one section each;
+/// config.md, "Properties" for where each value lands). Variables are expanded in ARG, ENV, LABEL,
+/// USER, EXPOSE, VOLUME, STOPSIGNAL and WORKDIR, never in CMD, ENTRYPOINT, SHELL, HEALTHCHECK or
+/// ONBUILD (Dockerfile reference, "Environment replacement").
+extension StageEvaluator {
+    mutating func configure(_ instruction: BuildInstruction, _ state: inout StageState) throws {
+        let env = state.environment
+        let args = instruction.arguments
+        switch instruction.command {
+        case "arg":
+            try instruction.checkFlags([])
+            for (name, rawDefault) in try BuildArguments.declarations(instruction) {
+                state.arguments[name] = try arguments.stageValue(name: name, rawDefault: rawDefault, expander: expander,
+                                                                 environment: state.environment)
+            }
+        case "env":
+            // Every pair of one ENV line sees the variables as they were before the line.
+            for (key, value) in try pairs(instruction, env) { state.setEnvironment(key, value) }
+        case "label":
+            var labels = state.container.labels ?? [:]
+            for (key, value) in try pairs(instruction, env) { labels[key] = value }
+            state.container.labels = labels
+        case "maintainer":
+            state.config.author = args.joined(separator: " ")
+        case "user":
+            state.container.user = try single(instruction, env)
+        case "stopsignal":
+            state.container.stopSignal = try single(instruction, env)
+        case "expose":
+            var ports = state.container.exposedPorts ?? [:]
+            for word in args {
+                for port in try ConfigValues.ports(try expander.expand(word, env), instruction) { ports[port] = .object([:]) }
+            }
+            state.container.exposedPorts = ports
+        case "volume":
+            var volumes = state.container.volumes ?? [:]
+            for word in args {
+                let path = try expander.expand(word, env)
+                guard !path.isEmpty else { throw instruction.fail("VOLUME names an empty path") }
+                volumes[path] = .object([:])
+            }
+            guard !args.isEmpty else { throw instruction.fail("VOLUME requires at least one path") }
+            state.container.volumes = volumes
+        case "entrypoint":
+            state.container.entrypoint = try command(instruction, state)
+            if !state.commandSet { state.container.cmd = nil }
+        case "cmd":
+            state.container.cmd = try command(instruction, state)
+            state.commandSet = true
+        case "shell":
+            guard instruction.isJSON, !args.isEmpty else { throw instruction.fail("SHELL requires the exec form: SHELL [\"executable\", \"parameters\"]") }
+            state.container.shell = args
+        case "healthcheck":
+            state.container.healthcheck = try ConfigValues.healthcheck(instruction, shell: shell(state))
+        case "onbuild":
+            guard let trigger = instruction.triggerText, !trigger.isEmpty else { throw instruction.fail("ONBUILD requires an instruction") }
+            state.container.onBuild = (state.container.onBuild ?? []) + [trigger]
+        case "from":
+            throw instruction.fail("FROM inside a stage body")
+        default:
+            throw instruction.fail("unknown instruction \(instruction.command.uppercased())")
+        }
+    }
+
+    /// `WORKDIR path`: relative paths continue the current one. In a stage whose file system is known
+    /// (from `scratch`) the directory is created by a layer, as BuildKit does, unless it exists already.
+    mutating func workdir(_ instruction: BuildInstruction, _ state: inout StageState) throws {
+        let path = try single(instruction, state.environment)
+        let absolute = CleanPath.clean(path.hasPrefix("/") ? path : state.workingDirectory + "/" + path)
+        state.container.workingDir = absolute
+        let relative = CleanPath.inside(absolute)
+        let exists = relative.isEmpty || StageTree(name: "", state: state, base: nil).hasEntry(relative)
+        if state.knownFilesystem, !exists {
+            var entries = LayerEntries([.directory(relative)])
+            entries.addMissingParents()
+            state.layers.append(.new(entries, createdBy: instruction.original))
+            state.record(instruction.original, created: created, emptyLayer: false)
+        } else {
+            state.record(instruction.original, created: created, emptyLayer: true)
+        }
+    }
+
+    /// `ENV`/`LABEL` arguments, key-value-separator triples as the parser gives them, expanded.
+    private func pairs(_ instruction: BuildInstruction, _ env: [String: String]) throws -> [(String, String)] {
+        let args = instruction.arguments
+        guard !args.isEmpty, args.count % 3 == 0 else {
+            throw instruction.fail("\(instruction.command.uppercased()) requires at least one key=value pair")
+        }
+        return try stride(from: 0, to: args.count, by: 3).map { i in
+            let key = try expander.expand(args[i], env)
+            guard !key.isEmpty else { throw instruction.fail("\(instruction.command.uppercased()) names an empty key") }
+            return (key, try expander.expand(args[i + 1], env))
+        }
+    }
+
+    /// The one argument of `USER`, `STOPSIGNAL`, `WORKDIR`, expanded.
+    private func single(_ instruction: BuildInstruction, _ env: [String: String]) throws -> String {
+        guard instruction.arguments.count == 1 else {
+            throw instruction.fail("\(instruction.command.uppercased()) requires exactly one argument")
+        }
+        let value = try expander.expand(instruction.arguments[0], env)
+        guard !value.isEmpty else { throw instruction.fail("\(instruction.command.uppercased()) expands to nothing") }
+        return value
+    }
+
+    /// `CMD`/`ENTRYPOINT`: the exec form as it is; the shell form through the stage's shell.
+    private func command(_ instruction: BuildInstruction, _ state: StageState) throws -> [String] {
+        if instruction.isJSON { return instruction.arguments }
+        return shell(state) + [instruction.arguments.joined(separator: " ")]
+    }
+
+    private func shell(_ state: StageState) -> [String] {
+        state.config.config?.shell ?? (state.platform.os == "windows" ? ["cmd", "/S", "/C"] : ["/bin/sh", "-c"])
+    }
+}

@@ -1,0 +1,166 @@
+import XArchModel
+
+/// `COPY` and `ADD` (Dockerfile reference, COPY and ADD): sources from the build context, an earlier
+/// stage or an image (`--from`), or here-documents; `--chown`, `--chmod`, `--link`. Every COPY makes
+/// one layer that does not depend on the layers below it — what `--link` asks for — so `--link` is
+/// accepted and changes nothing. `ADD` of a URL or a git repository is refused: the build reads
+/// nothing from the network but base images.
+extension StageEvaluator {
+    mutating func copy(_ instruction: BuildInstruction, into state: inout StageState, stage: BuildStages.Stage) async throws {
+        let isAdd = instruction.command == "add"
+        try instruction.checkFlags(isAdd ? ["chown", "chmod", "link"] : ["from", "chown", "chmod", "link"])
+        let env = state.environment
+        guard instruction.arguments.count >= 2 || (!instruction.heredocs.isEmpty && instruction.arguments.count >= 1) else {
+            throw instruction.fail("\(instruction.command.uppercased()) requires at least one source and a destination")
+        }
+        var words = try instruction.arguments.map { try expander.expand($0, env) }
+        let rawDestination = words.removeLast()
+        let destination = Self.destination(rawDestination, workdir: state.workingDirectory)
+        var spec = CopySpec(sources: [], destination: destination.path, destinationIsDirectory: destination.isDirectory,
+                            owner: try owner(instruction, env), mode: try mode(instruction, env),
+                            writeParents: state.knownFilesystem)
+        var entries = LayerEntries()
+        var fileSources: [String] = []
+        for word in words {
+            if let heredoc = heredoc(named: word, in: instruction) {
+                entries.add(try heredocEntry(heredoc, spec: spec, count: words.count, env: env))
+            } else if isAdd, Self.isRemote(word) {
+                throw instruction.fail("ADD \(word): remote sources are not supported; download the file beforehand and COPY it, so the build reads nothing from the network", code: .unsupported)
+            } else {
+                fileSources.append(word)
+            }
+        }
+        if !fileSources.isEmpty {
+            spec.destinationIsDirectory = spec.destinationIsDirectory || words.count > 1
+            let tree = try await tree(for: instruction, env: env, stage: stage, state: state)
+            spec.sources = isAdd ? try await unpackArchives(fileSources, spec: spec, into: &entries, instruction) : fileSources
+            do {
+                if !spec.sources.isEmpty {
+                    for entry in try CopyPlanner.entries(spec, from: tree).sorted { entries.add(entry) }
+                }
+            } catch let error as XArchError where error.cause == nil {
+                throw instruction.fail(error.message, code: error.code)
+            }
+        }
+        if spec.writeParents { entries.addMissingParents(uid: spec.owner?.uid ?? 0, gid: spec.owner?.gid ?? 0) }
+        state.layers.append(.new(entries, createdBy: instruction.original))
+    }
+
+    /// The build context, or the tree `--from` names (expanded in the stage's environment).
+    private mutating func tree(for instruction: BuildInstruction, env: [String: String], stage: BuildStages.Stage,
+                               state: StageState) async throws -> any SourceTree {
+        guard let from = instruction.flag("from") else { return context }
+        let reference = try expander.expand(from, env)
+        guard !reference.isEmpty else { throw instruction.fail("--from expands to nothing") }
+        return try await source(from: reference, stage: stage, state: state, instruction: instruction)
+    }
+
+    /// The destination in the image: relative paths start at the working directory; a trailing `/`,
+    /// `.` or the working directory itself name a directory.
+    static func destination(_ raw: String, workdir: String) -> (path: String, isDirectory: Bool) {
+        let isDirectory = raw.hasSuffix("/") || raw == "." || raw.isEmpty || raw.hasSuffix("/.")
+        let absolute = raw.hasPrefix("/") ? raw : workdir + "/" + raw
+        return (CleanPath.clean(absolute), isDirectory)
+    }
+
+    /// `--chown=user[:group]`: numeric ids (a user without a group uses the same number for both, as
+    /// Docker does). Names would need the image's `/etc/passwd` and `/etc/group`, which are not read.
+    private func owner(_ instruction: BuildInstruction, _ env: [String: String]) throws -> Ownership? {
+        guard let raw = instruction.flag("chown") else { return nil }
+        let text = try expander.expand(raw, env)
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let uid = Int(parts[0]), uid >= 0 else {
+            throw instruction.fail("--chown=\(text): use numeric ids (uid[:gid]); user and group names are not looked up in the image", code: .unsupported)
+        }
+        guard parts.count == 2 else { return Ownership(uid: uid, gid: uid) }
+        guard let gid = Int(parts[1]), gid >= 0 else {
+            throw instruction.fail("--chown=\(text): use a numeric group id; group names are not looked up in the image", code: .unsupported)
+        }
+        return Ownership(uid: uid, gid: gid)
+    }
+
+    /// `--chmod=0755` (octal, up to four digits).
+    private func mode(_ instruction: BuildInstruction, _ env: [String: String]) throws -> UInt32? {
+        guard let raw = instruction.flag("chmod") else { return nil }
+        let text = try expander.expand(raw, env)
+        guard (1...4).contains(text.count), let value = UInt32(text, radix: 8), value <= 0o7777 else {
+            throw instruction.fail("--chmod=\(text) is not an octal mode such as 755 or 0644")
+        }
+        return value
+    }
+
+    /// The here-document a source word names (`<<EOF`, `<<-EOF`).
+    private func heredoc(named word: String, in instruction: BuildInstruction) -> BuildInstruction.Heredoc? {
+        guard word.hasPrefix("<<") else { return nil }
+        let name = word.dropFirst(2).drop { $0 == "-" }.filter { $0 != "\"" && $0 != "'" }
+        return instruction.heredocs.first { $0.name == String(name) }
+    }
+
+    /// A file made from a here-document (mode 0644, or `--chmod`).
+    private func heredocEntry(_ heredoc: BuildInstruction.Heredoc, spec: CopySpec, count: Int,
+                              env: [String: String]) throws -> LayerEntry {
+        let body = heredoc.expand ? try expander.expand(heredoc.content, env) : heredoc.content
+        let intoDirectory = spec.destinationIsDirectory || count > 1
+        let path = CleanPath.inside(intoDirectory ? CleanPath.join(spec.destination, heredoc.name) : spec.destination)
+        let owner = spec.owner ?? .root
+        return LayerEntry(path: path, kind: .regularFile, mode: spec.mode ?? 0o644, uid: owner.uid, gid: owner.gid,
+                          size: Int64(body.utf8.count), content: .bytes(Array(body.utf8)))
+    }
+
+    static func isRemote(_ source: String) -> Bool {
+        let lowered = source.lowercased()
+        return lowered.hasPrefix("http://") || lowered.hasPrefix("https://") || lowered.hasPrefix("git@")
+            || lowered.hasPrefix("git://") || lowered.hasSuffix(".git") && lowered.contains("://")
+    }
+
+    /// `ADD`: sources that are local tar archives (plain, gzip or zstd; recognized by content) are
+    /// unpacked into the destination directory, their modes kept and owned by 0:0 (or `--chown`); the
+    /// other sources are returned, to be copied as they are.
+    private func unpackArchives(_ sources: [String], spec: CopySpec, into entries: inout LayerEntries,
+                                _ instruction: BuildInstruction) async throws -> [String] {
+        var rest: [String] = []
+        for source in sources {
+            let matches = try context.expand(source)
+            if matches.isEmpty { rest.append(source) }
+            for match in matches {
+                guard let real = try context.resolvingLinks(match), let node = try context.node(at: real),
+                      case .file(let path) = node.content, let kind = try await ArchiveSniffer.kind(path) else {
+                    rest.append(GlobPattern.escape(match))
+                    continue
+                }
+                if case .unsupported(let format) = kind {
+                    throw instruction.fail("ADD \(match): \(format)-compressed archives are not unpacked by xarch build; decompress it into a plain or gzip tar", code: .unsupported)
+                }
+                let archive = try await spool.archive(path, kind: kind)
+                for entry in archive.entries {
+                    if let unpacked = Self.unpacked(entry, from: archive, spec: spec) { entries.add(unpacked) }
+                }
+            }
+        }
+        return rest
+    }
+
+    /// An archive entry placed under the destination directory; nil for devices and FIFOs, which a
+    /// layer written without privileges does not hold.
+    static func unpacked(_ entry: SpooledArchive.Entry, from archive: SpooledArchive, spec: CopySpec) -> LayerEntry? {
+        let path = CleanPath.inside(CleanPath.join(spec.destination, entry.path))
+        let owner = spec.owner ?? .root
+        var result = LayerEntry(path: path, kind: .directory, mode: entry.mode, uid: owner.uid, gid: owner.gid)
+        switch entry.kind {
+        case .regular:
+            result.kind = .regularFile
+            result.size = entry.size
+            result.content = .fileRange(path: archive.file, offset: entry.offset)
+        case .directory:
+            break
+        case .other:
+            return nil
+        case .symbolicLink(let target):
+            result.kind = .symbolicLink(target: target)
+            result.mode = 0o777
+        case .hardLink(let target):
+            result.kind = .hardLink(target: CleanPath.inside(CleanPath.join(spec.destination, target)))
+        }
+        return result
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import XArch
+import XArchBuild
+import XArchModel
+
+/// `xarch build [CONTEXT] [-f Dockerfile] --platform P,…|all [-t REF]… [--output oci:PATH[:TAG]]
+/// [--build-arg K=V]… [--label K=V]… [--target STAGE]`.
+struct BuildCommand: AsyncParsableCommand, XArchRunnable {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build a multi-platform image from a Dockerfile and per-platform files: no daemon, no emulation.",
+        discussion: """
+            Every platform is built from the same Dockerfile with its own TARGETOS, TARGETARCH and TARGETVARIANT, so \
+            `COPY bin/${TARGETARCH}/app /app` picks each platform's prebuilt file; RUN is refused. Base images are \
+            resolved per platform and must have every target platform, or the build stops before writing anything. \
+            Layers are reproducible (sorted, timestamps clamped to SOURCE_DATE_EPOCH, fixed gzip header), so the same \
+            inputs give the same digests. `--platform all` is every platform of the final stage's base image; for \
+            FROM scratch, every common Linux platform whose COPY sources exist.
+            """
+    )
+
+    @OptionGroup var format: FormatOption
+
+    @Argument(help: "The build context directory.")
+    var context = "."
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The Dockerfile (default: CONTEXT/Dockerfile).", valueName: "path"))
+    var file: String?
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
+        "Target platforms, comma-separated or repeated (linux/amd64,linux/arm64), or all.", valueName: "platform"))
+    var platform: [String] = []
+
+    @Option(name: [.customShort("t"), .customLong("tag")], help: ArgumentHelp("Push the index to this registry reference (repeatable).", valueName: "ref"))
+    var tags: [String] = []
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("Write the index to this OCI layout.", valueName: "oci:path[:tag]"))
+    var outputLayout: String?
+
+    @Option(name: .customLong("build-arg"), help: ArgumentHelp("Set a build argument (NAME alone takes the value from the environment).", valueName: "name=value"))
+    var buildArguments: [String] = []
+
+    @Option(name: .customLong("label"), help: ArgumentHelp("Set a label on every image (repeatable).", valueName: "name=value"))
+    var labels: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Build this stage instead of the last one.", valueName: "stage"))
+    var target: String?
+
+    @Option(name: .customLong("source-date-epoch"), help: ArgumentHelp("Clamp timestamps to this time (default: $SOURCE_DATE_EPOCH, else 0).", valueName: "seconds"))
+    var sourceDateEpoch: Int64?
+
+    @Option(name: .customLong("compression-level"), help: ArgumentHelp("gzip level of new layers, 1 (fastest) to 9 (smallest).", valueName: "n"))
+    var compressionLevel: Int32 = 6
+
+    @Option(name: .long, help: "Layers written and blobs transferred at the same time.")
+    var jobs = 4
+
+    @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
+
+    func validate() throws {
+        guard !platform.isEmpty else { throw ValidationError("name the platforms: --platform linux/amd64,linux/arm64 (or all)") }
+        guard !tags.isEmpty || outputLayout != nil else {
+            throw ValidationError("say where the image goes: --output oci:PATH[:TAG] and/or -t REGISTRY/REPOSITORY:TAG")
+        }
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
+        guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be between 1 and 9") }
+    }
+
+    func execute(_ context: CommandContext) async throws {
+        let options = try makeOptions()
+        let report = try await registry.withSession { session in try await ImageBuild.build(options, session: session) }
+        if format.format == .json { return try context.printJSON(report) }
+        BuildSummary.print(report, context)
+    }
+
+    func makeOptions() throws -> BuildOptions {
+        let names = platform.flatMap { $0.split(separator: ",").map(String.init) }
+        let platforms = names == ["all"] ? nil : try names.map { try Platform(parsing: $0) }
+        var output: LayoutReference?
+        if let outputLayout {
+            guard case .layout(let layout) = try ImageLocation(parsing: outputLayout), layout.digest == nil else {
+                throw ValidationError("--output takes an OCI layout: oci:PATH[:TAG]")
+            }
+            output = layout
+        }
+        let destinations = try tags.map { text -> ImageReference in
+            guard case .registry(let reference) = try ImageLocation(parsing: text), reference.digest == nil else {
+                throw ValidationError("-t takes a registry reference with a tag, not \(text); use --output for a layout")
+            }
+            return reference
+        }
+        let environment = ProcessInfo.processInfo.environment
+        return BuildOptions(
+            context: self.context, dockerfile: file, platforms: platforms,
+            buildArguments: try Self.pairs(buildArguments, option: "--build-arg", environment: environment),
+            labels: try Self.pairs(labels, option: "--label", environment: nil), target: target,
+            sourceDateEpoch: try sourceDateEpoch ?? Self.epoch(environment["SOURCE_DATE_EPOCH"]),
+            compressionLevel: compressionLevel, output: output, destinations: destinations,
+            buildPlatform: BuildOptions.buildPlatform(host: HostPlatform.detect()), jobs: jobs)
+    }
+
+    /// `NAME=value` pairs; with an environment, `NAME` alone takes its value from it (as docker does).
+    static func pairs(_ items: [String], option: String, environment: [String: String]?) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for item in items {
+            if let eq = item.firstIndex(of: "="), eq != item.startIndex {
+                out[String(item[..<eq])] = String(item[item.index(after: eq)...])
+            } else if let environment, !item.isEmpty, !item.contains("=") {
+                if let value = environment[item] { out[item] = value }
+            } else {
+                throw ValidationError("\(option) \(item): expected NAME=value")
+            }
+        }
+        return out
+    }
+
+    static func epoch(_ text: String?) throws -> Int64 {
+        guard let text, !text.isEmpty else { return 0 }
+        guard let value = Int64(text), value >= 0 else { throw ValidationError("SOURCE_DATE_EPOCH=\(text) is not a number of seconds") }
+        return value
+    }
+}

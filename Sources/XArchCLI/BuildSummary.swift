@@ -1,0 +1,24 @@
+import XArchBuild
+
+/// The human summary of a build: one row per platform, then the index and where it went.
+enum BuildSummary {
+    static func print(_ report: BuildReport, _ context: CommandContext) {
+        var table = Table("PLATFORM", "DIGEST", "SIZE", "LAYERS")
+        for image in report.images {
+            table.add(image.platform, image.digest, String(image.size), "\(image.layers) (\(image.newLayers) new)")
+        }
+        for line in table.render(styleHeader: { context.style($0, .bold) }) { context.print(line) }
+        for (platform, reason) in report.skippedPlatforms.sorted(by: { $0.key < $1.key }) {
+            context.stderr.write("skipped \(platform): \(reason)\n")
+        }
+        context.print()
+        context.print("index \(report.indexDigest) (\(report.images.count) platforms, \(report.layersWritten) new layers of \(report.layerBytes) bytes)")
+        if let output = report.output { context.print("written to \(output.reference)") }
+        for destination in report.pushed {
+            context.print("pushed to \(destination.reference) (\(destination.blobsCopied) blobs sent)")
+        }
+        for name in report.unusedBuildArguments {
+            context.stderr.write("warning: --build-arg \(name) was not used by any ARG\n")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import XArchContent
+import XArchLayout
+import XArchModel
+import XArchTestSupport
+@testable import XArchBuild
+
+/// Files that come out of archives: ADD of local tar archives, and COPY --from an image or a stage
+/// built on one (base layers spooled and applied with their whiteouts).
+@Suite struct ArchiveSourceTests {
+    @Test func addUnpacksLocalTarArchivesOnly() async throws {
+        let dir = try BuildFixture.context("""
+            FROM scratch
+            ADD app.tar /opt/plain/
+            ADD app.tar.gz /opt/gz
+            ADD notes.txt.gz /data/
+            COPY app.tar /copied/
+            """, files: ["src/bin/tool": "#!/bin/sh\necho tool\n", "src/README": "readme\n", "notes.txt": "just text\n"])
+        defer { TestImages.cleanup(dir) }
+        try Peer.run("sh", ["-c", "cd '\(dir)/src' && chmod 755 bin/tool && tar -cf ../app.tar bin README && gzip -kn ../app.tar && gzip -n ../notes.txt"])
+        try await withOutput { out in
+            let report = try await BuildLayoutTests.build(dir, platforms: ["linux/amd64"], output: "\(out)/l")
+            let (_, root) = try await BuildLayoutTests.files(of: report.images[0], in: "\(out)/l", scratch: out)
+            #expect(try String(contentsOfFile: "\(root)/opt/plain/bin/tool", encoding: .utf8) == "#!/bin/sh\necho tool\n")
+            #expect(try String(contentsOfFile: "\(root)/opt/gz/README", encoding: .utf8) == "readme\n")
+            #expect(FileManager.default.isExecutableFile(atPath: "\(root)/opt/gz/bin/tool"))
+            #expect(FileManager.default.fileExists(atPath: "\(root)/data/notes.txt.gz"))
+            #expect(FileManager.default.fileExists(atPath: "\(root)/copied/app.tar"))
+        }
+    }
+
+    @Test func copyFromAnImageTakesThePlatformsFiles() async throws {
+        try await withOutput { out in
+            _ = try await TestImages.demo(at: "\(out)/base")
+            let dir = try BuildFixture.context("""
+                FROM oci:\(out)/base:demo AS base
+                COPY hello.txt /etc/hello.txt
+
+                FROM scratch
+                COPY --from=oci:\(out)/base:demo /etc/platform /from-image
+                COPY --from=base /etc/ /etc/
+                """, files: ["hello.txt": "hello\n"])
+            defer { TestImages.cleanup(dir) }
+            let report = try await BuildLayoutTests.build(dir, platforms: ["linux/arm64", "linux/386"], output: "\(out)/l")
+            for image in report.images {
+                let (_, root) = try await BuildLayoutTests.files(of: image, in: "\(out)/l", scratch: out)
+                let expected = "layer for \(image.platform)\n"
+                #expect(try String(contentsOfFile: "\(root)/from-image", encoding: .utf8) == expected)
+                #expect(try String(contentsOfFile: "\(root)/etc/platform", encoding: .utf8) == expected)
+                #expect(try String(contentsOfFile: "\(root)/etc/hello.txt", encoding: .utf8) == "hello\n")
+            }
+        }
+    }
+
+    @Test func baseLayersKeepTheirDigests() async throws {
+        try await withOutput { out in
+            let (index, _) = try await TestImages.demo(at: "\(out)/base")
+            let dir = try BuildFixture.context("FROM oci:\(out)/base:demo\nCOPY hello.txt /hello.txt\n", files: ["hello.txt": "hi"])
+            defer { TestImages.cleanup(dir) }
+            let report = try await BuildLayoutTests.build(dir, platforms: ["linux/amd64", "linux/arm/v7"], output: "\(out)/l")
+            let base = try OCILayout.open(at: "\(out)/base"), built = try OCILayout.open(at: "\(out)/l")
+            let children = try #require(try await base.manifest(.digest(index.digest)).index).manifests
+            for (image, child) in zip(report.images, [children[0], children[2]]) {
+                let ours = try #require(try await built.manifest(.digest(try Digest(parsing: image.digest))).image)
+                let theirs = try #require(try await base.manifest(.digest(child.digest)).image)
+                #expect(ours.layers.first?.digest == theirs.layers.first?.digest)
+                #expect(ours.layers.count == 2)
+            }
+            await #expect(throws: XArchError.self) {
+                _ = try await BuildLayoutTests.build(dir, platforms: ["linux/s390x"], output: "\(out)/m")
+            }
+            #expect(!FileManager.default.fileExists(atPath: "\(out)/m"))
+        }
+    }
+
+    @Test func whiteoutsHideLowerFiles() async throws {
+        try await withOutput { out in
+            let lower = TinyTar.archive([.directory("etc"), .file("etc/a", Array("a".utf8)), .file("etc/b", Array("b".utf8)),
+                                         .directory("var"), .file("var/x", Array("x".utf8))])
+            let upper = TinyTar.archive([.file("etc/.wh.a", []), .directory("var"), .file("var/.wh..wh..opq", []),
+                                         .file("var/y", Array("y".utf8))])
+            try Data(lower).write(to: URL(fileURLWithPath: "\(out)/lower.tar"))
+            try Data(upper).write(to: URL(fileURLWithPath: "\(out)/upper.tar"))
+            let tree = ArchiveTree(name: "test", layers: [
+                try await SpooledArchive.index(plainTar: "\(out)/lower.tar", name: "lower"),
+                try await SpooledArchive.index(plainTar: "\(out)/upper.tar", name: "upper"),
+            ])
+            #expect(try tree.children(of: "etc") == ["b"])
+            #expect(try tree.children(of: "var") == ["y"])
+            #expect(try tree.node(at: "etc/a") == nil)
+            let b = try #require(try tree.node(at: "etc/b"))
+            #expect(b.size == 1 && b.kind == .regularFile)
+        }
+    }
+
+    func withOutput(_ body: (String) async throws -> Void) async throws {
+        let dir = try TestImages.temporaryDirectory("archive-out")
+        defer { TestImages.cleanup(dir) }
+        try await body(dir)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+import XArch
+import XArchContent
+import XArchLayout
+import XArchModel
+import XArchRegistry
+import XArchTestSupport
+@testable import XArchBuild
+
+/// Builds pushed to the real registry of `scripts/test`, read back with skopeo, umoci and xarch's own
+/// client; each platform's binary checked by its ELF header and run under `qemu-<arch>-static`.
+@Suite("build against the real registry")
+struct BuildRegistryTests {
+    /// `host:port` of the test registry, or nil outside `scripts/test` (a failure under it).
+    static var registry: String? {
+        let value = ProcessInfo.processInfo.environment["XARCH_TEST_REGISTRY"]
+        if value == nil { #expect(!Integration.isEnabled, "XARCH_INTEGRATION=1 but XARCH_TEST_REGISTRY is unset") }
+        return value
+    }
+
+    static func unique(_ name: String) -> String { "xarch-tests/build-\(name)-\(UUID().uuidString.prefix(8).lowercased())" }
+
+    static func build(_ dir: String, platforms: [String]?, tags: [String], output: String? = nil,
+                      dockerfile: String? = nil) async throws -> BuildReport {
+        var options = try BuildFixture.options(dir, platforms: platforms, output: output)
+        options.destinations = try tags.map { try ImageReference(parsing: $0) }
+        options.dockerfile = dockerfile
+        return try await BuildFixture.withSession { session in try await ImageBuild.build(options, session: session) }
+    }
+
+    /// Extracts the single layer of `image` from the registry into a directory and returns it.
+    static func extract(_ image: BuildReport.Image, repository: String, into dir: String) async throws -> String {
+        let root = "\(dir)/\(image.platform.replacingOccurrences(of: "/", with: "-"))"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try await BuildFixture.withSession { session in
+            let client = session.repository(try ImageReference(parsing: repository))
+            let manifest = try #require(try await client.manifest(.digest(try Digest(parsing: image.digest))).image)
+            for layer in manifest.layers {
+                let bytes = try await client.blob(layer).collect(limit: 64 << 20)
+                try Data(bytes).write(to: URL(fileURLWithPath: "\(root)/layer.tar.gz"))
+                try Peer.run("tar", ["-xzf", "\(root)/layer.tar.gz", "-C", root])
+            }
+        }
+        return root
+    }
+
+    @Test func helloPushedAndRunUnderQemu() async throws {
+        guard let registry = Self.registry else { return }
+        let repository = "\(registry)/\(Self.unique("hello"))"
+        try await withDirectory { dir in
+            let report = try await Self.build(BuildLayoutTests.hello, platforms: nil, tags: ["\(repository):v1"],
+                                              output: "\(dir)/hello")
+            #expect(report.images.count == 10)
+            let raw = try Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(repository):v1"])
+            #expect(Digest.of(Array(raw.utf8)).description == report.indexDigest)
+            for image in report.images {
+                let root = try await Self.extract(image, repository: repository, into: dir)
+                let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(root)/hello")))
+                #expect(ELFCheck.machine(bytes) == ELFCheck.expectedMachine(image.platform), "\(image.platform)")
+                guard let qemu = ELFCheck.qemu(image.platform), Peer.isInstalled(qemu) else { continue }
+                let out = try Peer.run(qemu, Self.cpu(image.platform) + ["\(root)/hello"])
+                #expect(out == "hello from \(image.platform)\n")
+            }
+        }
+    }
+
+    /// `-cpu` models of each platform's baseline (as examples/hello/verify.sh uses them).
+    static func cpu(_ platform: String) -> [String] {
+        let table = ["linux/arm/v7": "cortex-a7", "linux/arm/v6": "arm1176", "linux/arm/v5": "arm926",
+                     "linux/mips64le": "MIPS64R2-generic", "linux/ppc64le": "power8"]
+        return table[platform].map { ["-cpu", $0] } ?? []
+    }
+
+    @Test func busyboxForEightPlatformsReadByPeers() async throws {
+        guard let registry = Self.registry, let fixtures = Integration.fixtures else { return }
+        let arches = ["amd64": "amd64", "arm64": "arm64", "armhf": "armv7", "armel": "armv5", "i386": "386",
+                      "ppc64el": "ppc64le", "s390x": "s390x", "mips64el": "mips64le"]
+        let dir = try BuildFixture.context("""
+            FROM scratch
+            ARG TARGETARCH TARGETVARIANT
+            COPY --chmod=755 bin/${TARGETARCH}${TARGETVARIANT}/busybox /bin/busybox
+            ENTRYPOINT ["/bin/busybox"]
+            CMD ["sh"]
+            """)
+        defer { TestImages.cleanup(dir) }
+        for (debian, directory) in arches {
+            try FileManager.default.createDirectory(atPath: "\(dir)/bin/\(directory)", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: "\(fixtures)/busybox/\(debian)/busybox", toPath: "\(dir)/bin/\(directory)/busybox")
+        }
+        let platforms = ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v5", "linux/386", "linux/ppc64le",
+                         "linux/s390x", "linux/mips64le"]
+        let repository = "\(registry)/\(Self.unique("busybox"))"
+        try await withDirectory { out in
+            let report = try await Self.build(dir, platforms: platforms, tags: ["\(repository):multi"], output: "\(out)/bb")
+            #expect(report.images.map(\.platform) == platforms)
+            let raw = try Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(repository):multi"])
+            #expect(Digest.of(Array(raw.utf8)).description == report.indexDigest)
+            try Peer.run("skopeo", ["copy", "--all", "--src-tls-verify=false", "docker://\(repository):multi", "oci:\(out)/copy:multi"])
+            for image in report.images {
+                let root = try await Self.extract(image, repository: repository, into: out)
+                let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(root)/bin/busybox")))
+                #expect(ELFCheck.machine(bytes) == ELFCheck.expectedMachine(image.platform), "\(image.platform)")
+                // umoci reads each platform's image from the layout xarch wrote (tagged per platform
+                // here, since umoci unpacks one manifest, not an index).
+                let tag = image.platform.replacingOccurrences(of: "/", with: "-")
+                let layout = try OCILayout.open(at: "\(out)/bb")
+                let descriptor = try #require(try await layout.manifestDescriptor(.digest(try Digest(parsing: image.digest))))
+                try layout.addToIndex(descriptor, tag: tag)
+                try Peer.run("umoci", ["unpack", "--rootless", "--image", "\(out)/bb:\(tag)", "\(out)/bundle-\(tag)"])
+                let unpacked = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(out)/bundle-\(tag)/rootfs/bin/busybox")))
+                #expect(unpacked == bytes)
+            }
+        }
+    }
+
+    @Test func aBaseWithoutATargetPlatformFailsAndPushesNothing() async throws {
+        guard let registry = Self.registry else { return }
+        let base = "\(registry)/\(Self.unique("base")):two"
+        try await BuildFixture.withSession { session in
+            _ = try await ImageCopy.copy(from: try ImageLocation(parsing: "\(registry)/fixtures/busybox:multi"),
+                                         to: try ImageLocation(parsing: base), session: session,
+                                         options: CopyOptions(platforms: [try Platform(parsing: "linux/amd64"), try Platform(parsing: "linux/arm64")]))
+        }
+        let dir = try BuildFixture.context("FROM \(base)\nCOPY hello.txt /etc/hello.txt\n", files: ["hello.txt": "hi"])
+        defer { TestImages.cleanup(dir) }
+        let destination = "\(registry)/\(Self.unique("three"))"
+        await #expect {
+            _ = try await Self.build(dir, platforms: ["linux/amd64", "linux/arm64", "linux/s390x"], tags: ["\(destination):t"])
+        } throws: { error in
+            let message = (error as? XArchError)?.message ?? ""
+            return message.contains("has no image for linux/s390x") && message.contains("linux/amd64, linux/arm64")
+                && message.contains("line 1")
+        }
+        try await BuildFixture.withSession { session in
+            let client = session.repository(try ImageReference(parsing: destination))
+            #expect(try await client.manifestDescriptor(.tag("t")) == nil)
+            let tags = try? await client.tags()
+            #expect(tags?.isEmpty ?? true)
+        }
+        // The two platforms it has build, on top of its layers.
+        let report = try await Self.build(dir, platforms: ["linux/amd64", "linux/arm64"], tags: ["\(destination):two"])
+        #expect(report.images.map(\.layers) == [2, 2] && report.images.map(\.newLayers) == [1, 1])
+        let raw = try Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(destination):two"])
+        #expect(Digest.of(Array(raw.utf8)).description == report.indexDigest)
+    }
+
+    func withDirectory(_ body: (String) async throws -> Void) async throws {
+        let dir = try TestImages.temporaryDirectory("build-itest")
+        defer { TestImages.cleanup(dir) }
+        try await body(dir)
+    }
+}
