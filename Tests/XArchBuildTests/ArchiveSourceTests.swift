@@ -100,3 +100,49 @@ import XArchTestSupport
         try await body(dir)
     }
 }
+
+/// Triggers and here-documents.
+@Suite struct TriggerAndHeredocTests {
+    @Test func onbuildTriggersOfTheBaseRunFirst() async throws {
+        let out = try TestImages.temporaryDirectory("onbuild")
+        defer { TestImages.cleanup(out) }
+        let base = try BuildFixture.context("FROM scratch\nONBUILD COPY trigger.txt /from-trigger.txt\nCOPY base.txt /base.txt\n",
+                                            files: ["base.txt": "base\n"])
+        defer { TestImages.cleanup(base) }
+        _ = try await BuildLayoutTests.build(base, platforms: ["linux/amd64"], output: "\(out)/base")
+        let child = try BuildFixture.context("FROM oci:\(out)/base:latest\nENV A=1\n", files: ["trigger.txt": "triggered\n"])
+        defer { TestImages.cleanup(child) }
+        let report = try await BuildLayoutTests.build(child, platforms: ["linux/amd64"], output: "\(out)/child")
+        let (manifest, root) = try await BuildLayoutTests.files(of: report.images[0], in: "\(out)/child", scratch: out)
+        #expect(manifest.layers.count == 2)
+        #expect(try String(contentsOfFile: "\(root)/from-trigger.txt", encoding: .utf8) == "triggered\n")
+        #expect(try String(contentsOfFile: "\(root)/base.txt", encoding: .utf8) == "base\n")
+
+        let running = try BuildFixture.context("FROM scratch\nONBUILD RUN make\n")
+        defer { TestImages.cleanup(running) }
+        _ = try await BuildLayoutTests.build(running, platforms: ["linux/amd64"], output: "\(out)/running")
+        let grandchild = try BuildFixture.context("FROM oci:\(out)/running:latest\n")
+        defer { TestImages.cleanup(grandchild) }
+        await #expect { _ = try await BuildLayoutTests.build(grandchild, platforms: ["linux/amd64"], output: "\(out)/gc") } throws: { error in
+            (error as? XArchError)?.message.contains("ONBUILD trigger \"RUN make\"") == true
+        }
+    }
+
+    @Test func heredocsBecomeFiles() async throws {
+        let state = try await BuildFixture.state("""
+            FROM scratch
+            ENV NAME=world
+            COPY <<EOF /etc/motd
+            hello $NAME
+            EOF
+            COPY --chmod=755 <<'EOF' /usr/local/bin/
+            #!/bin/sh
+            echo $NAME
+            EOF
+            """)
+        let motd = try #require(state.newLayers.first?["etc/motd"])
+        #expect(motd.content == .bytes(Array("hello world\n".utf8)) && motd.mode == 0o644)
+        let script = try #require(state.newLayers.last?["usr/local/bin/EOF"])
+        #expect(script.content == .bytes(Array("#!/bin/sh\necho $NAME\n".utf8)) && script.mode == 0o755)
+    }
+}

@@ -31,6 +31,17 @@ enum DockerfileAdapter {
                                 expander: Expander(lexer: ShellLexer(escapeToken: checked.dockerfile.escapeToken)))
     }
 
+    /// An `ONBUILD` trigger of a base image (`COPY . /app`), parsed as the instruction it is, reported
+    /// at `line` (the `FROM` that inherits it).
+    static func trigger(_ text: String, line: Int) throws -> BuildInstruction {
+        let parsed = try parse(text: "FROM scratch\n\(text)\n")
+        guard let stage = parsed.stages.stages.first, stage.body.count == 1, var instruction = stage.body.first else {
+            throw XArchError(.invalidInput, "the ONBUILD trigger \"\(text)\" is not one instruction")
+        }
+        instruction.line = line
+        return instruction
+    }
+
     static func convert(_ node: Instruction) -> BuildInstruction {
         let flags = node.flags.map { word -> (name: String, value: String) in
             let body = word.value.hasPrefix("--") ? String(word.value.dropFirst(2)) : word.value

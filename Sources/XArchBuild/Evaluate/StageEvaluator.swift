@@ -75,10 +75,28 @@ struct StageEvaluator {
             return state
         }
         if image.lowercased() == "scratch" { return .scratch(platform) }
+        let resolved: ResolvedImage
         do {
-            return try .image(try await resolver.resolve(image, platform: platform), platform: platform)
+            resolved = try await resolver.resolve(image, platform: platform)
         } catch let error as XArchError {
             throw XArchError(error.code, "Dockerfile line \(from.line): \(error.message)", cause: error)
+        }
+        var state = try StageState.image(resolved, platform: platform)
+        try await runTriggers(of: resolved, on: &state, in: stage)
+        return state
+    }
+
+    /// The base image's `ONBUILD` triggers run first, in order, as if written after the `FROM`
+    /// (Dockerfile reference, ONBUILD); a trigger xarch cannot run (RUN) stops the build, naming it.
+    private mutating func runTriggers(of image: ResolvedImage, on state: inout StageState,
+                                      in stage: BuildStages.Stage) async throws {
+        for text in image.config.config?.onBuild ?? [] {
+            do {
+                let trigger = try DockerfileAdapter.trigger(text, line: stage.from.line)
+                try await apply(trigger, to: &state, in: stage)
+            } catch let error as XArchError {
+                throw XArchError(error.code, "the ONBUILD trigger \"\(text)\" of base image \(image.name): \(error.message)", cause: error)
+            }
         }
     }
 

@@ -45,6 +45,12 @@ struct StageState: Sendable {
         }
         config.config?.onBuild = nil
         config.created = nil
+        // One history entry per layer, as docker history expects, when the base's history is short.
+        let described = (config.history ?? []).filter { $0.emptyLayer != true }.count
+        if described < image.manifest.layers.count {
+            let filler = ImageConfig.History(createdBy: "(layer of base image \(image.name))")
+            config.history = (config.history ?? []) + Array(repeating: filler, count: image.manifest.layers.count - described)
+        }
         let layers = zip(image.manifest.layers, config.rootfs.diffIDs).map { StageLayer.base($0, diffID: $1, image: image) }
         return StageState(platform: platform, config: config, layers: layers, knownFilesystem: false)
     }
