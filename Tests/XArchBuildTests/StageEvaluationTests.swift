@@ -119,4 +119,20 @@ import XArchModel
         let plan = try await BuildFixture.plan("ARG USED\nFROM scratch\n", args: ["USED": "1", "OTHER": "2"])
         #expect(plan.unusedArguments == ["OTHER"])
     }
+
+    @Test func chownNamesAreLookedUpInTheStagesFiles() async throws {
+        let state = try await BuildFixture.state("""
+            FROM scratch
+            COPY passwd group /etc/
+            COPY --chown=app file.txt /a
+            COPY --chown=app:staff file.txt /b
+            COPY --chown=7 file.txt /c
+            """, files: ["passwd": "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001::/home/app:/bin/sh\n",
+                         "group": "root:x:0:\nstaff:x:50:app\n", "file.txt": "x"])
+        let owners = state.newLayers.dropFirst().compactMap { layer in layer.sorted.last.map { [$0.uid, $0.gid] } }
+        #expect(owners == [[1000, 1001], [1000, 50], [7, 7]])
+        await #expect { try await BuildFixture.state("FROM scratch\nCOPY --chown=nobody file.txt /a\n", files: ["file.txt": "x"]) } throws: { error in
+            (error as? XArchError)?.message.contains("no user \"nobody\"") == true
+        }
+    }
 }

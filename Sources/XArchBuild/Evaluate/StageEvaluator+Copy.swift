@@ -17,7 +17,7 @@ extension StageEvaluator {
         let rawDestination = words.removeLast()
         let destination = Self.destination(rawDestination, workdir: state.workingDirectory)
         var spec = CopySpec(sources: [], destination: destination.path, destinationIsDirectory: destination.isDirectory,
-                            owner: try owner(instruction, env), mode: try mode(instruction, env),
+                            owner: try await owner(instruction, env, state: state, stage: stage), mode: try mode(instruction, env),
                             writeParents: state.knownFilesystem)
         var entries = LayerEntries()
         var fileSources: [String] = []
@@ -63,20 +63,18 @@ extension StageEvaluator {
         return (CleanPath.clean(absolute), isDirectory)
     }
 
-    /// `--chown=user[:group]`: numeric ids (a user without a group uses the same number for both, as
-    /// Docker does). Names would need the image's `/etc/passwd` and `/etc/group`, which are not read.
-    private func owner(_ instruction: BuildInstruction, _ env: [String: String]) throws -> Ownership? {
+    /// `--chown=user[:group]`, expanded; names are looked up in the stage's own files (`OwnerLookup`).
+    private func owner(_ instruction: BuildInstruction, _ env: [String: String], state: StageState,
+                       stage: BuildStages.Stage) async throws -> Ownership? {
         guard let raw = instruction.flag("chown") else { return nil }
         let text = try expander.expand(raw, env)
-        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let uid = Int(parts[0]), uid >= 0 else {
-            throw instruction.fail("--chown=\(text): use numeric ids (uid[:gid]); user and group names are not looked up in the image", code: .unsupported)
+        do {
+            return try await OwnerLookup.resolve(text) {
+                StageTree(name: stage.displayName, state: state, base: try await baseTree(of: state))
+            }
+        } catch let error as XArchError {
+            throw instruction.fail(error.message, code: error.code)
         }
-        guard parts.count == 2 else { return Ownership(uid: uid, gid: uid) }
-        guard let gid = Int(parts[1]), gid >= 0 else {
-            throw instruction.fail("--chown=\(text): use a numeric group id; group names are not looked up in the image", code: .unsupported)
-        }
-        return Ownership(uid: uid, gid: gid)
     }
 
     /// `--chmod=0755` (octal, up to four digits).

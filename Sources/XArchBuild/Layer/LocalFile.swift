@@ -49,6 +49,20 @@ struct LocalFile {
         }
     }
 
+    /// Up to `count` bytes of the file at `path` from `offset` (fewer at its end).
+    static func readAll(_ path: String, offset: Int64, count: Int) throws -> [UInt8] {
+        let file = try openForReading(path)
+        defer { file.close() }
+        var out = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = try out.withUnsafeMutableBytes { try file.read(at: offset + Int64(done), into: UnsafeMutableRawBufferPointer(rebasing: $0[done...])) }
+            if n == 0 { break }
+            done += n
+        }
+        return Array(out[..<done])
+    }
+
     /// Writes all of `bytes`.
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         var done = 0

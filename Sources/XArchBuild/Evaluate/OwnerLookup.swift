@@ -1,0 +1,63 @@
+import XArchModel
+
+/// `--chown=user[:group]` (Dockerfile reference, COPY: "--chown"), resolved as BuildKit's file
+/// operations resolve it: numeric ids as they are (a uid alone is also the gid); names looked up in the
+/// stage's `/etc/passwd` and `/etc/group` (a user name alone takes the user's primary group).
+enum OwnerLookup {
+    /// Resolves `text`; `tree` (the stage's file system) is read only when a name must be looked up.
+    static func resolve(_ text: String, tree: () async throws -> any SourceTree) async throws -> Ownership {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard let user = parts.first, !user.isEmpty else { throw XArchError(.invalidInput, "--chown=\(text) names no user") }
+        var files: (any SourceTree)?
+        func database(_ path: String) async throws -> String {
+            if files == nil { files = try await tree() }
+            guard let files else { return "" }
+            return try read(path, in: files)
+        }
+        var owner: Ownership
+        if let uid = Int(user), uid >= 0 {
+            owner = Ownership(uid: uid, gid: uid)
+        } else {
+            guard let entry = lookup(user, in: try await database("etc/passwd"), idFields: 2) else {
+                throw XArchError(.invalidInput, "--chown=\(text): there is no user \"\(user)\" in the stage's /etc/passwd; use numeric ids or create the user first")
+            }
+            owner = Ownership(uid: entry[0], gid: entry.count > 1 ? entry[1] : entry[0])
+        }
+        guard parts.count == 2, !parts[1].isEmpty else { return owner }
+        if let gid = Int(parts[1]), gid >= 0 {
+            owner.gid = gid
+        } else {
+            guard let entry = lookup(parts[1], in: try await database("etc/group"), idFields: 1) else {
+                throw XArchError(.invalidInput, "--chown=\(text): there is no group \"\(parts[1])\" in the stage's /etc/group; use a numeric id")
+            }
+            owner.gid = entry[0]
+        }
+        return owner
+    }
+
+    /// The numeric fields (from the third, `idFields` of them) of the `name:…` line of a passwd or
+    /// group database.
+    static func lookup(_ name: String, in database: String, idFields: Int) -> [Int]? {
+        for line in database.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            guard fields.count >= 2 + idFields, fields[0] == name else { continue }
+            let ids = fields[2..<(2 + idFields)].compactMap { Int($0) }
+            return ids.count == idFields ? ids : nil
+        }
+        return nil
+    }
+
+    /// A small text file of the tree (at most 1 MiB), or "" when it is not there.
+    static func read(_ path: String, in tree: any SourceTree) throws -> String {
+        guard let real = try tree.resolvingLinks(path), let node = try tree.node(at: real), node.kind == .regularFile,
+              node.size <= 1 << 20 else { return "" }
+        let bytes: [UInt8]
+        switch node.content {
+        case .none: bytes = []
+        case .bytes(let data): bytes = data
+        case .file(let file): bytes = try LocalFile.readAll(file, offset: 0, count: Int(node.size))
+        case .fileRange(let file, let offset): bytes = try LocalFile.readAll(file, offset: offset, count: Int(node.size))
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
