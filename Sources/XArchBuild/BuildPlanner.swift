@@ -49,7 +49,13 @@ struct BuildPlanner {
         var evaluator = try StageEvaluator(stages: stages, expander: expander, context: context, resolver: resolver,
                                            spool: spool, target: platform, build: options.buildPlatform,
                                            buildArguments: options.buildArguments, created: options.created)
-        var state = try await evaluator.evaluate(target)
+        var state: StageState
+        do {
+            state = try await evaluator.evaluate(target)
+        } catch let error as XArchError where error.code == .missingSource && !error.message.contains(platform.formatted) {
+            // `COPY bin/${TARGETARCH}/app` names a file per platform: say which platform lacks it.
+            throw XArchError(error.code, "\(platform.formatted): \(error.message)", cause: error.cause)
+        }
         if !options.labels.isEmpty {
             state.container.labels = (state.container.labels ?? [:]).merging(options.labels) { $1 }
         }

@@ -60,11 +60,42 @@ import XArchTestSupport
 
     @Test func twoBuildsGiveTheSameDigests() async throws {
         try await withTemporaryDirectory { dir in
-            let a = try await Self.build(Self.hello, platforms: ["linux/amd64", "linux/arm64", "linux/riscv64"], output: "\(dir)/a")
-            let b = try await Self.build(Self.hello, platforms: ["linux/amd64", "linux/arm64", "linux/riscv64"], output: "\(dir)/b")
+            let platforms = ["linux/amd64", "linux/arm64", "linux/riscv64"]
+            let a = try await Self.build(Self.hello, platforms: platforms, output: "\(dir)/a")
+            // A second checkout elsewhere, as another machine would have it: another path, files touched
+            // now, another owner, the executables 0700 (umask 077) and an extra file nobody copies.
+            let copy = "\(dir)/elsewhere/checkout"
+            try FileManager.default.createDirectory(atPath: "\(dir)/elsewhere", withIntermediateDirectories: true)
+            try Peer.run("cp", ["-R", Self.hello, copy])
+            try Peer.run("touch", ["-d", "2031-05-06 07:08:09", "\(copy)/Dockerfile"])
+            try Peer.run("find", [copy, "-exec", "touch", "{}", "+"])
+            try Peer.run("find", [copy, "-name", "hello", "-exec", "chmod", "700", "{}", "+"])
+            if getuid() == 0 { try Peer.run("chown", ["-R", "4242:4343", copy]) }
+            try Data("unrelated".utf8).write(to: URL(fileURLWithPath: "\(copy)/NOTES.txt"))
+            let b = try await Self.build(copy, platforms: platforms, output: "\(dir)/b")
             #expect(a.indexDigest == b.indexDigest)
             #expect(a.images == b.images)
+            // The digests README.md's main-job section shows for examples/hello, computed on another
+            // machine: the layer bytes depend on nothing but the files' contents and the Dockerfile.
+            let published = Self.publishedHello
+            #expect(published.count == 10, "README.md's main-job table lists the hello platforms")
+            for image in a.images {
+                #expect(image.digest == published[image.platform], "\(image.platform)")
+            }
         }
+    }
+
+    /// Child digests of examples/hello as the table in README.md's "The main job" section shows them.
+    static var publishedHello: [String: String] {
+        let readme = (try? String(contentsOfFile: "\(repository)/README.md", encoding: .utf8)) ?? ""
+        guard let start = readme.range(of: "## The main job") else { return [:] }
+        let section = readme[start.upperBound...].components(separatedBy: "\n## ").first ?? ""
+        var out: [String: String] = [:]
+        for line in section.split(separator: "\n") where line.hasPrefix("linux/") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.count >= 2, fields[1].hasPrefix("sha256:") { out[String(fields[0])] = String(fields[1]) }
+        }
+        return out
     }
 
     @Test func identicalLayersAreWrittenOnce() async throws {
@@ -128,6 +159,15 @@ import XArchTestSupport
             let report = try await Self.build(dir, platforms: nil, output: "\(out)/l")
             #expect(report.images.map(\.platform) == ["linux/amd64", "linux/s390x"])
             #expect(report.skippedPlatforms.count == 8)
+        }
+    }
+
+    @Test func aMissingPerPlatformFileNamesThePlatform() async throws {
+        await #expect {
+            _ = try await BuildFixture.plan("FROM scratch\nARG TARGETARCH\nCOPY bin/${TARGETARCH}/app /app\n",
+                                            files: ["bin/amd64/app": "a"], platforms: ["linux/amd64", "linux/arm64"])
+        } throws: { error in
+            (error as? XArchError)?.message.hasPrefix("linux/arm64: Dockerfile line 3: \"bin/arm64/app\" does not exist") == true
         }
     }
 

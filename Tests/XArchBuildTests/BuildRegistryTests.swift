@@ -58,7 +58,10 @@ struct BuildRegistryTests {
                 let root = try await Self.extract(image, repository: repository, into: dir)
                 let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(root)/hello")))
                 #expect(ELFCheck.machine(bytes) == ELFCheck.expectedMachine(image.platform), "\(image.platform)")
-                guard let qemu = ELFCheck.qemu(image.platform), Peer.isInstalled(qemu) else { continue }
+                let qemu = try #require(ELFCheck.qemu(image.platform), "\(image.platform)")
+                // scripts/test installs qemu-user-static: under it, a missing emulator is a failure.
+                #expect(Peer.isInstalled(qemu), "\(qemu) is not installed")
+                guard Peer.isInstalled(qemu) else { continue }
                 let out = try Peer.run(qemu, Self.cpu(image.platform) + ["\(root)/hello"])
                 #expect(out == "hello from \(image.platform)\n")
             }
