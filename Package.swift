@@ -76,7 +76,9 @@ let package = Package(
         ]),
         .testTarget(name: "XArchDockerfileTests", dependencies: ["XArchDockerfile", "XArchModel"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "XArchCLITests", dependencies: ["XArchCLI", "XArch", "XArchModel", "XArchTestSupport"]),
+        .testTarget(name: "XArchCLITests", dependencies: [
+            "XArchCLI", "XArch", "XArchModel", "XArchRegistry", "XArchTestSupport",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -135,6 +135,15 @@ struct BuildRegistryTests {
             return message.contains("has no image for linux/s390x") && message.contains("linux/amd64, linux/arm64")
                 && message.contains("line 1")
         }
+        // The registry's access log: not one request of any kind reached the destination repository.
+        if let log = ProcessInfo.processInfo.environment["XARCH_TEST_REGISTRY_LOG"] {
+            let repository = String(destination.split(separator: "/", maxSplits: 1)[1])
+            let text = try String(contentsOfFile: log, encoding: .utf8)
+            let baseRepository = String(base.split(separator: "/", maxSplits: 1)[1].split(separator: ":")[0])
+            #expect(text.contains(" /v2/\(baseRepository)/manifests/"), "the log shows the base being read")
+            let touched = text.split(separator: "\n").filter { $0.contains(" /v2/\(repository)/") }
+            #expect(touched.isEmpty, "requests to \(repository): \(touched.prefix(3))")
+        }
         try await BuildFixture.withSession { session in
             let client = session.repository(try ImageReference(parsing: destination))
             #expect(try await client.manifestDescriptor(.tag("t")) == nil)
