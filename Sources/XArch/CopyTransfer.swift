@@ -37,7 +37,7 @@ struct CopyTransfer: Sendable {
         if !force, try await destination.hasBlob(descriptor.digest) {
             return Result(outcome: .skipped)
         }
-        if let mounting = destination as? any BlobMounting, let origin = (source as? any BlobOriginProviding)?.blobOrigin,
+        if let mounting = destination as? any BlobMounting, let origin = origin(of: descriptor.digest),
            mounting.canMount(from: origin), try await mounting.mountBlob(descriptor, from: origin) {
             return Result(outcome: .mounted)
         }
@@ -56,6 +56,13 @@ struct CopyTransfer: Sendable {
                 attempt += 1
             }
         }
+    }
+
+    /// Where the source keeps `digest`, for a mount: per blob when the source knows, else the source's
+    /// one repository.
+    private func origin(of digest: Digest) -> BlobOrigin? {
+        if let perBlob = source as? any PerBlobOriginProviding { return perBlob.blobOrigin(of: digest) }
+        return (source as? any BlobOriginProviding)?.blobOrigin
     }
 
     /// How often one blob transfer is attempted in all.

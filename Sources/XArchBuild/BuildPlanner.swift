@@ -33,7 +33,8 @@ struct BuildPlanner {
                 do {
                     states.append(try await evaluate(target, for: platform))
                 } catch let error as XArchError where fromScratch && error.code == .missingSource {
-                    skipped[platform.formatted] = error.message
+                    let prefix = "\(platform.formatted): "
+                    skipped[platform.formatted] = error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
                 }
             }
             guard !states.isEmpty else {

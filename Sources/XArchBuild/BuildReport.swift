@@ -17,8 +17,10 @@ public struct BuildReport: Codable, Sendable {
     public struct Destination: Codable, Sendable, Hashable {
         /// `oci:PATH:TAG` or the registry reference.
         public var reference: String
-        /// Blobs sent (the others were there already).
+        /// Blobs sent (the others were there already or were mounted).
         public var blobsCopied: Int
+        /// Blobs mounted from the base image's repository on the same registry (pushes only).
+        public var blobsMounted: Int = 0
     }
 
     /// Digest and media type of the index (OCI image index).

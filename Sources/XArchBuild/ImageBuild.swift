@@ -12,10 +12,13 @@ import XArchRegistry
 ///    are matched in the context, configs are computed. Any error here — a base image without a target
 ///    platform, a missing source, a RUN — stops the build before anything is written or pushed.
 /// 2. **Layers.** Every distinct new layer is written once (`LayerCache`, `LayerWriter`), in parallel.
-/// 3. **Assembly.** Into the `--output` layout (or a temporary one): layers, then per platform config
-///    and manifest, then the index (`ImageAssembler`).
-/// 4. **Push.** The finished index is copied to each `-t` registry by the copy engine (`ImageCopy`):
-///    blobs the registry has are skipped, children go first and the index last.
+/// 3. **Assembly.** Per platform config and manifest, then the index (`ImageAssembler`), in the
+///    build's staging store (`BuildStaging`: JSON in memory, new layers in their files, base layers
+///    still in the base images).
+/// 4. **Output.** The copy engine (`ImageCopy`) copies the index from the staging store into the
+///    `--output` layout and to each `-t` registry: blobs already there are skipped, base layers are
+///    mounted from the base image's repository on the same registry or else streamed from the base
+///    image, children go first and the index last.
 ///
 /// Reproducible: the same inputs give the same index digest on any machine (sorted tar entries,
 /// clamped times, fixed gzip header, `created` from `SOURCE_DATE_EPOCH`, canonical JSON).
@@ -36,24 +39,31 @@ public enum ImageBuild {
         let writer = LayerWriter(sourceDateEpoch: options.sourceDateEpoch, compressionLevel: options.compressionLevel)
         let blobs = try await LayerCache.write(plan.states.flatMap(\.newLayers), writer: writer, directory: work, jobs: options.jobs)
 
-        let layout = try OCILayout.openOrCreate(at: options.output?.path ?? "\(work)/layout")
-        let tag = options.output?.tag ?? ImageReference.defaultTag
-        let assembler = ImageAssembler(store: layout, jobs: options.jobs)
-        try await assembler.storeLayers(plan.states, blobs: blobs)
+        let staging = BuildStaging(layers: blobs, states: plan.states)
+        let assembler = ImageAssembler(store: staging)
         var images: [ImageAssembler.Assembled] = []
         for state in plan.states { images.append(try await assembler.storeImage(state, blobs: blobs)) }
+        let tag = options.output?.tag ?? ImageReference.defaultTag
         let index = try await assembler.storeIndex(images, tag: tag)
 
+        var output: BuildReport.Destination?
+        if let layoutReference = options.output {
+            let layout = try OCILayout.openOrCreate(at: layoutReference.path)
+            let report = try await ImageCopy.copy(from: staging, reference: .digest(index.digest), to: layout, tag: tag,
+                                                  options: CopyOptions(jobs: options.jobs))
+            output = .init(reference: "oci:\(layoutReference.path):\(tag)", blobsCopied: report.blobs.copied)
+            await staging.mirror(layout)
+        }
         var pushed: [BuildReport.Destination] = []
         for destination in options.destinations {
-            let report = try await ImageCopy.copy(from: layout, reference: .digest(index.digest),
+            let report = try await ImageCopy.copy(from: staging, reference: .digest(index.digest),
                                                   to: session.repository(destination),
                                                   tag: destination.tag ?? ImageReference.defaultTag,
                                                   options: CopyOptions(jobs: options.jobs))
-            pushed.append(.init(reference: destination.description, blobsCopied: report.blobs.copied))
+            pushed.append(.init(reference: destination.description, blobsCopied: report.blobs.copied,
+                                blobsMounted: report.blobs.mounted))
         }
         let unique = Set(blobs.values.map(\.descriptor))
-        let output = options.output.map { BuildReport.Destination(reference: "oci:\($0.path):\(tag)", blobsCopied: unique.count) }
         return BuildReport(
             indexDigest: index.digest.description, indexMediaType: index.mediaType.rawValue,
             images: images.map { image in

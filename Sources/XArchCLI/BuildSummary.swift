@@ -12,13 +12,17 @@ enum BuildSummary {
             context.stderr.write("skipped \(platform): \(reason)\n")
         }
         context.print()
-        context.print("index \(report.indexDigest) (\(report.images.count) platforms, \(report.layersWritten) new layers of \(report.layerBytes) bytes)")
+        context.print("index \(report.indexDigest) (\(Self.count(report.images.count, "platform")), \(Self.count(report.layersWritten, "new layer")) of \(Self.count(report.layerBytes, "byte")))")
         if let output = report.output { context.print("written to \(output.reference)") }
         for destination in report.pushed {
-            context.print("pushed to \(destination.reference) (\(destination.blobsCopied) blobs sent)")
+            let mounted = destination.blobsMounted > 0 ? ", \(destination.blobsMounted) mounted from the base image's repository" : ""
+            context.print("pushed to \(destination.reference) (\(Self.count(destination.blobsCopied, "blob")) sent\(mounted))")
         }
         for name in report.unusedBuildArguments {
             context.stderr.write("warning: --build-arg \(name) was not used by any ARG\n")
         }
     }
+
+    /// `1 platform`, `10 platforms`.
+    static func count<N: BinaryInteger>(_ n: N, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 }

@@ -21,6 +21,14 @@ public protocol BlobOriginProviding: Sendable {
     var blobOrigin: BlobOrigin { get }
 }
 
+/// A source whose blobs live in different places (a build's output: new layers on disk, base layers
+/// in the base image's repository), so the place to mount from is known per blob. The copy engine asks
+/// this before `BlobOriginProviding`.
+public protocol PerBlobOriginProviding: Sendable {
+    /// The repository `digest` can be mounted from, or nil when it lives only in this source.
+    func blobOrigin(of digest: Digest) -> BlobOrigin?
+}
+
 /// A sink that can mount blobs from another repository of the same registry instead of uploading them.
 public protocol BlobMounting: ContentSink {
     /// Whether a mount from `origin` can be attempted (same registry, another repository).

@@ -119,13 +119,7 @@ struct BuildRegistryTests {
 
     @Test func aBaseWithoutATargetPlatformFailsAndPushesNothing() async throws {
         guard let registry = Self.registry else { return }
-        let base = "\(registry)/\(Self.unique("base")):two"
-        try await BuildFixture.withSession { session in
-            _ = try await ImageCopy.copy(from: try ImageLocation(parsing: "\(registry)/fixtures/busybox:multi"),
-                                         to: try ImageLocation(parsing: base), session: session,
-                                         options: CopyOptions(platforms: [try Platform(parsing: "linux/amd64"), try Platform(parsing: "linux/arm64")]))
-        }
-        let dir = try BuildFixture.context("FROM \(base)\nCOPY hello.txt /etc/hello.txt\n", files: ["hello.txt": "hi"])
+        let (base, dir) = try await Self.twoPlatformBase(registry, "linux/amd64", "linux/arm64")
         defer { TestImages.cleanup(dir) }
         let destination = "\(registry)/\(Self.unique("three"))"
         await #expect {
@@ -150,11 +144,52 @@ struct BuildRegistryTests {
             let tags = try? await client.tags()
             #expect(tags?.isEmpty ?? true)
         }
-        // The two platforms it has build, on top of its layers.
+        // The two platforms it has build, on top of its layers. Pushed to the base's registry with no
+        // --output, the base layers are mounted from the base's repository, never downloaded: sent are
+        // the one new layer (the same on both platforms) and the two configs.
         let report = try await Self.build(dir, platforms: ["linux/amd64", "linux/arm64"], tags: ["\(destination):two"])
         #expect(report.images.map(\.layers) == [2, 2] && report.images.map(\.newLayers) == [1, 1])
+        #expect(report.pushed.map(\.blobsMounted) == [2])
+        #expect(report.pushed.map(\.blobsCopied) == [3])
         let raw = try Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(destination):two"])
         #expect(Digest.of(Array(raw.utf8)).description == report.indexDigest)
+    }
+
+    /// A build on a base of one registry pushed to another, with no --output: the base layers stream
+    /// from the base's registry to the destination (no mount across registries), and every blob arrives.
+    @Test func baseLayersStreamAcrossRegistries() async throws {
+        guard let registry = Self.registry, let second = ProcessInfo.processInfo.environment["XARCH_TEST_REGISTRY2"] else {
+            #expect(!Integration.isEnabled, "XARCH_TEST_REGISTRY2 is unset")
+            return
+        }
+        let (_, dir) = try await Self.twoPlatformBase(registry, "linux/arm64", "linux/s390x")
+        defer { TestImages.cleanup(dir) }
+        let destination = "\(second)/\(Self.unique("streamed")):1"
+        let report = try await Self.build(dir, platforms: ["linux/arm64", "linux/s390x"], tags: [destination])
+        #expect(report.pushed.map(\.blobsMounted) == [0])
+        #expect(report.pushed.map(\.blobsCopied) == [5])
+        try await withDirectory { out in
+            // skopeo copies the whole image from the second registry: every blob is there and verified.
+            try Peer.run("skopeo", ["copy", "--all", "--src-tls-verify=false", "docker://\(destination)", "oci:\(out)/copy:1"])
+            let raw = try Peer.run("skopeo", ["inspect", "--raw", "oci:\(out)/copy:1"])
+            #expect(Digest.of(Array(raw.utf8)).description == report.indexDigest)
+            let busybox = try await Self.extract(report.images[1], repository: String(destination.dropLast(2)), into: out)
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(busybox)/bin/busybox")))
+            #expect(ELFCheck.machine(bytes) == ELFCheck.expectedMachine("linux/s390x"))
+        }
+    }
+
+    /// Pushes two platforms of the busybox fixture to a new repository of `registry` as a base image,
+    /// and returns it with a context whose Dockerfile adds one file on top of it.
+    static func twoPlatformBase(_ registry: String, _ first: String, _ second: String) async throws -> (String, String) {
+        let base = "\(registry)/\(unique("base")):two"
+        try await BuildFixture.withSession { session in
+            _ = try await ImageCopy.copy(from: try ImageLocation(parsing: "\(registry)/fixtures/busybox:multi"),
+                                         to: try ImageLocation(parsing: base), session: session,
+                                         options: CopyOptions(platforms: [try Platform(parsing: first), try Platform(parsing: second)]))
+        }
+        let dir = try BuildFixture.context("FROM \(base)\nCOPY hello.txt /etc/hello.txt\n", files: ["hello.txt": "hi"])
+        return (base, dir)
     }
 
     func withDirectory(_ body: (String) async throws -> Void) async throws {

@@ -3,12 +3,11 @@ import XArchLayout
 import XArchModel
 
 /// Assembles the images and the index in a store (OCI image spec: image-manifest.md, config.md,
-/// image-index.md), children first: layers (new ones from their files, base ones copied from the base
-/// image's store unless present), then each platform's config and manifest, the index last. Only new
-/// content is encoded, by `CanonicalJSON`; base layers keep their digests.
+/// image-index.md): each platform's config and manifest, the index last. The layers themselves stay
+/// where they are (`BuildStaging`). Only new content is encoded, by `CanonicalJSON`; base layers keep
+/// their digests.
 struct ImageAssembler {
     let store: any ContentStore
-    let jobs: Int
 
     /// One platform's finished image.
     struct Assembled: Sendable {
@@ -16,28 +15,6 @@ struct ImageAssembler {
         let descriptor: Descriptor
         let manifest: ImageManifest
         let newLayers: Int
-    }
-
-    /// Stores every layer the states use, each digest once.
-    func storeLayers(_ states: [StageState], blobs: [LayerEntries: LayerBlob]) async throws {
-        var jobsByDigest: [Digest: @Sendable () async throws -> Void] = [:]
-        let store = self.store
-        for state in states {
-            for layer in state.layers {
-                switch layer {
-                case .new(let entries, _):
-                    guard let blob = blobs[entries] else { continue }
-                    jobsByDigest[blob.descriptor.digest] = { try await store.putBlob(blob.descriptor, from: FileStream.open(blob.file)) }
-                case .base(let descriptor, _, let image):
-                    jobsByDigest[descriptor.digest] = {
-                        guard try await !store.hasBlob(descriptor.digest) else { return }
-                        try await store.putBlob(descriptor, from: try await image.source.blob(descriptor))
-                    }
-                }
-            }
-        }
-        let work = jobsByDigest.sorted { $0.key < $1.key }.map(\.value)
-        try await Bounded.forEach(work, limit: jobs) { job in try await job() }
     }
 
     /// Stores `state`'s config and manifest; returns the manifest's descriptor with the platform set.
