@@ -37,6 +37,24 @@ import XArchTestSupport
         #expect(entries["srv/app/main.go"]?.uid == 0)
     }
 
+    @Test func hardLinksStayLinksAndExistingDirectoriesKeepTheirOwner() throws {
+        let (dir, _) = try Self.makeContext()
+        defer { TestImages.cleanup(dir) }
+        try FileManager.default.linkItem(atPath: "\(dir)/app/main.go", toPath: "\(dir)/app/lib/main-copy.go")
+        let context = try BuildContext.open(dir, dockerfile: nil)
+        let lower: [String: LayerEntry] = ["srv": .directory("srv", mode: 0o750, uid: 5, gid: 6)]
+        let entries = try CopyPlanner.entries(CopySpec(sources: ["app"], destination: "/srv", destinationIsDirectory: true,
+                                                       owner: Ownership(uid: 9, gid: 9)),
+                                              from: context, existing: { lower[$0] })
+        // "app/lib/main-copy.go" sorts before "app/main.go": it holds the bytes, the other links to it.
+        #expect(entries["srv/lib/main-copy.go"]?.kind == .regularFile)
+        #expect(entries["srv/main.go"]?.kind == .hardLink(target: "srv/lib/main-copy.go"))
+        #expect(entries["srv/main.go"]?.size == 0)
+        let top = try #require(entries["srv"])
+        #expect([top.mode, UInt32(top.uid), UInt32(top.gid)] == [0o750, 5, 6])
+        #expect(entries["srv/lib"]?.uid == 9)
+    }
+
     @Test func aFileToAPathOrIntoADirectory() throws {
         let (dir, context) = try Self.makeContext()
         defer { TestImages.cleanup(dir) }

@@ -83,8 +83,10 @@ public struct BuildContext: SourceTree {
         case UInt32(S_IFDIR):
             return SourceNode(kind: .directory, mode: mode, modificationTime: time)
         case UInt32(S_IFREG):
-            return SourceNode(kind: .regularFile, mode: mode, size: Int64(st.st_size), modificationTime: time,
-                              content: .file(path: file))
+            var node = SourceNode(kind: .regularFile, mode: mode, size: Int64(st.st_size), modificationTime: time,
+                                  content: .file(path: file))
+            if st.st_nlink > 1 { node.linkIdentity = .init(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) }
+            return node
         case UInt32(S_IFLNK):
             let target = try FileManager.default.destinationOfSymbolicLink(atPath: file)
             return SourceNode(kind: .symbolicLink(target: target), mode: mode, modificationTime: time)

@@ -43,7 +43,10 @@ public struct CopySpec: Hashable, Sendable {
 /// symbolic links inside copied directories are kept as links, a source named directly is followed;
 /// every entry is owned by 0:0 unless `--chown`, with the source's mode unless `--chmod`.
 public enum CopyPlanner {
-    public static func entries(_ spec: CopySpec, from tree: some SourceTree) throws -> LayerEntries {
+    /// `existing` gives the entries the layers below already have: parent directories and a destination
+    /// directory that exist keep their owner and mode; the ones the COPY creates get the `--chown` owner.
+    public static func entries(_ spec: CopySpec, from tree: some SourceTree,
+                               existing: (String) -> LayerEntry? = { _ in nil }) throws -> LayerEntries {
         var matches: [String] = []
         for source in spec.sources {
             let found = try tree.expand(source)
@@ -56,33 +59,45 @@ public enum CopyPlanner {
         let intoDirectory = spec.destinationIsDirectory || matches.count > 1
         let owner = spec.owner ?? .root
         var entries = LayerEntries()
+        var links: [String: SourceNode.LinkIdentity] = [:]
         for match in matches {
             guard let real = try tree.resolvingLinks(match), let node = try tree.node(at: real) else {
                 throw XArchError(.missingSource, "\"\(match)\" does not exist in \(tree.sourceName) (or .dockerignore excludes it)")
             }
             switch node.kind {
             case .directory:
-                if !destination.isEmpty { entries.add(entry(destination, node, spec, owner)) }
-                try walk(real, into: destination, tree: tree, spec: spec, owner: owner, entries: &entries)
+                // The destination of a directory's contents takes the source directory's mode and the
+                // owner only when the COPY creates it; one that exists keeps its own (BuildKit copies
+                // the top directory's metadata only onto a directory it created).
+                if let lower = existing(destination), lower.kind == .directory, entries[destination] == nil {
+                    entries.add(.directory(destination, mode: lower.mode, uid: lower.uid, gid: lower.gid,
+                                           modificationTime: lower.modificationTime))
+                } else if !destination.isEmpty, entries[destination] == nil {
+                    entries.add(entry(destination, node, spec, owner))
+                }
+                try walk(real, into: destination, tree: tree, spec: spec, owner: owner, entries: &entries, links: &links)
             case .regularFile:
                 let target = intoDirectory ? CleanPath.join(destination, CleanPath.base(real)) : destination
                 guard !target.isEmpty else {
                     throw XArchError(.invalidInput, "cannot copy the file \"\(match)\" onto the root directory; name a file or end the destination with /")
                 }
                 entries.add(entry(target, node, spec, owner))
+                if let identity = node.linkIdentity { links[target] = identity }
             case .symbolicLink, .other:
                 throw XArchError(.unsupported, "\"\(match)\" in \(tree.sourceName) is not a regular file or directory")
             }
         }
+        relink(&entries, links)
         if spec.writeParents {
-            entries.addMissingParents(uid: owner.uid, gid: owner.gid)
+            entries.addMissingParents(uid: owner.uid, gid: owner.gid, existing: existing)
         }
         return entries
     }
 
     /// Adds everything below `directory` (of the tree) under `target` (in the image).
     static func walk(_ directory: String, into target: String, tree: some SourceTree, spec: CopySpec,
-                     owner: Ownership, entries: inout LayerEntries) throws {
+                     owner: Ownership, entries: inout LayerEntries,
+                     links: inout [String: SourceNode.LinkIdentity]) throws {
         for name in try tree.children(of: directory) {
             let path = CleanPath.join(directory, name)
             guard let node = try tree.node(at: path) else { continue }
@@ -90,11 +105,29 @@ public enum CopyPlanner {
             switch node.kind {
             case .directory:
                 entries.add(entry(destination, node, spec, owner))
-                try walk(path, into: destination, tree: tree, spec: spec, owner: owner, entries: &entries)
+                try walk(path, into: destination, tree: tree, spec: spec, owner: owner, entries: &entries, links: &links)
             case .regularFile, .symbolicLink:
                 entries.add(entry(destination, node, spec, owner))
+                if let identity = node.linkIdentity { links[destination] = identity }
             case .other:
                 continue
+            }
+        }
+    }
+
+    /// Names of one local file copied together are written as one file and hard links to it (as BuildKit
+    /// and buildah keep them): the first name in tar order holds the bytes, the others link to it.
+    static func relink(_ entries: inout LayerEntries, _ links: [String: SourceNode.LinkIdentity]) {
+        var groups: [SourceNode.LinkIdentity: [String]] = [:]
+        for (path, identity) in links where entries[path]?.kind == .regularFile { groups[identity, default: []].append(path) }
+        for paths in groups.values where paths.count > 1 {
+            let sorted = paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for path in sorted.dropFirst() {
+                guard var link = entries[path] else { continue }
+                link.kind = .hardLink(target: sorted[0])
+                link.size = 0
+                link.content = .none
+                entries.add(link)
             }
         }
     }

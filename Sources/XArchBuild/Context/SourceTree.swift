@@ -20,6 +20,15 @@ public struct SourceNode: Hashable, Sendable {
     public var modificationTime: Int64
     /// Where a regular file's bytes are read from.
     public var content: LayerEntry.Content
+    /// Device and inode of a local regular file with more than one link, so that the names of one file
+    /// copied together become hard links again; nil otherwise.
+    public var linkIdentity: LinkIdentity?
+
+    public struct LinkIdentity: Hashable, Sendable {
+        public let device: UInt64
+        public let inode: UInt64
+        public init(device: UInt64, inode: UInt64) { (self.device, self.inode) = (device, inode) }
+    }
 
     public init(kind: Kind, mode: UInt32, uid: Int = 0, gid: Int = 0, size: Int64 = 0, modificationTime: Int64 = 0,
                 content: LayerEntry.Content = .none) {

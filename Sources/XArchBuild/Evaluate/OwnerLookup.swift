@@ -5,9 +5,11 @@ import XArchModel
 /// stage's `/etc/passwd` and `/etc/group` (a user name alone takes the user's primary group).
 enum OwnerLookup {
     /// Resolves `text`; `tree` (the stage's file system) is read only when a name must be looked up.
-    static func resolve(_ text: String, tree: () async throws -> any SourceTree) async throws -> Ownership {
+    /// Messages name the setting as `label` (default `--chown=TEXT`).
+    static func resolve(_ text: String, label: String? = nil, tree: () async throws -> any SourceTree) async throws -> Ownership {
+        let what = label ?? "--chown=\(text)"
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        guard let user = parts.first, !user.isEmpty else { throw XArchError(.invalidInput, "--chown=\(text) names no user") }
+        guard let user = parts.first, !user.isEmpty else { throw XArchError(.invalidInput, "\(what) names no user") }
         var files: (any SourceTree)?
         func database(_ path: String) async throws -> String {
             if files == nil { files = try await tree() }
@@ -19,7 +21,7 @@ enum OwnerLookup {
             owner = Ownership(uid: uid, gid: uid)
         } else {
             guard let entry = lookup(user, in: try await database("etc/passwd"), idFields: 2) else {
-                throw XArchError(.invalidInput, "--chown=\(text): there is no user \"\(user)\" in the stage's /etc/passwd; use numeric ids or create the user first")
+                throw XArchError(.invalidInput, "\(what): there is no user \"\(user)\" in the stage's /etc/passwd; use numeric ids or create the user first")
             }
             owner = Ownership(uid: entry[0], gid: entry.count > 1 ? entry[1] : entry[0])
         }
@@ -28,7 +30,7 @@ enum OwnerLookup {
             owner.gid = gid
         } else {
             guard let entry = lookup(parts[1], in: try await database("etc/group"), idFields: 1) else {
-                throw XArchError(.invalidInput, "--chown=\(text): there is no group \"\(parts[1])\" in the stage's /etc/group; use a numeric id")
+                throw XArchError(.invalidInput, "\(what): there is no group \"\(parts[1])\" in the stage's /etc/group; use a numeric id")
             }
             owner.gid = entry[0]
         }

@@ -65,20 +65,35 @@ extension StageEvaluator {
     }
 
     /// `WORKDIR path`: relative paths continue the current one. In a stage whose file system is known
-    /// (from `scratch`) the directory is created by a layer, as BuildKit does, unless it exists already.
-    mutating func workdir(_ instruction: BuildInstruction, _ state: inout StageState) throws {
+    /// (from `scratch`) the directory is created by a layer, as BuildKit does, unless it exists already;
+    /// the directories it creates belong to the current `USER` (BuildKit makes them with the user's ids),
+    /// the ones that exist keep their owner.
+    mutating func workdir(_ instruction: BuildInstruction, _ state: inout StageState) async throws {
         let path = try single(instruction, state.environment)
         let absolute = CleanPath.clean(path.hasPrefix("/") ? path : state.workingDirectory + "/" + path)
         state.container.workingDir = absolute
         let relative = CleanPath.inside(absolute)
-        let exists = relative.isEmpty || StageTree(name: "", state: state, base: nil).hasEntry(relative)
+        let lower = StageTree(name: "", state: state, base: nil)
+        let exists = relative.isEmpty || lower.hasEntry(relative)
         if state.knownFilesystem, !exists {
-            var entries = LayerEntries([.directory(relative)])
-            entries.addMissingParents()
+            let owner = try await Self.workdirOwner(instruction, state: state, lower: lower)
+            var entries = LayerEntries([.directory(relative, uid: owner.uid, gid: owner.gid)])
+            entries.addMissingParents(uid: owner.uid, gid: owner.gid, existing: lower.entry(at:))
             state.layers.append(.new(entries, createdBy: instruction.original))
             state.record(instruction.original, created: created, emptyLayer: false)
         } else {
             state.record(instruction.original, created: created, emptyLayer: true)
+        }
+    }
+
+    /// The owner of the directories a WORKDIR creates: the current `USER` (names from the stage's own
+    /// `/etc/passwd` and `/etc/group`), root when none is set.
+    private static func workdirOwner(_ instruction: BuildInstruction, state: StageState, lower: StageTree) async throws -> Ownership {
+        guard let user = state.container.user, !user.isEmpty else { return .root }
+        do {
+            return try await OwnerLookup.resolve(user, label: "USER \(user) (the owner of the directories WORKDIR creates)") { lower }
+        } catch let error as XArchError {
+            throw instruction.fail(error.message, code: error.code)
         }
     }
 

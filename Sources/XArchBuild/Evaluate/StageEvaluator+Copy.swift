@@ -20,6 +20,7 @@ extension StageEvaluator {
                             owner: try await owner(instruction, env, state: state, stage: stage), mode: try mode(instruction, env),
                             writeParents: state.knownFilesystem)
         var entries = LayerEntries()
+        let lower = StageTree(name: "", state: state, base: nil)
         var fileSources: [String] = []
         for word in words {
             if let heredoc = heredoc(named: word, in: instruction) {
@@ -36,13 +37,15 @@ extension StageEvaluator {
             spec.sources = isAdd ? try await unpackArchives(fileSources, spec: spec, into: &entries, instruction) : fileSources
             do {
                 if !spec.sources.isEmpty {
-                    for entry in try CopyPlanner.entries(spec, from: tree).sorted { entries.add(entry) }
+                    for entry in try CopyPlanner.entries(spec, from: tree, existing: lower.entry(at:)).sorted { entries.add(entry) }
                 }
             } catch let error as XArchError where error.cause == nil {
                 throw instruction.fail(error.message, code: error.code)
             }
         }
-        if spec.writeParents { entries.addMissingParents(uid: spec.owner?.uid ?? 0, gid: spec.owner?.gid ?? 0) }
+        if spec.writeParents {
+            entries.addMissingParents(uid: spec.owner?.uid ?? 0, gid: spec.owner?.gid ?? 0, existing: lower.entry(at:))
+        }
         state.layers.append(.new(entries, createdBy: instruction.original))
     }
 

@@ -111,7 +111,7 @@ struct StageEvaluator {
         case "run":
             throw instruction.fail("RUN cannot be evaluated: xarch build runs nothing at build time (no emulation, no daemon). Build the artifact for each architecture beforehand and COPY bin/${TARGETARCH}/… instead", code: .unsupported)
         case "workdir":
-            try workdir(instruction, &state)
+            try await workdir(instruction, &state)
             return
         default:
             try configure(instruction, &state)

@@ -42,6 +42,9 @@ struct StageTree: SourceTree {
         return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
+    /// The entry the stage's new layers have at `path` (the last one written), if any.
+    func entry(at path: String) -> LayerEntry? { entries[path] }
+
     /// Whether the stage's new layers have `path`.
     func hasEntry(_ path: String) -> Bool { entries[path] != nil || listing[path] != nil }
 

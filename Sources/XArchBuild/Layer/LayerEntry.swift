@@ -98,11 +98,19 @@ public struct LayerEntries: Hashable, Sendable {
     /// Adds a directory entry for each missing ancestor of every entry, with the given owner and mode
     /// (Dockerfile reference, COPY: "All new files and directories are created with a UID and GID of 0,
     /// unless the optional --chown flag specifies a given username, groupname, or UID/GID").
-    public mutating func addMissingParents(mode: UInt32 = 0o755, uid: Int = 0, gid: Int = 0) {
+    public mutating func addMissingParents(mode: UInt32 = 0o755, uid: Int = 0, gid: Int = 0,
+                                           existing: (String) -> LayerEntry? = { _ in nil }) {
         for path in Array(byPath.keys) {
             var parent = Self.parent(of: path)
             while let dir = parent, byPath[dir] == nil {
-                byPath[dir] = .directory(dir, mode: mode, uid: uid, gid: gid)
+                // A directory the layers below already have keeps its owner and mode (as a layer diff
+                // would show it); only the directories this layer creates get `uid:gid`.
+                if let lower = existing(dir), lower.kind == .directory {
+                    byPath[dir] = .directory(dir, mode: lower.mode, uid: lower.uid, gid: lower.gid,
+                                             modificationTime: lower.modificationTime)
+                } else {
+                    byPath[dir] = .directory(dir, mode: mode, uid: uid, gid: gid)
+                }
                 parent = Self.parent(of: dir)
             }
         }

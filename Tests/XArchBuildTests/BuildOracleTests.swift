@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import XArchModel
+import XArchTestSupport
+@testable import XArchBuild
+
+/// buildah as the oracle of `xarch build`: the same Dockerfile and context built by both (for one
+/// platform; nothing runs, so buildah needs no emulation either), then the merged file systems (type,
+/// mode, owner, size, link target, content digest of every path) and the runtime configs compared with
+/// `scripts/lib/image-tree.py`. Only buildah's own `io.buildah.version` label is left out.
+@Suite("build: buildah as the oracle")
+struct BuildOracleTests {
+    /// (name, Dockerfile, files, shell set-up run in the context)
+    static let cases: [(String, String, [String: String], String)] = [
+        ("multi-stage, workdir, chown, chmod, globs, dockerignore", """
+            ARG VERSION=1.0
+            FROM scratch AS assets
+            COPY app/ /assets/
+            COPY --chmod=600 settings.conf /assets/settings.conf
+
+            FROM scratch
+            ARG TARGETARCH
+            ARG VERSION
+            ENV APP_HOME=/opt/app PATH=/opt/app/bin:/usr/bin
+            LABEL org.opencontainers.image.version=$VERSION
+            WORKDIR $APP_HOME
+            COPY --from=assets /assets ./data
+            COPY --chown=1000:1000 bin/${TARGETARCH}/run bin/run
+            COPY app/one.txt app/sub/*.txt /etc/multi/
+            USER 1000:1000
+            EXPOSE 8080/tcp 53/udp
+            VOLUME /var/cache/app
+            STOPSIGNAL SIGQUIT
+            ENTRYPOINT ["/opt/app/bin/run"]
+            CMD ["--serve"]
+            """, ["app/one.txt": "one\n", "app/sub/two.txt": "two\n", "app/skip.log": "ignored\n",
+                  "bin/arm64/run*": "#!/bin/sh\necho arm\n", "settings.conf": "cfg\n", ".dockerignore": "**/*.log\n"],
+         "ln -s one.txt app/link && chmod 640 app/sub/two.txt"),
+        ("USER then WORKDIR, chown of created parents only", """
+            FROM scratch
+            USER 1000:1000
+            WORKDIR /home/app/work
+            COPY f .
+            COPY --chown=7 f /home/app/sub/g
+            """, ["f": "x\n"], ""),
+        ("hard links, archives, names from /etc/passwd, existing destinations", """
+            FROM scratch
+            ENV DIR=/srv
+            COPY etc/ /etc/
+            COPY tree $DIR/tree
+            COPY --chown=web:staff more ${DIR}/tree/a/
+            ADD pkg.tar.gz /opt/
+            ADD pkg.tar /opt2
+            COPY tree/lnk /direct
+            COPY --chown=web more/m.txt /var/www/html/
+            WORKDIR /srv/tree/a
+            COPY --chmod=0750 tree/h1 ./
+            """, ["tree/a/b/c.txt": "1\n", "tree/h1": "h\n", "more/m.txt": "m\n", "tsrc/pkg/p.txt": "p\n",
+                  "etc/passwd": "root:x:0:0::/root:/bin/sh\nweb:x:33:34::/var/www:/bin/sh\n",
+                  "etc/group": "root:x:0:\nwww:x:34:\nstaff:x:50:\n"],
+         "ln tree/h1 tree/h2 && ln -s a/b tree/lnk && tar cf pkg.tar -C tsrc pkg && gzip -k pkg.tar && chmod 700 more"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func sameImageAsBuildah(_ index: Int) async throws {
+        let (name, dockerfile, files, setup) = Self.cases[index]
+        guard Peer.isInstalled("buildah") else {
+            #expect(!Integration.isEnabled, "buildah is not installed")
+            return
+        }
+        let context = try BuildFixture.context(dockerfile, files: files)
+        let work = try TestImages.temporaryDirectory("build-oracle")
+        defer { TestImages.cleanup(context); TestImages.cleanup(work) }
+        if !setup.isEmpty { try Peer.run("sh", ["-c", "cd '\(context)' && \(setup)"]) }
+
+        let options = try BuildFixture.options(context, platforms: ["linux/arm64"], output: "\(work)/xarch")
+        _ = try await BuildFixture.withSession { session in try await ImageBuild.build(options, session: session) }
+
+        let storage = ["--storage-driver", "vfs", "--root", "\(work)/root", "--runroot", "\(work)/run"]
+        try Peer.run("buildah", storage + ["build", "--quiet", "--platform", "linux/arm64", "-t", "oracle:1", context])
+        try Peer.run("buildah", storage + ["push", "--quiet", "oracle:1", "oci:\(work)/buildah:1"])
+
+        let ours = try Self.tree("\(work)/xarch:latest", platform: "linux/arm64")
+        var theirs = try Self.tree("\(work)/buildah:1", platform: nil)
+        var runtime = theirs["runtime"] as? [String: Any] ?? [:]
+        var labels = runtime["Labels"] as? [String: Any] ?? [:]
+        labels["io.buildah.version"] = nil
+        runtime["Labels"] = labels.isEmpty ? nil : labels
+        theirs["runtime"] = runtime
+        #expect(Self.canonical(ours["tree"]) == Self.canonical(theirs["tree"]), "\(name): file systems differ")
+        #expect(Self.canonical(ours["runtime"]) == Self.canonical(theirs["runtime"]), "\(name): configs differ")
+        #expect(Self.canonical(ours["config"]) == Self.canonical(theirs["config"]), "\(name): platforms differ")
+        #expect((ours["tree"] as? [String: Any])?.isEmpty == false)
+    }
+
+    /// `image-tree.py`'s JSON of the image at `spec` (`LAYOUT:TAG`).
+    static func tree(_ spec: String, platform: String?) throws -> [String: Any] {
+        let script = "\(BuildLayoutTests.repository)/scripts/lib/image-tree.py"
+        let json = try Peer.run("python3", [script, spec] + (platform.map { [$0] } ?? []))
+        return try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
+    }
+
+    /// Sorted-key JSON text of a value, for comparing and for readable failure messages.
+    static func canonical(_ value: Any?) -> String {
+        guard let value, JSONSerialization.isValidJSONObject([value]) else { return "null" }
+        let data = (try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys, .prettyPrinted])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
