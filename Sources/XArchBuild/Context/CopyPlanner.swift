@@ -77,7 +77,7 @@ public enum CopyPlanner {
                 }
                 try walk(real, into: destination, tree: tree, spec: spec, owner: owner, entries: &entries, links: &links)
             case .regularFile:
-                let target = intoDirectory ? CleanPath.join(destination, CleanPath.base(real)) : destination
+                let target = intoDirectory ? CleanPath.join(destination, CleanPath.base(match)) : destination
                 guard !target.isEmpty else {
                     throw XArchError(.invalidInput, "cannot copy the file \"\(match)\" onto the root directory; name a file or end the destination with /")
                 }

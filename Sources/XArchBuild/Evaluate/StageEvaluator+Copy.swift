@@ -34,6 +34,12 @@ extension StageEvaluator {
         if !fileSources.isEmpty {
             spec.destinationIsDirectory = spec.destinationIsDirectory || words.count > 1
             let tree = try await tree(for: instruction, env: env, stage: stage, state: state)
+            // One file copied to a path that is a directory in the image goes into it (as BuildKit
+            // does), whether or not the destination ends with "/".
+            if !spec.destinationIsDirectory, fileSources.count == 1, Self.namesOneFile(fileSources[0], in: tree),
+               try await isDirectory(CleanPath.inside(destination.path), state: state, stage: stage) {
+                spec.destinationIsDirectory = true
+            }
             spec.sources = isAdd ? try await unpackArchives(fileSources, spec: spec, into: &entries, instruction) : fileSources
             do {
                 if !spec.sources.isEmpty {
@@ -45,8 +51,51 @@ extension StageEvaluator {
         }
         if spec.writeParents {
             entries.addMissingParents(uid: spec.owner?.uid ?? 0, gid: spec.owner?.gid ?? 0, existing: lower.entry(at:))
+        } else if !entries.isEmpty {
+            try await keepBaseDirectories(&entries, destination: CleanPath.inside(destination.path), owner: spec.owner,
+                                          state: state, stage: stage)
         }
         state.layers.append(.new(entries, createdBy: instruction.original))
+    }
+
+    /// On a base image, directories the image has keep their metadata: a directory's contents copied
+    /// into an existing directory leave that directory alone, and only the parents this COPY creates are
+    /// written, for their --chown owner (without --chown, the 0755 root directories tar extraction makes
+    /// are the same). Reads the base's file list when it matters.
+    private func keepBaseDirectories(_ entries: inout LayerEntries, destination: String, owner: Ownership?,
+                                     state: StageState, stage: BuildStages.Stage) async throws {
+        var topIsDirectory = entries[destination]?.kind == .directory
+        if topIsDirectory, let top = entries[destination], top.mode == 0o755, top.uid == 0, top.gid == 0 {
+            // What an existing directory keeps and what extraction creates for a missing one: the same
+            // either way, so the base need not be read.
+            entries.remove(destination)
+            topIsDirectory = false
+        }
+        guard topIsDirectory || (owner ?? .root) != .root else { return }
+        let merged = StageTree(name: stage.displayName, state: state, base: try await baseTree(of: state))
+        if topIsDirectory, let real = try merged.resolvingLinks(destination), try merged.node(at: real)?.kind == .directory {
+            entries.remove(destination)
+        }
+        if let owner, owner != .root {
+            try entries.addCreatedParents(uid: owner.uid, gid: owner.gid) { try merged.node(at: $0) != nil }
+        }
+    }
+
+    /// Whether `source` matches exactly one regular file of `tree` (links followed).
+    static func namesOneFile(_ source: String, in tree: any SourceTree) -> Bool {
+        guard let found = try? tree.expand(source), found.count == 1,
+              let real = try? tree.resolvingLinks(found[0]), let node = try? tree.node(at: real) else { return false }
+        return node.kind == .regularFile
+    }
+
+    /// Whether `path` is a directory (or a link to one) in the stage's file system so far. On a base
+    /// image this reads the base's file list (its layers, once per build), as only it can tell.
+    private func isDirectory(_ path: String, state: StageState, stage: BuildStages.Stage) async throws -> Bool {
+        if path.isEmpty { return true }
+        let tree = StageTree(name: stage.displayName, state: state,
+                             base: state.knownFilesystem ? nil : try await baseTree(of: state))
+        guard let real = try tree.resolvingLinks(path), let node = try tree.node(at: real) else { return false }
+        return node.kind == .directory
     }
 
     /// The build context, or the tree `--from` names (expanded in the stage's environment).

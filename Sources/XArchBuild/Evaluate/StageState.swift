@@ -37,7 +37,7 @@ struct StageState: Sendable {
     }
 
     /// A stage on a base image: its config (minus `ONBUILD` triggers, which are not inherited further,
-    /// and the creation time) and its layers by digest.
+    /// and the creation time; plus the default `PATH` when it has none) and its layers by digest.
     static func image(_ image: ResolvedImage, platform: Platform) throws -> StageState {
         var config = image.config
         guard config.rootfs.diffIDs.count == image.manifest.layers.count else {
@@ -45,6 +45,12 @@ struct StageState: Sendable {
         }
         config.config?.onBuild = nil
         config.created = nil
+        // A Linux base without PATH gets the default one, as BuildKit and buildah give it.
+        if config.os != "windows", !(config.config?.env ?? []).contains(where: { $0.hasPrefix("PATH=") }) {
+            var container = config.config ?? ContainerConfig()
+            container.env = (container.env ?? []) + [defaultPath]
+            config.config = container
+        }
         // One history entry per layer, as docker history expects, when the base's history is short.
         let described = (config.history ?? []).filter { $0.emptyLayer != true }.count
         if described < image.manifest.layers.count {

@@ -95,6 +95,11 @@ public struct LayerEntries: Hashable, Sendable {
         byPath[entry.path] = entry
     }
 
+    /// Drops the entry at `path` (not its children).
+    public mutating func remove(_ path: String) {
+        byPath[path] = nil
+    }
+
     /// Adds a directory entry for each missing ancestor of every entry, with the given owner and mode
     /// (Dockerfile reference, COPY: "All new files and directories are created with a UID and GID of 0,
     /// unless the optional --chown flag specifies a given username, groupname, or UID/GID").
@@ -111,6 +116,18 @@ public struct LayerEntries: Hashable, Sendable {
                 } else {
                     byPath[dir] = .directory(dir, mode: mode, uid: uid, gid: gid)
                 }
+                parent = Self.parent(of: dir)
+            }
+        }
+    }
+
+    /// Adds the parent directories that `exists` says are not in the image yet, owned by `uid:gid`,
+    /// and none of those that are (for a stage on a base image, whose directories keep their metadata).
+    public mutating func addCreatedParents(uid: Int, gid: Int, exists: (String) throws -> Bool) rethrows {
+        for path in Array(byPath.keys) {
+            var parent = Self.parent(of: path)
+            while let dir = parent, byPath[dir] == nil, try !exists(dir) {
+                byPath[dir] = .directory(dir, mode: 0o755, uid: uid, gid: gid)
                 parent = Self.parent(of: dir)
             }
         }
