@@ -65,6 +65,7 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
         }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
         guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be between 1 and 9") }
+        _ = try makeOptions()  // references, platforms and pairs, checked before anything runs
     }
 
     func execute(_ context: CommandContext) async throws {

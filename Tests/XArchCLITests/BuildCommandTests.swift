@@ -22,10 +22,13 @@ struct BuildCommandTests {
         ["build", ".", "--platform", "linux/amd64", "--output", "registry.example/app:1"],
         ["build", ".", "--platform", "linux/amd64", "-t", "oci:/tmp/x"],
         ["build", ".", "--platform", "linux/amd64", "--output", "oci:/tmp/x", "--build-arg", "=x"],
+        ["build", ".", "--platform", "linux/amd64", "-t", "registry.example/app@sha256:" + String(repeating: "a", count: 64)],
     ])
     func usageErrorsExitTwo(arguments: [String]) async {
         let r = await CLIRun.run(arguments)
         #expect(r.code == 2, "\(arguments): \(r.stderr)")
+        // Refused while parsing, so the usage shown is build's, not the root command's.
+        #expect(!r.stderr.contains("xarch <subcommand>"), "\(arguments): \(r.stderr)")
     }
 
     @Test func buildsTheHelloExampleAsJSON() async throws {
