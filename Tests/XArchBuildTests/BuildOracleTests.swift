@@ -74,12 +74,16 @@ struct BuildOracleTests {
             COPY . .
             """, ["f": "f\n", "d/g": "g\n"], "ln -s f flink"),
         // BASE is the 8-platform busybox fixture layout (buildah reads `oci:` in FROM too).
-        ("on a base image: into its directories, created parents for --chown", """
+        ("on a base image: into its directories, created parents for --chown and USER's WORKDIR", """
             FROM oci:BASE
             COPY f /bin
             COPY f /etc/newfile
             COPY --chown=5:5 f /opt/x/y/f
             COPY --chown=7:8 d /bin/
+            WORKDIR /srv/made-by-root
+            USER 1000:1000
+            WORKDIR /home/app/work
+            COPY f .
             ENTRYPOINT ["/bin/busybox"]
             """, ["f": "f\n", "d/g": "g\n"], ""),
     ]

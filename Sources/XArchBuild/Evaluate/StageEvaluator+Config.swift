@@ -67,7 +67,9 @@ extension StageEvaluator {
     /// `WORKDIR path`: relative paths continue the current one. In a stage whose file system is known
     /// (from `scratch`) the directory is created by a layer, as BuildKit does, unless it exists already;
     /// the directories it creates belong to the current `USER` (BuildKit makes them with the user's ids),
-    /// the ones that exist keep their owner.
+    /// the ones that exist keep their owner. On a base image the same holds when a `USER` other than
+    /// root is set (the base's file list is read to learn what exists); as root, the directory the
+    /// runtime creates for a missing working directory (0755, root) is the one BuildKit would write.
     mutating func workdir(_ instruction: BuildInstruction, _ state: inout StageState) async throws {
         let path = try single(instruction, state.environment)
         let absolute = CleanPath.clean(path.hasPrefix("/") ? path : state.workingDirectory + "/" + path)
@@ -81,9 +83,24 @@ extension StageEvaluator {
             entries.addMissingParents(uid: owner.uid, gid: owner.gid, existing: lower.entry(at:))
             state.layers.append(.new(entries, createdBy: instruction.original))
             state.record(instruction.original, created: created, emptyLayer: false)
+        } else if !state.knownFilesystem, !relative.isEmpty, let user = state.container.user, !Self.isRoot(user) {
+            let merged = StageTree(name: "", state: state, base: try await baseTree(of: state))
+            guard try merged.node(at: relative) == nil else {
+                return state.record(instruction.original, created: created, emptyLayer: true)
+            }
+            let owner = try await Self.workdirOwner(instruction, state: state, lower: merged)
+            var entries = LayerEntries([.directory(relative, uid: owner.uid, gid: owner.gid)])
+            try entries.addCreatedParents(uid: owner.uid, gid: owner.gid) { try merged.node(at: $0) != nil }
+            state.layers.append(.new(entries, createdBy: instruction.original))
+            state.record(instruction.original, created: created, emptyLayer: false)
         } else {
             state.record(instruction.original, created: created, emptyLayer: true)
         }
+    }
+
+    /// `USER` values that mean root: empty, `root`, `0`, with or without a root group.
+    static func isRoot(_ user: String) -> Bool {
+        ["", "root", "0", "root:root", "0:0", "root:0", "0:root"].contains(user)
     }
 
     /// The owner of the directories a WORKDIR creates: the current `USER` (names from the stage's own
