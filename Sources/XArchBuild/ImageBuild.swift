@@ -27,7 +27,9 @@ import XArchRegistry
 /// `FROM scratch`, every platform of `BuildOptions.scratchCandidates` whose COPY sources exist in the
 /// context (the others are reported as skipped).
 public enum ImageBuild {
-    public static func build(_ options: BuildOptions, session: RegistrySession) async throws -> BuildReport {
+    /// `progress` hears what the build is doing (`BuildEvent`), from concurrent tasks.
+    public static func build(_ options: BuildOptions, session: RegistrySession,
+                             progress: (@Sendable (BuildEvent) -> Void)? = nil) async throws -> BuildReport {
         let start = ContinuousClock.now
         let parsed = try DockerfileAdapter.parse(file: options.dockerfilePath)
         let work = try LayerCache.workDirectory()
@@ -37,7 +39,11 @@ public enum ImageBuild {
                                    resolver: BaseImageResolver(session: session), spool: SpoolStore(directory: work))
         let plan = try await planner.plan()
         let writer = LayerWriter(sourceDateEpoch: options.sourceDateEpoch, compressionLevel: options.compressionLevel)
-        let blobs = try await LayerCache.write(plan.states.flatMap(\.newLayers), writer: writer, directory: work, jobs: options.jobs)
+        let newLayers = plan.states.flatMap(\.newLayers)
+        progress?(.planned(platforms: plan.states.count, layers: LayerCache.distinct(newLayers).count))
+        let blobs = try await LayerCache.write(newLayers, writer: writer, directory: work, jobs: options.jobs) { blob in
+            progress?(.layerWritten(bytes: blob.descriptor.size))
+        }
 
         let staging = BuildStaging(layers: blobs, states: plan.states)
         let assembler = ImageAssembler(store: staging)
@@ -49,9 +55,11 @@ public enum ImageBuild {
         var output: BuildReport.Destination?
         if let layoutReference = options.output {
             let layout = try OCILayout.openOrCreate(at: layoutReference.path)
+            let name = "oci:\(layoutReference.path):\(tag)"
             let report = try await ImageCopy.copy(from: staging, reference: .digest(index.digest), to: layout, tag: tag,
-                                                  options: CopyOptions(jobs: options.jobs))
-            output = .init(reference: "oci:\(layoutReference.path):\(tag)", blobsCopied: report.blobs.copied)
+                                                  options: CopyOptions(jobs: options.jobs),
+                                                  progress: forward(progress, name))
+            output = .init(reference: name, blobsCopied: report.blobs.copied)
             await staging.mirror(layout)
         }
         var pushed: [BuildReport.Destination] = []
@@ -59,7 +67,8 @@ public enum ImageBuild {
             let report = try await ImageCopy.copy(from: staging, reference: .digest(index.digest),
                                                   to: session.repository(destination),
                                                   tag: destination.tag ?? ImageReference.defaultTag,
-                                                  options: CopyOptions(jobs: options.jobs))
+                                                  options: CopyOptions(jobs: options.jobs),
+                                                  progress: forward(progress, destination.description))
             pushed.append(.init(reference: destination.description, blobsCopied: report.blobs.copied,
                                 blobsMounted: report.blobs.mounted))
         }
@@ -78,6 +87,13 @@ public enum ImageBuild {
 }
 
 extension ImageBuild {
+    /// The copy engine's events of the copy into `destination`, as build events.
+    static func forward(_ progress: (@Sendable (BuildEvent) -> Void)?,
+                        _ destination: String) -> (@Sendable (CopyEvent) -> Void)? {
+        guard let progress else { return nil }
+        return { event in progress(.copy(destination: destination, event: event)) }
+    }
+
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -70,7 +70,17 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
 
     func execute(_ context: CommandContext) async throws {
         let options = try makeOptions()
-        let report = try await registry.withSession { session in try await ImageBuild.build(options, session: session) }
+        let progress = BuildProgress(stream: context.stderr, enabled: context.stderr.isTerminal && format.format == .text)
+        let report: BuildReport
+        do {
+            report = try await registry.withSession { session in
+                try await ImageBuild.build(options, session: session, progress: progress.handler)
+            }
+        } catch {
+            progress.finish()
+            throw error
+        }
+        progress.finish()
         if format.format == .json { return try context.printJSON(report) }
         BuildSummary.print(report, context)
     }

@@ -18,9 +18,13 @@ final class CopyProgress: @unchecked Sendable {
     private var lastDraw = Date.distantPast
     private var drew = false
 
-    init(stream: any TextSink, enabled: Bool) {
+    /// What the line starts with (`copying`, `→ oci:out:latest`).
+    private let label: String
+
+    init(stream: any TextSink, enabled: Bool, label: String = "copying") {
         self.stream = stream
         self.enabled = enabled
+        self.label = label
     }
 
     func handle(_ event: CopyEvent) {
@@ -56,7 +60,7 @@ final class CopyProgress: @unchecked Sendable {
         lastDraw = now
         drew = true
         let elapsed = max(0.001, now.timeIntervalSince(start))
-        var line = "copying: \(doneBlobs)/\(totalBlobs) blobs, \(ByteCount.format(movedBytes)) moved, \(ByteCount.format(Int64(Double(movedBytes) / elapsed)))/s"
+        var line = "\(label): \(doneBlobs)/\(totalBlobs) blobs, \(ByteCount.format(movedBytes)) moved, \(ByteCount.format(Int64(Double(movedBytes) / elapsed)))/s"
         if let (digest, state) = active.max(by: { $0.value.total < $1.value.total }), state.total > 0 {
             let rate = Double(state.bytes) / max(0.001, now.timeIntervalSince(state.start))
             line += "  \(digest.short): \(ByteCount.format(state.bytes))/\(ByteCount.format(state.total)) at \(ByteCount.format(Int64(rate)))/s"

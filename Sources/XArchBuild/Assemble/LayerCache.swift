@@ -6,15 +6,21 @@ import XArchModel
 /// stored and uploaded once. Layers are written in parallel, at most `jobs` at a time.
 enum LayerCache {
     /// The blob of every distinct entry set in `layers`.
-    static func write(_ layers: [LayerEntries], writer: LayerWriter, directory: String,
-                      jobs: Int) async throws -> [LayerEntries: LayerBlob] {
-        var unique: [LayerEntries] = []
-        var seen: Set<LayerEntries> = []
-        for layer in layers where seen.insert(layer).inserted { unique.append(layer) }
+    static func write(_ layers: [LayerEntries], writer: LayerWriter, directory: String, jobs: Int,
+                      written done: (@Sendable (LayerBlob) -> Void)? = nil) async throws -> [LayerEntries: LayerBlob] {
+        let unique = distinct(layers)
         let written = try await Bounded.map(Array(unique.enumerated()), limit: jobs) { item in
-            (item.element, try writer.write(item.element, to: "\(directory)/layer-\(item.offset).tar.gz"))
+            let blob = try writer.write(item.element, to: "\(directory)/layer-\(item.offset).tar.gz")
+            done?(blob)
+            return (item.element, blob)
         }
         return Dictionary(written, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// `layers` without repeats, in their first order.
+    static func distinct(_ layers: [LayerEntries]) -> [LayerEntries] {
+        var seen: Set<LayerEntries> = []
+        return layers.filter { seen.insert($0).inserted }
     }
 
     /// A fresh private directory for the build's temporary files.

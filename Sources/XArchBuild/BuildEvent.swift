@@ -1,0 +1,12 @@
+import XArch
+
+/// What a build is doing, for a progress display: planning, then the new layers being written, then
+/// the copy into each destination (the copy engine's own events).
+public enum BuildEvent: Sendable {
+    /// The plan is made: `platforms` images, `layers` distinct new layers to write.
+    case planned(platforms: Int, layers: Int)
+    /// One new layer is written (`bytes` compressed).
+    case layerWritten(bytes: Int64)
+    /// The copy into `destination` (`oci:PATH:TAG` or a registry reference) reports `event`.
+    case copy(destination: String, event: CopyEvent)
+}
