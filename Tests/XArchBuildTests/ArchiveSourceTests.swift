@@ -53,6 +53,28 @@ import XArchTestSupport
         }
     }
 
+    /// `COPY hello.txt /etc` on a base whose /etc is a directory puts the file into it; learning that
+    /// reads the base's file list without keeping a byte of it on disk.
+    @Test func aFileCopiedOntoABaseDirectoryGoesIntoItAndNothingIsSpooled() async throws {
+        try await withOutput { out in
+            _ = try await TestImages.demo(at: "\(out)/base")
+            let dir = try BuildFixture.context("FROM oci:\(out)/base:demo\nCOPY hello.txt /etc\n", files: ["hello.txt": "hi"])
+            defer { TestImages.cleanup(dir) }
+            let work = "\(out)/work"
+            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+            let options = try BuildFixture.options(dir, platforms: ["linux/arm64"])
+            let parsed = try DockerfileAdapter.parse(file: options.dockerfilePath)
+            let plan = try await BuildFixture.withSession { session in
+                try await BuildPlanner(options: options, stages: parsed.stages, expander: parsed.expander,
+                                       context: try BuildContext.open(dir, dockerfile: options.dockerfilePath),
+                                       resolver: BaseImageResolver(session: session), spool: SpoolStore(directory: work)).plan()
+            }
+            let state = try #require(plan.states.first)
+            #expect(state.newPaths == [["etc/hello.txt"]])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: work).isEmpty)
+        }
+    }
+
     @Test func baseLayersKeepTheirDigests() async throws {
         try await withOutput { out in
             let (index, _) = try await TestImages.demo(at: "\(out)/base")

@@ -7,6 +7,8 @@ actor SpoolStore {
     private var layers: [Digest: SpooledArchive] = [:]
     private var images: [Digest: ArchiveTree] = [:]
     private var archives: [String: SpooledArchive] = [:]
+    private var listedLayers: [Digest: SpooledArchive] = [:]
+    private var listings: [Digest: ArchiveTree] = [:]
 
     init(directory: String) { self.directory = directory }
 
@@ -27,6 +29,27 @@ actor SpoolStore {
         }
         let tree = ArchiveTree(name: "image \(image.name)", layers: spooled)
         images[image.manifestDescriptor.digest] = tree
+        return tree
+    }
+
+    /// What exists in `image` (paths, kinds, modes) without keeping its bytes: its layers are read once
+    /// and nothing is written to disk. The full tree serves when it was spooled already.
+    func listing(of image: ResolvedImage) async throws -> ArchiveTree {
+        let key = image.manifestDescriptor.digest
+        if let hit = images[key] ?? listings[key] { return hit }
+        var listed: [SpooledArchive] = []
+        for layer in image.manifest.layers {
+            if let hit = layers[layer.digest] ?? listedLayers[layer.digest] {
+                listed.append(hit)
+                continue
+            }
+            let archive = try await SpooledArchive.list(try await image.source.blob(layer),
+                                                        name: "layer \(layer.digest) of \(image.name)")
+            listedLayers[layer.digest] = archive
+            listed.append(archive)
+        }
+        let tree = ArchiveTree(name: "image \(image.name)", layers: listed)
+        listings[key] = tree
         return tree
     }
 

@@ -31,6 +31,12 @@ struct SpooledArchive: Sendable {
         return SpooledArchive(file: path, entries: try await index(tee, name: name))
     }
 
+    /// Only the entry list of `stream`: nothing is kept on disk, so its entries' bytes cannot be read
+    /// (`file` is empty). For questions about what exists, such as "is this path a directory".
+    static func list(_ stream: ByteStream, name: String) async throws -> SpooledArchive {
+        SpooledArchive(file: "", entries: try await index(LayerDecompression.decompress(stream), name: name))
+    }
+
     /// Indexes an uncompressed tar file where it is, without copying it.
     static func index(plainTar path: String, name: String) async throws -> SpooledArchive {
         SpooledArchive(file: path, entries: try await index(FileStream.open(path), name: name))

@@ -78,17 +78,21 @@ extension StageEvaluator {
         let lower = StageTree(name: "", state: state, base: nil)
         let exists = relative.isEmpty || lower.hasEntry(relative)
         if state.knownFilesystem, !exists {
-            let owner = try await Self.workdirOwner(instruction, state: state, lower: lower)
+            let owner = try await Self.workdirOwner(instruction, state: state) { lower }
             var entries = LayerEntries([.directory(relative, uid: owner.uid, gid: owner.gid)])
             entries.addMissingParents(uid: owner.uid, gid: owner.gid, existing: lower.entry(at:))
             state.layers.append(.new(entries, createdBy: instruction.original))
             state.record(instruction.original, created: created, emptyLayer: false)
         } else if !state.knownFilesystem, !relative.isEmpty, let user = state.container.user, !Self.isRoot(user) {
-            let merged = StageTree(name: "", state: state, base: try await baseTree(of: state))
+            let merged = StageTree(name: "", state: state, base: try await baseListing(of: state))
             guard try merged.node(at: relative) == nil else {
                 return state.record(instruction.original, created: created, emptyLayer: true)
             }
-            let owner = try await Self.workdirOwner(instruction, state: state, lower: merged)
+            // A user name is looked up in the files themselves, which needs the base spooled.
+            let current = state
+            let owner = try await Self.workdirOwner(instruction, state: state) {
+                StageTree(name: "", state: current, base: try await baseTree(of: current))
+            }
             var entries = LayerEntries([.directory(relative, uid: owner.uid, gid: owner.gid)])
             try entries.addCreatedParents(uid: owner.uid, gid: owner.gid) { try merged.node(at: $0) != nil }
             state.layers.append(.new(entries, createdBy: instruction.original))
@@ -105,10 +109,11 @@ extension StageEvaluator {
 
     /// The owner of the directories a WORKDIR creates: the current `USER` (names from the stage's own
     /// `/etc/passwd` and `/etc/group`), root when none is set.
-    private static func workdirOwner(_ instruction: BuildInstruction, state: StageState, lower: StageTree) async throws -> Ownership {
+    private static func workdirOwner(_ instruction: BuildInstruction, state: StageState,
+                                     files: () async throws -> any SourceTree) async throws -> Ownership {
         guard let user = state.container.user, !user.isEmpty else { return .root }
         do {
-            return try await OwnerLookup.resolve(user, label: "USER \(user) (the owner of the directories WORKDIR creates)") { lower }
+            return try await OwnerLookup.resolve(user, label: "USER \(user) (the owner of the directories WORKDIR creates)", tree: files)
         } catch let error as XArchError {
             throw instruction.fail(error.message, code: error.code)
         }

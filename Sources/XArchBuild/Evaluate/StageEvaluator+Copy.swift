@@ -72,7 +72,7 @@ extension StageEvaluator {
             topIsDirectory = false
         }
         guard topIsDirectory || (owner ?? .root) != .root else { return }
-        let merged = StageTree(name: stage.displayName, state: state, base: try await baseTree(of: state))
+        let merged = StageTree(name: stage.displayName, state: state, base: try await baseListing(of: state))
         if topIsDirectory, let real = try merged.resolvingLinks(destination), try merged.node(at: real)?.kind == .directory {
             entries.remove(destination)
         }
@@ -93,7 +93,7 @@ extension StageEvaluator {
     private func isDirectory(_ path: String, state: StageState, stage: BuildStages.Stage) async throws -> Bool {
         if path.isEmpty { return true }
         let tree = StageTree(name: stage.displayName, state: state,
-                             base: state.knownFilesystem ? nil : try await baseTree(of: state))
+                             base: state.knownFilesystem ? nil : try await baseListing(of: state))
         guard let real = try tree.resolvingLinks(path), let node = try tree.node(at: real) else { return false }
         return node.kind == .directory
     }

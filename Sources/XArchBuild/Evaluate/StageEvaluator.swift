@@ -139,6 +139,14 @@ struct StageEvaluator {
         }
     }
 
+    /// What exists in the image a stage is built on (its layers read, nothing kept); nil for `scratch`.
+    func baseListing(of state: StageState) async throws -> ArchiveTree? {
+        for layer in state.layers {
+            if case .base(_, _, let image) = layer { return try await spool.listing(of: image) }
+        }
+        return nil
+    }
+
     /// The file system of the image a stage is built on (read and spooled on first use); nil for `scratch`.
     func baseTree(of state: StageState) async throws -> ArchiveTree? {
         for layer in state.layers {
