@@ -58,7 +58,7 @@ let package = Package(
         ]),
         .executableTarget(name: "xarch", dependencies: ["XArchCLI"]),
         .executableTarget(name: "xarch-layout-stress", dependencies: ["XArchLayout", "XArchModel", "XArchContent"]),
-        .testTarget(name: "XArchModelTests", dependencies: ["XArchModel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "XArchModelTests", dependencies: ["XArchModel", "XArchTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "XArchLayoutTests", dependencies: [
             "XArchLayout", "XArchModel", "XArchContent", "xarch-layout-stress",
         ]),

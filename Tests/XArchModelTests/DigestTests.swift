@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XArchTestSupport
 @testable import XArchModel
 
 /// `Digest` parsing, hashing and coding (OCI image spec, descriptor.md "Digests").
@@ -28,7 +29,7 @@ struct DigestTests {
     /// Every refusal names the input and what is wrong with it.
     @Test("invalid digests are refused with a message naming the problem", arguments: invalidCases)
     func invalid(text: String, fragments: [String]) {
-        expectModelError(.invalidInput, containing: ["invalid digest"] + fragments) {
+        expectXArchError(.invalidInput, containing: ["invalid digest"] + fragments) {
             _ = try Digest(parsing: text)
         }
         #expect(!Digest.isValid(text))
@@ -58,7 +59,7 @@ struct DigestTests {
     @Test("a very long input is cut in the message")
     func longInputIsTruncated() {
         let text = "sha256:" + String(repeating: "a", count: 5000)
-        let error = expectModelError(.invalidInput, containing: ["this one has 5000"]) { _ = try Digest(parsing: text) }
+        let error = expectXArchError(.invalidInput, containing: ["this one has 5000"]) { _ = try Digest(parsing: text) }
         #expect((error?.message.count ?? 0) < 300)
     }
 
@@ -135,7 +136,7 @@ struct DigestTests {
     ])
     func invalidInDescriptor(digest: String, fragments: [String]) {
         let json = #"{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(digest)","size":1}"#
-        expectModelError(.invalidInput, containing: fragments) {
+        expectXArchError(.invalidInput, containing: fragments) {
             _ = try CanonicalJSON.decode(Descriptor.self, from: jsonBytes(json), what: "descriptor")
         }
     }
@@ -143,7 +144,7 @@ struct DigestTests {
     @Test("a digest of the wrong JSON type names the field")
     func digestNotAString() {
         let json = #"{"schemaVersion":2,"manifests":[{"mediaType":"x","digest":5,"size":1}]}"#
-        expectModelError(.invalidInput, containing: ["image index is not valid", "digest should be a string"]) {
+        expectXArchError(.invalidInput, containing: ["image index is not valid", "digest should be a string"]) {
             _ = try CanonicalJSON.decode(ImageIndex.self, from: jsonBytes(json), what: "image index")
         }
     }
@@ -153,7 +154,7 @@ struct DigestTests {
     func invalidDigestNamesItsPath() {
         let good = ModelJSON.descriptor(.ociManifest, repeatedDigest("a"))
         let json = #"{"schemaVersion":2,"manifests":[\#(good),{"mediaType":"x","digest":"sha256:abc","size":1}]}"#
-        let error = expectModelError(.invalidInput, containing: ["invalid digest \"sha256:abc\""]) {
+        let error = expectXArchError(.invalidInput, containing: ["invalid digest \"sha256:abc\""]) {
             _ = try CanonicalJSON.decode(ImageIndex.self, from: jsonBytes(json), what: "image index")
         }
         #expect(error?.message.contains("manifests[1].digest") == true, "\(error?.message ?? "")")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XArchTestSupport
 @testable import XArchModel
 
 /// `ImageConfig` and `ContainerConfig`: every field of OCI config.md (and Docker's additions) decodes
@@ -134,7 +135,7 @@ struct ImageConfigTests {
     @Test("an invalid diff ID is refused with a readable message")
     func invalidDiffID() {
         let json = #"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:nothex"]}}"#
-        expectModelError(.invalidInput, containing: ["image config is not valid", "invalid digest"]) {
+        expectXArchError(.invalidInput, containing: ["image config is not valid", "invalid digest"]) {
             _ = try CanonicalJSON.decode(ImageConfig.self, from: jsonBytes(json), what: "image config")
         }
     }
@@ -146,7 +147,7 @@ struct ImageConfigTests {
         (#"{"architecture":5}"#, "architecture should be a string"),
     ])
     func typeMismatch(json: String, fragment: String) {
-        expectModelError(.invalidInput, containing: [fragment]) {
+        expectXArchError(.invalidInput, containing: [fragment]) {
             _ = try CanonicalJSON.decode(ImageConfig.self, from: jsonBytes(json), what: "image config")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XArchTestSupport
 @testable import XArchModel
 
 /// `ManifestDocument`: raw bytes kept, media type settled first, ambiguous and schema 1 documents
@@ -168,7 +169,7 @@ struct ManifestDocumentTests {
 
     @Test("refusals name the problem", arguments: refusals)
     func refused(refusal: Refusal) {
-        expectModelError(refusal.code, containing: refusal.fragments) {
+        expectXArchError(refusal.code, containing: refusal.fragments) {
             _ = try ManifestDocument(bytes: jsonBytes(refusal.json), declaredType: refusal.declared)
         }
     }
@@ -182,7 +183,7 @@ struct ManifestDocumentTests {
         let atCap = jsonBytes(body) + [UInt8](repeating: 0x20, count: padding)
         #expect(atCap.count == ManifestDocument.maxSize)
         #expect(try ManifestDocument(bytes: atCap, declaredType: nil).bytes.count == ManifestDocument.maxSize)
-        expectModelError(.tooLarge, containing: ["\(ManifestDocument.maxSize + 1) bytes", "8388608-byte limit"]) {
+        expectXArchError(.tooLarge, containing: ["\(ManifestDocument.maxSize + 1) bytes", "8388608-byte limit"]) {
             _ = try ManifestDocument(bytes: atCap + [0x20], declaredType: nil)
         }
         #expect(ManifestDocument.maxSize == 8 * 1024 * 1024)
@@ -202,7 +203,7 @@ struct ManifestDocumentTests {
     func expectedWrongDigest() {
         let bytes = jsonBytes(Self.index())
         let expected = Descriptor(mediaType: .ociIndex, digest: repeatedDigest("f"), size: Int64(bytes.count))
-        expectModelError(.digestMismatch, containing: ["has digest \(Digest.of(bytes))", "not the \(repeatedDigest("f"))"]) {
+        expectXArchError(.digestMismatch, containing: ["has digest \(Digest.of(bytes))", "not the \(repeatedDigest("f"))"]) {
             _ = try ManifestDocument(bytes: bytes, expected: expected)
         }
     }
@@ -211,7 +212,7 @@ struct ManifestDocumentTests {
     func expectedWrongSize() {
         let bytes = jsonBytes(Self.index())
         let expected = Descriptor(mediaType: .ociIndex, digest: .of(bytes), size: Int64(bytes.count) + 1)
-        expectModelError(.digestMismatch, containing: ["is \(bytes.count) bytes", "not the announced \(bytes.count + 1)"]) {
+        expectXArchError(.digestMismatch, containing: ["is \(bytes.count) bytes", "not the announced \(bytes.count + 1)"]) {
             _ = try ManifestDocument(bytes: bytes, expected: expected)
         }
     }
@@ -219,7 +220,7 @@ struct ManifestDocumentTests {
     @Test("init(bytes:expected:) uses the expected media type to refuse a contradiction")
     func expectedTypeContradiction() {
         let bytes = jsonBytes(Self.index())
-        expectModelError(.invalidInput, containing: ["contradiction"]) {
+        expectXArchError(.invalidInput, containing: ["contradiction"]) {
             _ = try ManifestDocument(bytes: bytes, expected: Descriptor(mediaType: .ociManifest, bytes: bytes))
         }
     }
@@ -231,7 +232,7 @@ struct ManifestDocumentTests {
         let document = try ManifestDocument(bytes: bytes, expected: expected)
         #expect(document.digest.algorithm == .sha512)
         #expect(document.digest == expected.digest)
-        expectModelError(.digestMismatch) {
+        expectXArchError(.digestMismatch) {
             _ = try ManifestDocument(bytes: bytes, expected: Descriptor(
                 mediaType: .ociManifest, digest: repeatedDigest("0", .sha512), size: Int64(bytes.count)))
         }
@@ -245,7 +246,7 @@ struct ManifestDocumentTests {
     @Test("a document with duplicate mediaType fields is refused")
     func duplicateMediaType() {
         let json = #"{"schemaVersion":2,"mediaType":"\#(MediaType.ociIndex)","mediaType":"\#(MediaType.ociManifest)","config":\#(J.config),"layers":[]}"#
-        expectModelError(.invalidInput, containing: ["ambiguous"]) {
+        expectXArchError(.invalidInput, containing: ["ambiguous"]) {
             _ = try ManifestDocument(bytes: jsonBytes(json), declaredType: .ociManifest)
         }
     }
@@ -253,7 +254,7 @@ struct ManifestDocumentTests {
     @Test("a document with duplicate schemaVersion fields (1 then 2) is refused")
     func duplicateSchemaVersion() {
         let json = #"{"schemaVersion":1,"schemaVersion":2,"config":\#(J.config),"layers":[]}"#
-        expectModelError(.invalidInput, containing: ["ambiguous"]) {
+        expectXArchError(.invalidInput, containing: ["ambiguous"]) {
             _ = try ManifestDocument(bytes: jsonBytes(json), declaredType: nil)
         }
     }

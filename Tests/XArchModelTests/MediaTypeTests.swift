@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XArchTestSupport
 @testable import XArchModel
 
 /// `MediaType` classification (OCI image spec media-types.md, Docker image manifest v2 schema 2).
@@ -128,7 +129,7 @@ struct MediaTypeTests {
 
     @Test("a media type that is not a string is refused")
     func notAString() {
-        expectModelError(.invalidInput, containing: ["mediaType should be a string"]) {
+        expectXArchError(.invalidInput, containing: ["mediaType should be a string"]) {
             _ = try CanonicalJSON.decode(Descriptor.self, from: jsonBytes(#"{"mediaType":1,"digest":"x","size":1}"#),
                                          what: "descriptor")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XArchTestSupport
 @testable import XArchModel
 
 /// Real manifests as registries published them (provenance in `Fixtures/manifests/README.md`).
@@ -65,7 +66,7 @@ struct RealWorldManifestTests {
     @Test("the declared type of another kind is refused", arguments: published)
     func contradiction(p: Published) throws {
         let other: MediaType = p.type.isIndex ? .ociManifest : .ociIndex
-        expectModelError(.invalidInput, containing: ["contradiction"]) {
+        expectXArchError(.invalidInput, containing: ["contradiction"]) {
             _ = try Self.document(p.file, declared: other)
         }
     }

@@ -21,30 +21,6 @@ func repeatedDigest(_ c: Character, _ algorithm: Digest.Algorithm = .sha256) -> 
     Digest(uncheckedAlgorithm: algorithm, encoded: String(repeating: c, count: algorithm.encodedLength))
 }
 
-/// Runs `body`, requires it to throw an `XArchError` with `code`, and that the message contains every
-/// fragment (case-sensitive). Returns the error for further checks.
-@discardableResult
-func expectModelError(
-    _ code: XArchError.Code, containing fragments: [String] = [],
-    sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
-) -> XArchError? {
-    do {
-        try body()
-        Issue.record("expected an XArchError \(code), nothing was thrown", sourceLocation: sourceLocation)
-        return nil
-    } catch let error as XArchError {
-        #expect(error.code == code, "message: \(error.message)", sourceLocation: sourceLocation)
-        for fragment in fragments {
-            #expect(error.message.contains(fragment), "\"\(error.message)\" lacks \"\(fragment)\"",
-                    sourceLocation: sourceLocation)
-        }
-        return error
-    } catch {
-        Issue.record("expected an XArchError \(code), got \(type(of: error)): \(error)", sourceLocation: sourceLocation)
-        return nil
-    }
-}
-
 /// Minimal JSON snippets for building documents in tests.
 enum ModelJSON {
     static func descriptor(_ mediaType: MediaType, _ digest: Digest, size: Int = 1, extra: String = "") -> String {

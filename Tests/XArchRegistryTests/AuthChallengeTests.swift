@@ -1,4 +1,5 @@
 import Testing
+import XArchTestSupport
 import XArchModel
 @testable import XArchRegistry
 
@@ -119,14 +120,14 @@ let malformedChallenges: [(String, String)] = [
 
 @Test(arguments: malformedChallenges.map(\.1))
 func refusesMalformedChallenge(_ header: String) {
-    expectAuthFailure(.authentication, containing: ["WWW-Authenticate", "malformed"]) {
+    expectXArchError(.authentication, containing: ["WWW-Authenticate", "malformed"]) {
         _ = try AuthChallenge.parse(header)
     }
 }
 
 @Test func refusesHugeHeader() {
     let header = "Bearer realm=\"" + String(repeating: "a", count: 2_000_000) + "\""
-    expectAuthFailure(.authentication, containing: ["more than"]) { _ = try AuthChallenge.parse(header) }
+    expectXArchError(.authentication, containing: ["more than"]) { _ = try AuthChallenge.parse(header) }
 }
 
 @Test func parsesLargeValidHeaderJustUnderTheCap() throws {

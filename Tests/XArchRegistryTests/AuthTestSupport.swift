@@ -3,30 +3,6 @@ import Testing
 import XArchModel
 @testable import XArchRegistry
 
-/// Runs `body`, requires it to throw an `XArchError` with `code` whose message contains every
-/// fragment, and returns the error.
-@discardableResult
-func expectAuthFailure(
-    _ code: XArchError.Code, containing fragments: [String] = [],
-    sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
-) -> XArchError? {
-    do {
-        try body()
-        Issue.record("expected an XArchError \(code), nothing was thrown", sourceLocation: sourceLocation)
-        return nil
-    } catch let error as XArchError {
-        #expect(error.code == code, "message: \(error.message)", sourceLocation: sourceLocation)
-        for fragment in fragments {
-            #expect(error.message.contains(fragment), "\"\(error.message)\" lacks \"\(fragment)\"",
-                    sourceLocation: sourceLocation)
-        }
-        return error
-    } catch {
-        Issue.record("expected an XArchError, got \(error)", sourceLocation: sourceLocation)
-        return nil
-    }
-}
-
 /// A fresh temporary directory, removed by `remove()`.
 struct AuthTestDirectory {
     let path: String

@@ -1,4 +1,5 @@
 import Testing
+import XArchTestSupport
 import XArchModel
 @testable import XArchRegistry
 
@@ -14,9 +15,9 @@ import XArchModel
 }
 
 @Test func basicRefusesInvalidUserIDs() {
-    expectAuthFailure(.credentials, containing: ["':'"]) { _ = try BasicAuth.headerValue(username: "a:b", password: "p") }
-    expectAuthFailure(.credentials, containing: ["control"]) { _ = try BasicAuth.headerValue(username: "a\nb", password: "p") }
-    expectAuthFailure(.credentials, containing: ["control"]) { _ = try BasicAuth.headerValue(username: "a", password: "p\r\n") }
+    expectXArchError(.credentials, containing: ["':'"]) { _ = try BasicAuth.headerValue(username: "a:b", password: "p") }
+    expectXArchError(.credentials, containing: ["control"]) { _ = try BasicAuth.headerValue(username: "a\nb", password: "p") }
+    expectXArchError(.credentials, containing: ["control"]) { _ = try BasicAuth.headerValue(username: "a", password: "p\r\n") }
 }
 
 @Test func credentialsNeverPrintSecrets() {

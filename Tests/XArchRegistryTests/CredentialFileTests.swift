@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XArchTestSupport
 import XArchModel
 @testable import XArchRegistry
 
@@ -77,19 +78,19 @@ private func mode(_ path: String) throws -> Int {
     defer { dir.remove() }
     let path = try dir.write("config.json", "{ not json")
     let store = CredentialStore(configPath: path, environment: [:])
-    expectAuthFailure(.credentials, containing: [path, "JSON"]) { _ = try store.credentials(for: "ghcr.io") }
-    expectAuthFailure(.credentials, containing: [path]) {
+    expectXArchError(.credentials, containing: [path, "JSON"]) { _ = try store.credentials(for: "ghcr.io") }
+    expectXArchError(.credentials, containing: [path]) {
         try store.store(RegistryCredentials(username: "u", password: "p"), for: "ghcr.io")
     }
     #expect(try dir.read("config.json") == "{ not json")
     let bad = try dir.write("bad.json", #"{"auths": {"ghcr.io": {"auth": "%%%"}}}"#)
-    expectAuthFailure(.credentials, containing: [bad, "ghcr.io", "base64"]) {
+    expectXArchError(.credentials, containing: [bad, "ghcr.io", "base64"]) {
         _ = try CredentialStore(configPath: bad, environment: [:]).credentials(for: "ghcr.io")
     }
 }
 
 @Test func refusesEmptyRegistry() {
-    expectAuthFailure(.credentials, containing: ["registry host"]) {
+    expectXArchError(.credentials, containing: ["registry host"]) {
         _ = try CredentialStore(configPath: "/nonexistent/config.json", environment: [:]).credentials(for: "")
     }
 }

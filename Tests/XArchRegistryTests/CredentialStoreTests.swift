@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XArchTestSupport
 import XArchModel
 @testable import XArchRegistry
 
@@ -94,16 +95,16 @@ struct CredentialHelperTests {
         try f.helper("garbage", "cat > /dev/null; echo 'not json'")
         try f.helper("stderronly", "cat > /dev/null; echo 'boom on stderr' >&2; exit 1")
         try f.config(#"{"credHelpers": {"a.io": "broken", "b.io": "garbage", "c.io": "stderronly", "d.io": "../../bin/sh"}}"#)
-        expectAuthFailure(.credentials, containing: ["docker-credential-broken", "a.io", "exit status 3", "keychain locked"]) {
+        expectXArchError(.credentials, containing: ["docker-credential-broken", "a.io", "exit status 3", "keychain locked"]) {
             _ = try f.store().credentials(for: "a.io")
         }
-        expectAuthFailure(.credentials, containing: ["docker-credential-garbage", "not its JSON"]) {
+        expectXArchError(.credentials, containing: ["docker-credential-garbage", "not its JSON"]) {
             _ = try f.store().credentials(for: "b.io")
         }
-        expectAuthFailure(.credentials, containing: ["docker-credential-stderronly", "boom on stderr"]) {
+        expectXArchError(.credentials, containing: ["docker-credential-stderronly", "boom on stderr"]) {
             _ = try f.store().credentials(for: "c.io")
         }
-        expectAuthFailure(.credentials, containing: ["not a valid helper name"]) {
+        expectXArchError(.credentials, containing: ["not a valid helper name"]) {
             _ = try f.store().credentials(for: "d.io")
         }
     }
@@ -113,7 +114,7 @@ struct CredentialHelperTests {
         defer { f.dir.remove() }
         try f.helper("slow", "cat > /dev/null; sleep 30; echo '{}'")
         try f.config(#"{"credsStore": "slow"}"#)
-        expectAuthFailure(.credentials, containing: ["docker-credential-slow", "did not answer", "ghcr.io"]) {
+        expectXArchError(.credentials, containing: ["docker-credential-slow", "did not answer", "ghcr.io"]) {
             _ = try f.store(timeout: 1).credentials(for: "ghcr.io")
         }
     }
@@ -165,11 +166,11 @@ struct CredentialHelperTests {
         defer { f.dir.remove() }
         try f.helper("echoing", #"input="$(cat)"; echo "cannot store $input"; exit 1"#)
         try f.config(#"{"credsStore": "echoing"}"#)
-        let error = expectAuthFailure(.credentials, containing: ["docker-credential-echoing", "store"]) {
+        let error = expectXArchError(.credentials, containing: ["docker-credential-echoing", "store"]) {
             try f.store().store(RegistryCredentials(username: "me", password: "TOPSECRET"), for: "ghcr.io")
         }
         #expect(!(error?.message.contains("TOPSECRET") ?? true))
-        expectAuthFailure(.credentials, containing: ["registry token"]) {
+        expectXArchError(.credentials, containing: ["registry token"]) {
             try f.store().store(RegistryCredentials(registryToken: "RT"), for: "ghcr.io")
         }
     }
@@ -178,10 +179,10 @@ struct CredentialHelperTests {
         let f = try HelperFixture()
         defer { f.dir.remove() }
         try f.config(#"{"credsStore": "absent"}"#)
-        expectAuthFailure(.credentials, containing: ["docker-credential-absent", "not on PATH"]) {
+        expectXArchError(.credentials, containing: ["docker-credential-absent", "not on PATH"]) {
             try f.store().store(RegistryCredentials(username: "u", password: "p"), for: "ghcr.io")
         }
-        expectAuthFailure(.credentials, containing: ["docker-credential-absent"]) { try f.store().erase(for: "ghcr.io") }
+        expectXArchError(.credentials, containing: ["docker-credential-absent"]) { try f.store().erase(for: "ghcr.io") }
     }
 
     @Test func launchRetriesWhileTheHelperIsBusy() throws {

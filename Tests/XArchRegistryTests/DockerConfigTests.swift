@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XArchTestSupport
 import XArchModel
 @testable import XArchRegistry
 
@@ -86,7 +87,7 @@ private func config(_ json: String) throws -> DockerConfig { try DockerConfig.de
 @Test(arguments: ["!!!notbase64", base64Text("no-colon"), base64Text(":password-only")])
 func refusesBadAuthFields(_ auth: String) throws {
     let c = try config(#"{"auths": {"ghcr.io": {"auth": "\#(auth)"}}}"#)
-    expectAuthFailure(.credentials, containing: ["ghcr.io", "auth"]) { _ = try c.inlineCredentials(for: "ghcr.io") }
+    expectXArchError(.credentials, containing: ["ghcr.io", "auth"]) { _ = try c.inlineCredentials(for: "ghcr.io") }
 }
 
 @Test func readsHelpers() throws {
@@ -108,7 +109,7 @@ func toleratesConfigsWithoutUsableAuths(_ json: String) throws {
 
 @Test(arguments: ["{", "[]", "null", "\"x\"", #"{"auths": {}} trailing"#])
 func refusesInvalidConfig(_ json: String) {
-    expectAuthFailure(.credentials, containing: ["JSON object"]) { _ = try config(json) }
+    expectXArchError(.credentials, containing: ["JSON object"]) { _ = try config(json) }
 }
 
 @Test func storingKeepsEverythingElse() throws {
@@ -140,13 +141,13 @@ func refusesInvalidConfig(_ json: String) {
 }
 
 @Test func storingRefusesWhatItCannotWrite() throws {
-    expectAuthFailure(.credentials, containing: ["':'"]) {
+    expectXArchError(.credentials, containing: ["':'"]) {
         _ = try config("{}").storing(RegistryCredentials(username: "a:b", password: "p"), for: "ghcr.io")
     }
-    expectAuthFailure(.credentials, containing: ["no password"]) {
+    expectXArchError(.credentials, containing: ["no password"]) {
         _ = try config("{}").storing(RegistryCredentials(username: "a"), for: "ghcr.io")
     }
-    expectAuthFailure(.credentials, containing: ["auths"]) {
+    expectXArchError(.credentials, containing: ["auths"]) {
         _ = try config(#"{"auths": []}"#).storing(RegistryCredentials(username: "a", password: "p"), for: "ghcr.io")
     }
 }

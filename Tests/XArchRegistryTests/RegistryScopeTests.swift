@@ -1,4 +1,5 @@
 import Testing
+import XArchTestSupport
 import XArchModel
 @testable import XArchRegistry
 
@@ -33,7 +34,7 @@ func parsesScope(_ text: String) throws {
     "repository(:o/r:pull", "repository(x:o/r:pull", "repository():o/r:pull", "repository:o/r\u{0}:pull",
 ])
 func refusesInvalidScope(_ text: String) {
-    expectAuthFailure(.authentication, containing: ["token scope"]) { _ = try RegistryScope.parse(text) }
+    expectXArchError(.authentication, containing: ["token scope"]) { _ = try RegistryScope.parse(text) }
 }
 
 @Test func buildsScopes() {
@@ -68,7 +69,7 @@ func refusesInvalidScope(_ text: String) {
     let list = try RegistryScope.parseList("repository:a:pull  repository:b:pull,push\tregistry:catalog:*")
     #expect(list.map(\.description) == ["repository:a:pull", "repository:b:pull,push", "registry:catalog:*"])
     #expect(try RegistryScope.parseList("").isEmpty)
-    expectAuthFailure(.authentication) { _ = try RegistryScope.parseList("repository:a:pull nonsense") }
+    expectXArchError(.authentication) { _ = try RegistryScope.parseList("repository:a:pull nonsense") }
 }
 
 @Test func tokenKeysAreCanonical() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XArchTestSupport
 import XArchModel
 @testable import XArchRegistry
 
@@ -37,7 +38,7 @@ import XArchModel
 }
 
 @Test func refusesDowngrade() {
-    expectAuthFailure(.authentication, containing: ["downgrade", "http://auth.example.com/token"]) {
+    expectXArchError(.authentication, containing: ["downgrade", "http://auth.example.com/token"]) {
         _ = try TokenRequest.url(realm: "http://auth.example.com/token", service: nil, scopes: [], registryUsesTLS: true)
     }
 }
@@ -47,13 +48,13 @@ import XArchModel
     "javascript:alert(1)", "https://", "https:///token", "Registry Realm",
 ])
 func refusesNonHTTPRealms(_ realm: String) {
-    expectAuthFailure(.authentication, containing: ["realm"]) {
+    expectXArchError(.authentication, containing: ["realm"]) {
         _ = try TokenRequest.validatedRealm(realm, registryUsesTLS: true)
     }
 }
 
 @Test func refusesRealmWithCredentialsWithoutPrintingThem() throws {
-    let error = expectAuthFailure(.authentication, containing: ["realm"]) {
+    let error = expectXArchError(.authentication, containing: ["realm"]) {
         _ = try TokenRequest.validatedRealm("https://user:hunter2@auth.example.com/token", registryUsesTLS: true)
     }
     #expect(!(error?.message.contains("hunter2") ?? true))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XArchTestSupport
 import XArchModel
 @testable import XArchRegistry
 
@@ -57,13 +58,13 @@ func decodesTokenBodies(_ body: String) throws {
     #"{"expires_in":60}"#, "{}", #"{"token":"a\r\nX-Evil: 1"}"#, #"{"token":"a b"}"#,
 ])
 func refusesBadTokenBodies(_ body: String) {
-    expectAuthFailure(.authentication, containing: ["token"]) { _ = try decode(body) }
+    expectXArchError(.authentication, containing: ["token"]) { _ = try decode(body) }
 }
 
 @Test func refusesOversizedBody() {
     let body = Array(#"{"token":""#.utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: TokenResponse.maximumBodySize)
         + Array(#""}"#.utf8)
-    expectAuthFailure(.tooLarge, containing: ["more than"]) { _ = try TokenResponse.decode(body) }
+    expectXArchError(.tooLarge, containing: ["more than"]) { _ = try TokenResponse.decode(body) }
 }
 
 @Test func acceptsBodyAtTheCap() throws {
