@@ -199,6 +199,48 @@ struct IndexIntegrationTests {
         }
     }
 
+    /// The request budget of edits, from the registry's log: `index add` of one single-arch tag reads
+    /// the index, the tag's manifest and its config and writes the index once; `remove` and `annotate`
+    /// read the index and write it, nothing else (the children are in the repository already).
+    @Test func editsCostOneIndexReadAndOneWrite() async throws {
+        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let logPath = IT.env("XARCH_TEST_REGISTRY_LOG") else { return }
+        let repository = IT.unique("edit-budget")
+        let index = "/v2/\(repository)/manifests/1.35"
+        let target = try ImageLocation(parsing: "\(registry)/\(repository):1.35")
+        let tags = try await IT.withSession { session in
+            let pushed = try await IndexIT.pushPerArch(registry, repository: repository, session: session,
+                                                       only: ["linux/amd64", "linux/arm64/v8", "linux/s390x"])
+            let tags = pushed.map { "\(registry)/\(repository):\($0.tag)" }
+            _ = try await IndexIT.create(Array(tags.prefix(2)), target.description, session: session)
+            return tags
+        }
+        /// Runs `edit` with a user agent of its own and returns its requests as "METHOD PATH".
+        func requests(_ edit: (RegistrySession) async throws -> Void) async throws -> [String] {
+            let options = IT.options()
+            try await IT.withSession(options) { session in try await edit(session) }
+            let lines = try await AccessLog(path: logPath).settle(userAgent: options.userAgent) { lines in
+                lines.contains { $0.method == "PUT" && $0.path == index }
+            }
+            return lines.map { "\($0.method) \($0.path)" }
+        }
+        let add = try await requests { session in
+            _ = try await IndexEditor.add([try IndexSource.open(try ImageLocation(parsing: tags[2]), session: session)],
+                                          to: target, session: session)
+        }
+        #expect(add.count == 4 && add.filter { $0.hasPrefix("PUT") } == ["PUT \(index)"], "\(add)")
+        #expect(add.contains("GET \(index)") && add.contains("GET /v2/\(repository)/manifests/1.35-s390x"), "\(add)")
+        #expect(add.filter { $0.hasPrefix("GET /v2/\(repository)/blobs/sha256:") }.count == 1, "\(add)")
+        let remove = try await requests { session in
+            _ = try await IndexEditor.remove(platforms: [try Platform(parsing: "linux/arm64")], from: target, session: session)
+        }
+        #expect(remove == ["GET \(index)", "PUT \(index)"])
+        let annotate = try await requests { session in
+            _ = try await IndexEditor.annotate(IndexAnnotation(platforms: [], descriptorAnnotations: [:]), in: target,
+                                               session: session, options: IndexOptions(annotations: ["com.example.k": "v"]))
+        }
+        #expect(annotate == ["GET \(index)", "PUT \(index)"])
+    }
+
     /// add, remove and annotate write the edited index under the same tag; skopeo reads each result.
     @Test func editsInPlace() async throws {
         guard let registry = IT.env("XARCH_TEST_REGISTRY") else { return }
