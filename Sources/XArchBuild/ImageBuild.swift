@@ -64,13 +64,20 @@ public enum ImageBuild {
         }
         var pushed: [BuildReport.Destination] = []
         for destination in options.destinations {
-            let report = try await ImageCopy.copy(from: staging, reference: .digest(index.digest),
-                                                  to: session.repository(destination),
-                                                  tag: destination.tag ?? ImageReference.defaultTag,
-                                                  options: CopyOptions(jobs: options.jobs),
-                                                  progress: forward(progress, destination.description))
-            pushed.append(.init(reference: destination.description, blobsCopied: report.blobs.copied,
-                                blobsMounted: report.blobs.mounted))
+            do {
+                let report = try await ImageCopy.copy(from: staging, reference: .digest(index.digest),
+                                                      to: session.repository(destination),
+                                                      tag: destination.tag ?? ImageReference.defaultTag,
+                                                      options: CopyOptions(jobs: options.jobs),
+                                                      progress: forward(progress, destination.description))
+                pushed.append(.init(reference: destination.description, blobsCopied: report.blobs.copied,
+                                    blobsMounted: report.blobs.mounted))
+            } catch let error as XArchError {
+                // Say what did land, so nobody rebuilds (or trusts) the wrong thing.
+                let done = (output.map { [$0.reference] } ?? []) + pushed.map(\.reference)
+                guard !done.isEmpty else { throw error }
+                throw XArchError(error.code, "\(error.message) (index \(index.digest) is complete in \(done.joined(separator: ", ")); \(destination) has no index tag from this build)", cause: error.cause ?? error)
+            }
         }
         let unique = Set(blobs.values.map(\.descriptor))
         return BuildReport(

@@ -162,6 +162,21 @@ import XArchTestSupport
         }
     }
 
+    /// A push that fails after the layout was written says so: the layout holds the whole index.
+    @Test func aFailedPushAfterTheLayoutSaysWhatLanded() async throws {
+        try await withTemporaryDirectory { dir in
+            var options = try BuildFixture.options(Self.hello, platforms: ["linux/amd64"], output: "\(dir)/l")
+            options.destinations = [try ImageReference(parsing: "127.0.0.1:1/nowhere:1")]
+            await #expect {
+                _ = try await BuildFixture.withSession { session in try await ImageBuild.build(options, session: session) }
+            } throws: { error in
+                (error as? XArchError)?.message.contains("is complete in oci:\(dir)/l:latest; 127.0.0.1:1/nowhere:1 has no index tag") == true
+            }
+            let store = try OCILayout.open(at: "\(dir)/l")
+            #expect(try await store.manifest(.tag("latest")).index?.manifests.count == 1)
+        }
+    }
+
     @Test func aMissingPerPlatformFileNamesThePlatform() async throws {
         await #expect {
             _ = try await BuildFixture.plan("FROM scratch\nARG TARGETARCH\nCOPY bin/${TARGETARCH}/app /app\n",
