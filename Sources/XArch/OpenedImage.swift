@@ -9,7 +9,19 @@ public struct OpenedImage: Sendable {
     /// The manifest named by the location; nil for a layout reference without tag or digest
     /// (the layout's only manifest is meant then).
     public let reference: ManifestReference?
-    public let location: ImageLocation
+    /// Where it was opened from; nil for a source given directly.
+    public let location: ImageLocation?
+
+    /// The manifest `reference` of `source` (a build's output before it is stored anywhere, say).
+    public init(source: any ContentSource, reference: ManifestReference) {
+        self.init(source: source, reference: reference, location: nil)
+    }
+
+    private init(source: any ContentSource, reference: ManifestReference?, location: ImageLocation?) {
+        self.source = source
+        self.reference = reference
+        self.location = location
+    }
 
     /// Opens `location` for reading; registry locations use `session`.
     public static func open(_ location: ImageLocation, session: RegistrySession) throws -> OpenedImage {
@@ -28,7 +40,7 @@ public struct OpenedImage: Sendable {
     public func root() async throws -> ManifestDocument {
         if let reference { return try await source.manifest(reference) }
         guard let layout = source as? OCILayout else {
-            throw XArchError(.invalidInput, "\(location) names no tag or digest")
+            throw XArchError(.invalidInput, "\(location.map { "\($0)" } ?? source.displayName) names no tag or digest")
         }
         return try await layout.defaultManifest()
     }

@@ -35,7 +35,11 @@ public struct VerifyOptions: Sendable {
 public enum Verification {
     public static func verify(_ location: ImageLocation, options: VerifyOptions = .init(),
                               session: RegistrySession) async throws -> VerifyReport {
-        let image = try OpenedImage.open(location, session: session)
+        try await verify(try OpenedImage.open(location, session: session), name: location.description, options: options)
+    }
+
+    /// Verifies the image `image` (named `name` in the report), wherever its source is.
+    public static func verify(_ image: OpenedImage, name: String, options: VerifyOptions = .init()) async throws -> VerifyReport {
         let root = try await image.root()
         var findings: [VerifyFinding] = []
         let images = try await collect(root.descriptor, document: root, image: image, depth: 0, findings: &findings)
@@ -57,7 +61,7 @@ public enum Verification {
         // Errors first; otherwise the order found (coverage, consistency, then platform by platform).
         findings = findings.enumerated().sorted { ($0.element.severity, -$0.offset) > ($1.element.severity, -$1.offset) }.map(\.element)
         let errors = findings.count { $0.severity == .error }
-        return VerifyReport(reference: location.description, digest: root.digest.description,
+        return VerifyReport(reference: name, digest: root.digest.description,
                             mediaType: root.mediaType.rawValue, passed: errors == 0,
                             required: options.required.map(\.normalized.formatted), platforms: summaries,
                             findings: findings, errors: errors, warnings: findings.count - errors,

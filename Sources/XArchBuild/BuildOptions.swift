@@ -28,11 +28,13 @@ public struct BuildOptions: Sendable {
     public var buildPlatform: Platform
     /// Layers written and blobs transferred at the same time.
     public var jobs: Int
+    /// Scan every platform's files (as `xarch verify` does) before anything is written or pushed.
+    public var verify = false
 
     public init(context: String, dockerfile: String? = nil, platforms: [Platform]?, buildArguments: [String: String] = [:],
                 labels: [String: String] = [:], target: String? = nil, sourceDateEpoch: Int64 = 0,
                 compressionLevel: Int32 = 6, output: LayoutReference? = nil, destinations: [ImageReference] = [],
-                buildPlatform: Platform, jobs: Int = 4) {
+                buildPlatform: Platform, jobs: Int = 4, verify: Bool = false) {
         self.context = context
         self.dockerfile = dockerfile
         self.platforms = platforms
@@ -45,6 +47,7 @@ public struct BuildOptions: Sendable {
         self.destinations = destinations
         self.buildPlatform = buildPlatform
         self.jobs = jobs
+        self.verify = verify
     }
 
     /// The Dockerfile's path.

@@ -1,3 +1,5 @@
+import XArch
+
 /// What `xarch build` reports: the stable `--format json` schema (documented in the README).
 public struct BuildReport: Codable, Sendable {
     /// One platform's image.
@@ -39,5 +41,7 @@ public struct BuildReport: Codable, Sendable {
     public var pushed: [Destination]
     /// `--build-arg`s that no `ARG` used (BuildKit warns about them too).
     public var unusedBuildArguments: [String]
+    /// What `--verify` found (it passed, or the build would have stopped); nil without `--verify`.
+    public var verification: VerifyReport?
     public var durationSeconds: Double
 }

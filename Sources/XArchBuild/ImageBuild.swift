@@ -52,6 +52,17 @@ public enum ImageBuild {
         let tag = options.output?.tag ?? ImageReference.defaultTag
         let index = try await assembler.storeIndex(images, tag: tag)
 
+        var verification: VerifyReport?
+        if options.verify {
+            let image = OpenedImage(source: staging, reference: .digest(index.digest))
+            let report = try await Verification.verify(image, name: "the build", options: VerifyOptions(concurrency: options.jobs))
+            guard report.passed else {
+                let failure = Verification.failed(report)
+                throw XArchError(failure.code, "\(failure.message); nothing was written or pushed")
+            }
+            verification = report
+        }
+
         var output: BuildReport.Destination?
         if let layoutReference = options.output {
             let layout = try OCILayout.openOrCreate(at: layoutReference.path)
@@ -88,7 +99,7 @@ public enum ImageBuild {
                       newLayers: image.newLayers)
             },
             skippedPlatforms: plan.skipped, layersWritten: unique.count, layerBytes: unique.reduce(0) { $0 + $1.size },
-            output: output, pushed: pushed, unusedBuildArguments: plan.unusedArguments,
+            output: output, pushed: pushed, unusedBuildArguments: plan.unusedArguments, verification: verification,
             durationSeconds: seconds(since: start))
     }
 }

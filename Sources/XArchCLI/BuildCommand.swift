@@ -56,6 +56,9 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
     @Option(name: .long, help: "Layers written and blobs transferred at the same time.")
     var jobs = 4
 
+    @Flag(name: .long, help: "Check every platform's files as `xarch verify` does (ELF machine, ABI, loader) before anything is written or pushed.")
+    var verify = false
+
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
     func validate() throws {
@@ -108,7 +111,7 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
             labels: try Self.pairs(labels, option: "--label", environment: nil), target: target,
             sourceDateEpoch: try sourceDateEpoch ?? Self.epoch(environment["SOURCE_DATE_EPOCH"]),
             compressionLevel: compressionLevel, output: output, destinations: destinations,
-            buildPlatform: BuildOptions.buildPlatform(host: HostPlatform.detect()), jobs: jobs)
+            buildPlatform: BuildOptions.buildPlatform(host: HostPlatform.detect()), jobs: jobs, verify: verify)
     }
 
     /// `NAME=value` pairs; with an environment, `NAME` alone takes its value from it (as docker does).

@@ -13,6 +13,14 @@ enum BuildSummary {
         }
         context.print()
         context.print("index \(report.indexDigest) (\(Self.count(report.images.count, "platform")), \(Self.count(report.layersWritten, "new layer")) of \(Self.count(report.layerBytes, "byte")))")
+        if let v = report.verification {
+            for finding in v.findings {
+                let platform = finding.platform.map { " [\($0)]" } ?? ""
+                context.stderr.write("warning\(platform) \(finding.kind): \(finding.message)\n")
+            }
+            let files = v.platforms.reduce(0) { $0 + $1.filesScanned }, elf = v.platforms.reduce(0) { $0 + $1.elfFiles }
+            context.print("verified: \(count(v.platforms.count, "platform")), \(count(files, "file")) scanned (\(elf) ELF), \(count(v.warnings, "warning"))")
+        }
         if let output = report.output { context.print("written to \(output.reference)") }
         for destination in report.pushed {
             let mounted = destination.blobsMounted > 0 ? ", \(destination.blobsMounted) mounted from the base image's repository" : ""

@@ -162,6 +162,36 @@ import XArchTestSupport
         }
     }
 
+    /// `--verify` scans every platform's files before anything is written: the hello example passes;
+    /// an amd64 binary in the arm64 slot stops the build (the "downloaded the amd64 tarball" trap).
+    @Test func verifyCatchesAForeignBinaryBeforeAnythingIsWritten() async throws {
+        try await withTemporaryDirectory { dir in
+            var options = try BuildFixture.options(Self.hello, platforms: nil, output: "\(dir)/ok")
+            options.verify = true
+            let report = try await BuildFixture.withSession { session in try await ImageBuild.build(options, session: session) }
+            #expect(report.verification?.passed == true)
+            #expect(report.verification?.platforms.map(\.elfFiles) == Array(repeating: 1, count: 10))
+
+            let context = try BuildFixture.context("FROM scratch\nARG TARGETARCH\nCOPY --chmod=755 bin/${TARGETARCH}/hello /hello\n")
+            defer { TestImages.cleanup(context) }
+            for arch in ["amd64", "arm64"] {
+                try FileManager.default.createDirectory(atPath: "\(context)/bin/\(arch)", withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: "\(Self.hello)/bin/linux-amd64/hello", toPath: "\(context)/bin/\(arch)/hello")
+            }
+            var wrong = try BuildFixture.options(context, platforms: ["linux/amd64", "linux/arm64"], output: "\(dir)/wrong")
+            wrong.verify = true
+            await #expect {
+                _ = try await BuildFixture.withSession { session in try await ImageBuild.build(wrong, session: session) }
+            } throws: { error in
+                let message = (error as? XArchError)?.message ?? ""
+                return (error as? XArchError)?.code == .checkFailed && message.contains("/hello")
+                    && message.contains("x86-64") && message.contains("expected linux/arm64")
+                    && message.hasSuffix("nothing was written or pushed")
+            }
+            #expect(!FileManager.default.fileExists(atPath: "\(dir)/wrong"))
+        }
+    }
+
     /// A push that fails after the layout was written says so: the layout holds the whole index.
     @Test func aFailedPushAfterTheLayoutSaysWhatLanded() async throws {
         try await withTemporaryDirectory { dir in

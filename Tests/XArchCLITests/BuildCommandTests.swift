@@ -55,4 +55,20 @@ struct BuildCommandTests {
         #expect(r.stderr.contains("has no image for linux/arm64 (it offers: linux/amd64)"))
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/out"))
     }
+
+    @Test func verifyPrintsItsLineAndAForeignBinaryExitsThree() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-build-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ok = await CLIRun.run("build", Self.hello, "--platform", "linux/riscv64,linux/386", "--verify", "--output", "oci:\(dir)/ok")
+        #expect(ok.code == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("verified: 2 platforms, 2 files scanned (2 ELF), 0 warnings"))
+        try FileManager.default.createDirectory(atPath: "\(dir)/ctx/bin/riscv64", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "\(Self.hello)/bin/linux-s390x/hello", toPath: "\(dir)/ctx/bin/riscv64/hello")
+        try Data("FROM scratch\nARG TARGETARCH\nCOPY bin/${TARGETARCH}/hello /hello\n".utf8)
+            .write(to: URL(fileURLWithPath: "\(dir)/ctx/Dockerfile"))
+        let r = await CLIRun.run("build", "\(dir)/ctx", "--platform", "linux/riscv64", "--verify", "--output", "oci:\(dir)/out")
+        #expect(r.code == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("expected linux/riscv64"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/out"))
+    }
 }
