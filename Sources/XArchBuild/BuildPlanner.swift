@@ -25,11 +25,16 @@ struct BuildPlanner {
         if let platforms = options.platforms {
             var seen: Set<Platform> = []
             for platform in platforms.map(\.normalized) where seen.insert(platform).inserted {
+                if let reason = Self.unsupported(platform) { throw XArchError(.unsupported, "\(platform.formatted): \(reason)") }
                 states.append(try await evaluate(target, for: platform))
             }
         } else {
             let (candidates, fromScratch) = try await allPlatforms(target)
             for platform in candidates {
+                if let reason = Self.unsupported(platform) {
+                    skipped[platform.formatted] = reason
+                    continue
+                }
                 do {
                     states.append(try await evaluate(target, for: platform))
                 } catch let error as XArchError where fromScratch && error.code == .missingSource {
@@ -43,6 +48,12 @@ struct BuildPlanner {
         }
         try checkDistinct(states)
         return Plan(states: states, skipped: skipped, unusedArguments: unusedArguments())
+    }
+
+    /// Why xarch build cannot build for `platform`, or nil when it can.
+    static func unsupported(_ platform: Platform) -> String? {
+        guard platform.os == "windows" else { return nil }
+        return "xarch build writes Linux layers; a Windows image needs its layers laid out under Files/ and Hives/, which it does not write"
     }
 
     /// The target stage for `platform`, with `--label`s and `created` applied.

@@ -207,6 +207,14 @@ import XArchTestSupport
         }
     }
 
+    @Test func windowsTargetsAreRefusedNotBuiltWithLinuxLayers() async throws {
+        await #expect {
+            _ = try await BuildFixture.plan("FROM scratch\nCOPY a /a\n", files: ["a": "a"], platforms: ["linux/amd64", "windows/amd64"])
+        } throws: { error in
+            (error as? XArchError)?.code == .unsupported && (error as? XArchError)?.message.hasPrefix("windows/amd64: xarch build writes Linux layers") == true
+        }
+    }
+
     @Test func aMissingPerPlatformFileNamesThePlatform() async throws {
         await #expect {
             _ = try await BuildFixture.plan("FROM scratch\nARG TARGETARCH\nCOPY bin/${TARGETARCH}/app /app\n",
