@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(name: "xarch-layout-stress", dependencies: ["XArchLayout", "XArchModel", "XArchContent"]),
         .testTarget(name: "XArchModelTests", dependencies: ["XArchModel", "XArchTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "XArchLayoutTests", dependencies: [
-            "XArchLayout", "XArchModel", "XArchContent", "xarch-layout-stress",
+            "XArchLayout", "XArchModel", "XArchContent", "XArchTestSupport", "xarch-layout-stress",
         ]),
         .target(name: "XArchTestSupport", dependencies: ["XArchModel", "XArchContent", "XArchLayout"],
                 path: "Tests/XArchTestSupport"),
@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "XArchDockerfileTests", dependencies: ["XArchDockerfile", "XArchModel"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "XArchCLITests", dependencies: [
-            "XArchCLI", "XArch", "XArchModel", "XArchRegistry", "XArchTestSupport",
+            "XArchCLI", "XArch", "XArchModel", "XArchRegistry", "XArchTestSupport", "xarch",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -33,7 +33,8 @@ public enum ImageBuild {
         let start = ContinuousClock.now
         let parsed = try DockerfileAdapter.parse(file: options.dockerfilePath)
         let work = try LayerCache.workDirectory()
-        defer { try? FileManager.default.removeItem(atPath: work) }
+        WorkDirectories.register(work)
+        defer { WorkDirectories.remove(work) }
         let planner = BuildPlanner(options: options, stages: parsed.stages, expander: parsed.expander,
                                    context: try BuildContext.open(options.context, dockerfile: options.dockerfilePath),
                                    resolver: BaseImageResolver(session: session), spool: SpoolStore(directory: work))

@@ -20,6 +20,7 @@ public struct XArchCommand: AsyncParsableCommand {
 
     /// Runs the command line and exits with xarch's exit codes (design.md, "Output and exit codes").
     public static func runMain(arguments: [String]? = nil) async -> Never {
+        Interrupts.install()
         let code = await run(arguments: arguments ?? Array(CommandLine.arguments.dropFirst()),
                              stdout: StandardOutput.shared, stderr: StandardError.shared)
         Foundation.exit(code)

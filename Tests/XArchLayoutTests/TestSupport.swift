@@ -1,4 +1,5 @@
 import Foundation
+import XArchTestSupport
 import Testing
 import XArchContent
 @testable import XArchLayout
@@ -101,23 +102,7 @@ func temporaryFiles(_ path: String) -> [String] {
 /// The `xarch-layout-stress` executable, built beside the test bundle (`swift test` builds it because
 /// the test target depends on it). `XARCH_LAYOUT_STRESS` overrides the search.
 func stressExecutable() throws -> URL {
-    if let explicit = ProcessInfo.processInfo.environment["XARCH_LAYOUT_STRESS"] {
-        return URL(fileURLWithPath: explicit)
-    }
-    let name = "xarch-layout-stress"
-    var candidates = [
-        Bundle.main.bundleURL,
-        Bundle.main.bundleURL.deletingLastPathComponent(),
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent(),
-    ]
-    // On macOS the bundle is `….xctest/Contents/MacOS/…`: walk up to the build directory.
-    candidates += candidates.flatMap { url in (1...3).map { n in (0..<n).reduce(url) { u, _ in u.deletingLastPathComponent() } } }
-    for dir in candidates {
-        let url = dir.appendingPathComponent(name)
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    throw XArchError(.notFound, "\(name) not found beside the tests (looked in \(candidates.map(\.path))); build it or set XARCH_LAYOUT_STRESS")
+    try Executables.find("xarch-layout-stress", override: "XARCH_LAYOUT_STRESS")
 }
 
 /// Starts `xarch-layout-stress PATH SEED COUNT [MAX_BLOB_BYTES]`, its stderr going to `stderrFile`.
