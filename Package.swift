@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "xarch", targets: ["xarch"]),
         .library(name: "XArchModel", targets: ["XArchModel"]),
         .library(name: "XArchContent", targets: ["XArchContent"]),
+        .library(name: "XArchArchive", targets: ["XArchArchive"]),
         .library(name: "XArchLayout", targets: ["XArchLayout"]),
         .library(name: "XArchRegistry", targets: ["XArchRegistry"]),
         .library(name: "XArchDockerfile", targets: ["XArchDockerfile"]),
@@ -39,18 +40,19 @@ let package = Package(
     targets: [
         .target(name: "XArchModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "XArchContent", dependencies: ["XArchModel"]),
-        .target(name: "XArchLayout", dependencies: ["XArchModel", "XArchContent"]),
+        .target(name: "XArchArchive", dependencies: ["XArchModel", "XArchContent", "CZlib", "CZstd"]),
+        .target(name: "XArchLayout", dependencies: ["XArchModel", "XArchContent", "XArchArchive"]),
         .target(name: "XArchRegistry", dependencies: [
             "XArchModel", "XArchContent",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
-        .target(name: "XArchVerify", dependencies: ["XArchModel", "XArchContent", "CZlib", "CZstd"]),
+        .target(name: "XArchVerify", dependencies: ["XArchModel", "XArchContent", "XArchArchive"]),
         .target(name: "XArchDockerfile", dependencies: ["XArchModel"]),
-        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
+        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchArchive", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [
-            "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArch", "XArchDockerfile", "XArchVerify", "CZlib",
+            "XArchModel", "XArchContent", "XArchArchive", "XArchLayout", "XArchRegistry", "XArch", "XArchDockerfile", "XArchVerify",
         ]),
         .target(name: "XArchCLI", dependencies: [
             "XArch", "XArchModel", "XArchDockerfile", "XArchBuild", "XArchVerify",
@@ -62,17 +64,17 @@ let package = Package(
         .testTarget(name: "XArchLayoutTests", dependencies: [
             "XArchLayout", "XArchModel", "XArchContent", "XArchTestSupport", "xarch-layout-stress",
         ]),
-        .target(name: "XArchTestSupport", dependencies: ["XArchModel", "XArchContent", "XArchLayout"],
+        .target(name: "XArchTestSupport", dependencies: ["XArchModel", "XArchContent", "XArchArchive", "XArchLayout"],
                 path: "Tests/XArchTestSupport"),
         .testTarget(name: "XArchTests", dependencies: [
-            "XArch", "XArchModel", "XArchLayout", "XArchContent", "XArchRegistry", "XArchTestSupport", "XArchVerify",
+            "XArch", "XArchModel", "XArchArchive", "XArchLayout", "XArchContent", "XArchRegistry", "XArchTestSupport", "XArchVerify",
         ]),
-        .testTarget(name: "XArchVerifyTests", dependencies: ["XArchVerify", "XArchModel", "XArchContent", "CZlib"]),
+        .testTarget(name: "XArchVerifyTests", dependencies: ["XArchVerify", "XArchArchive", "XArchModel", "XArchContent"]),
         .testTarget(name: "XArchRegistryTests", dependencies: [
-            "XArchRegistry", "XArchModel", "XArchContent", "XArchTestSupport", "XArch", "XArchLayout",
+            "XArchRegistry", "XArchModel", "XArchArchive", "XArchContent", "XArchTestSupport", "XArch", "XArchLayout",
         ]),
         .testTarget(name: "XArchBuildTests", dependencies: [
-            "XArchBuild", "XArch", "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchTestSupport",
+            "XArchBuild", "XArch", "XArchArchive", "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchTestSupport",
         ]),
         .testTarget(name: "XArchDockerfileTests", dependencies: ["XArchDockerfile", "XArchModel"],
                     resources: [.copy("Fixtures")]),
