@@ -69,7 +69,8 @@ let package = Package(
         .testTarget(name: "XArchTests", dependencies: [
             "XArch", "XArchModel", "XArchArchive", "XArchLayout", "XArchContent", "XArchRegistry", "XArchTestSupport", "XArchVerify",
         ]),
-        .testTarget(name: "XArchVerifyTests", dependencies: ["XArchVerify", "XArchArchive", "XArchModel", "XArchContent"]),
+        .testTarget(name: "XArchArchiveTests", dependencies: ["XArchArchive", "XArchModel", "XArchContent", "XArchTestSupport"]),
+        .testTarget(name: "XArchVerifyTests", dependencies: ["XArchVerify", "XArchArchive", "XArchModel", "XArchContent", "XArchTestSupport"]),
         .testTarget(name: "XArchRegistryTests", dependencies: [
             "XArchRegistry", "XArchModel", "XArchArchive", "XArchContent", "XArchTestSupport", "XArch", "XArchLayout",
         ]),

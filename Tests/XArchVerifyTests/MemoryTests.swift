@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import XArchContent
 import XArchModel
+import XArchTestSupport
 @testable import XArchVerify
 
 /// Peak memory while a 300 MiB layer streams through the scanner (generated on the fly, never held).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import XArchContent
 import XArchModel
+import XArchTestSupport
 @testable import XArchVerify
 
 @Suite("layers applied and platforms scanned", .enabled(if: Fixtures.available, "needs the busybox fixtures (scripts/fixtures)"))

@@ -49,6 +49,7 @@ final class ChunkReader {
 
     /// Consumes the rest of the stream, so that the source checks the blob's digest at its end.
     func drain() async throws {
+        offset += Int64(chunk.count - position)
         position = chunk.count
         while let next = try await source.next() { offset += Int64(next.count) }
         chunk = []

@@ -1,8 +1,8 @@
 import Testing
-import XArchArchive
+@testable import XArchArchive
 import XArchContent
 import XArchModel
-@testable import XArchVerify
+import XArchTestSupport
 
 @Suite("streaming tar reader")
 struct TarReaderTests {
