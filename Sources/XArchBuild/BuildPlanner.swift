@@ -117,7 +117,7 @@ struct BuildPlanner {
         var declared = Set(BuildArguments.automatic(target: options.buildPlatform, build: options.buildPlatform).keys)
         for declaration in stages.globalArgs { declared.insert(declaration.name) }
         for instruction in stages.stages.flatMap(\.instructions) where instruction.command == "arg" {
-            for word in instruction.arguments { declared.insert(String(word.value.prefix { $0 != "=" })) }
+            for declaration in ArgDeclaration.parse(instruction) { declared.insert(declaration.name) }
         }
         return options.buildArguments.keys.filter { !declared.contains($0) }.sorted()
     }

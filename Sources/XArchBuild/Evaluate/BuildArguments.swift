@@ -54,15 +54,4 @@ struct BuildArguments: Sendable {
         if let rawDefault { return try expander.expand(rawDefault, environment) }
         return global[name]
     }
-
-    /// The `name[=default]` pairs of an `ARG`, defaults as written (expanded by the caller, in order).
-    static func declarations(_ instruction: Instruction) throws -> [(String, String?)] {
-        guard !instruction.arguments.isEmpty else { throw instruction.fail("ARG requires at least one argument") }
-        return try instruction.arguments.map(\.value).map { word in
-            guard let eq = word.firstIndex(of: "=") else { return (word, nil) }
-            let name = String(word[..<eq])
-            guard !name.isEmpty else { throw instruction.fail("ARG names no variable in \"\(word)\"") }
-            return (name, String(word[word.index(after: eq)...]))
-        }
-    }
 }

@@ -12,9 +12,9 @@ extension StageEvaluator {
         switch instruction.command {
         case "arg":
             try instruction.checkFlags([])
-            for (name, rawDefault) in try BuildArguments.declarations(instruction) {
-                state.arguments[name] = try arguments.stageValue(name: name, rawDefault: rawDefault, expander: expander,
-                                                                 environment: state.environment)
+            for declaration in ArgDeclaration.parse(instruction) {
+                state.arguments[declaration.name] = try arguments.stageValue(name: declaration.name, rawDefault: declaration.defaultValue,
+                                                                             expander: expander, environment: state.environment)
             }
         case "env":
             // Every pair of one ENV line sees the variables as they were before the line.
