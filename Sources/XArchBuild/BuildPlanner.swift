@@ -1,3 +1,5 @@
+import Foundation
+import XArchDockerfile
 import XArchModel
 
 /// The planning step of a build: the target stage evaluated for every platform, before anything is
@@ -12,8 +14,8 @@ struct BuildPlanner {
     }
 
     let options: BuildOptions
-    let stages: BuildStages
-    let expander: any WordExpanding
+    /// The parsed Dockerfile, checked for a build (`BuildPlanner.dockerfile(at:)`).
+    let stages: DockerfileStages
     let context: BuildContext
     let resolver: BaseImageResolver
     let spool: SpoolStore
@@ -57,8 +59,8 @@ struct BuildPlanner {
     }
 
     /// The target stage for `platform`, with `--label`s and `created` applied.
-    private func evaluate(_ target: BuildStages.Stage, for platform: Platform) async throws -> StageState {
-        var evaluator = try StageEvaluator(stages: stages, expander: expander, context: context, resolver: resolver,
+    private func evaluate(_ target: BuildStage, for platform: Platform) async throws -> StageState {
+        var evaluator = try StageEvaluator(stages: stages, context: context, resolver: resolver,
                                            spool: spool, target: platform, build: options.buildPlatform,
                                            buildArguments: options.buildArguments, created: options.created)
         var state: StageState
@@ -77,16 +79,16 @@ struct BuildPlanner {
 
     /// `--platform all`: the platforms of the image at the root of the target's `FROM` chain, or for
     /// `FROM scratch` the scratch candidates (true in the second element).
-    private func allPlatforms(_ target: BuildStages.Stage) async throws -> ([Platform], Bool) {
+    private func allPlatforms(_ target: BuildStage) async throws -> ([Platform], Bool) {
         let arguments = BuildArguments(target: options.buildPlatform, build: options.buildPlatform,
                                        overrides: options.buildArguments)
         var global = arguments
-        for instruction in stages.globalArguments { try global.declareGlobal(instruction, expander: expander) }
+        try global.declareGlobals(stages.globalArgs, expander: stages.expander)
         var stage = target
         while true {
-            guard let written = stage.from.arguments.first else { throw stage.from.fail("FROM requires an image") }
-            let image = try expander.expand(written, global.global)
-            if let earlier = stages.stage(named: image, before: stage.index), Int(image) == nil {
+            guard let written = stage.from.arguments.first?.value else { throw stage.from.fail("FROM requires an image") }
+            let image = try stages.expander.expand(written, global.global)
+            if let earlier = stages.stage(namedInFrom: image, before: stage.index) {
                 stage = earlier
                 continue
             }
@@ -113,10 +115,38 @@ struct BuildPlanner {
     /// `--build-arg` names no `ARG` declares (automatic platform arguments count as declared).
     private func unusedArguments() -> [String] {
         var declared = Set(BuildArguments.automatic(target: options.buildPlatform, build: options.buildPlatform).keys)
-        let all = stages.globalArguments + stages.stages.flatMap(\.body)
-        for instruction in all where instruction.command == "arg" {
-            for word in instruction.arguments { declared.insert(String(word.prefix { $0 != "=" })) }
+        for declaration in stages.globalArgs { declared.insert(declaration.name) }
+        for instruction in stages.stages.flatMap(\.instructions) where instruction.command == "arg" {
+            for declaration in ArgDeclaration.parse(instruction) { declared.insert(declaration.name) }
         }
         return options.buildArguments.keys.filter { !declared.contains($0) }.sorted()
+    }
+
+    /// Reads, parses and checks the Dockerfile at `path` for a build; errors name the file.
+    static func dockerfile(at path: String) throws -> DockerfileStages {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw XArchError(.notFound, "cannot read the Dockerfile \(path): it does not exist or is not readable")
+        }
+        do {
+            return try dockerfile(text: String(decoding: data, as: UTF8.self))
+        } catch let error as XArchError {
+            throw XArchError(error.code, "\(path): \(error.message)", cause: error)
+        }
+    }
+
+    /// Parses and checks Dockerfile text for a build: besides the parser's checks, it needs a `FROM`,
+    /// only `--platform` on a `FROM`, and stage names used once.
+    static func dockerfile(text: String) throws -> DockerfileStages {
+        let parsed = try DockerfileStages(parsing: text)
+        guard !parsed.stages.isEmpty else {
+            throw XArchError(.invalidInput, "the Dockerfile has no FROM instruction, so it defines no image")
+        }
+        var seen: Set<String> = []
+        for stage in parsed.stages {
+            try stage.from.checkFlags(["platform"])
+            guard let name = stage.name else { continue }
+            guard seen.insert(name).inserted else { throw stage.from.fail("the stage name \"\(name)\" is used twice") }
+        }
+        return parsed
     }
 }

@@ -7,7 +7,7 @@ import XArchRegistry
 
 /// `xarch build`: a daemonless, emulation-free, reproducible multi-platform build from a Dockerfile.
 ///
-/// 1. **Plan.** The Dockerfile is parsed (`DockerfileAdapter`) and the target stage is evaluated for
+/// 1. **Plan.** The Dockerfile is parsed (`BuildPlanner.dockerfile(at:)`) and the target stage is evaluated for
 ///    every platform (`StageEvaluator`): base images are resolved strictly per platform, COPY sources
 ///    are matched in the context, configs are computed. Any error here — a base image without a target
 ///    platform, a missing source, a RUN — stops the build before anything is written or pushed.
@@ -31,11 +31,11 @@ public enum ImageBuild {
     public static func build(_ options: BuildOptions, session: RegistrySession,
                              progress: (@Sendable (BuildEvent) -> Void)? = nil) async throws -> BuildReport {
         let start = ContinuousClock.now
-        let parsed = try DockerfileAdapter.parse(file: options.dockerfilePath)
+        let parsed = try BuildPlanner.dockerfile(at: options.dockerfilePath)
         let work = try LayerCache.workDirectory()
         WorkDirectories.register(work)
         defer { WorkDirectories.remove(work) }
-        let planner = BuildPlanner(options: options, stages: parsed.stages, expander: parsed.expander,
+        let planner = BuildPlanner(options: options, stages: parsed,
                                    context: try BuildContext.open(options.context, dockerfile: options.dockerfilePath),
                                    resolver: BaseImageResolver(session: session), spool: SpoolStore(directory: work))
         let plan = try await planner.plan()

@@ -18,10 +18,14 @@ public struct BuildStage: Sendable, Hashable {
 
     /// `name` or, for unnamed stages, the index as BuildKit accepts it in `COPY --from=0`.
     public var label: String { name ?? String(index) }
+
+    /// `stage builder` or, for unnamed stages, `stage #0`: how messages name the stage.
+    public var displayName: String { name.map { "stage \($0)" } ?? "stage #\(index)" }
 }
 
 /// A variable declared with `ARG`: `ARG NAME` or `ARG NAME=default`.
 public struct ArgDeclaration: Sendable, Hashable {
+    /// The variable's name.
     public var name: String
     /// The default as written (quotes and `$VAR`s not yet processed), if one is given.
     public var defaultValue: String?

@@ -66,6 +66,12 @@ public struct DockerfileStages: Sendable, Hashable {
         return nil
     }
 
+    /// The earlier stage a `FROM` names (its image, variables expanded), if it names one: by name only,
+    /// as BuildKit resolves `FROM` (a number is an image name there, unlike in `COPY --from`).
+    public func stage(namedInFrom image: String, before index: Int) -> BuildStage? {
+        Int(image) == nil ? stage(named: image, before: index) : nil
+    }
+
     /// The global `ARG` defaults, each expanded with the ones before it, as BuildKit evaluates them for
     /// `FROM` lines when no `--build-arg` is given. Declarations without a default are left out.
     public var globalArgDefaults: ShellEnvironment {

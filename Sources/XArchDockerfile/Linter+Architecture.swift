@@ -1,4 +1,6 @@
 import Foundation
+import XArchModel
+
 /// `hardcoded-arch`, `hardcoded-multiarch-path` and `build-arch-probe`: architecture names and probes
 /// in the commands of stages, judged by the platform each stage runs on.
 extension LintContext {
@@ -89,20 +91,13 @@ extension LintContext {
     }
 }
 
-/// Debian multiarch directories and dynamic loaders, named after one architecture.
+/// Debian multiarch directories and dynamic loaders, named after one architecture
+/// (`ArchitectureNames.multiarchPaths`).
 enum MultiarchPaths {
-    static let names: [(String, String)] = [
-        ("x86_64-linux-gnu", "amd64"), ("aarch64-linux-gnu", "arm64"), ("arm-linux-gnueabihf", "arm/v7"),
-        ("arm-linux-gnueabi", "arm/v5"), ("i386-linux-gnu", "386"), ("powerpc64le-linux-gnu", "ppc64le"),
-        ("s390x-linux-gnu", "s390x"), ("riscv64-linux-gnu", "riscv64"), ("mips64el-linux-gnuabi64", "mips64le"),
-        ("ld-linux-x86-64.so.2", "amd64"), ("ld-linux-aarch64.so.1", "arm64"), ("ld-linux-armhf.so.3", "arm/v7"),
-        ("ld-musl-x86_64.so.1", "amd64"), ("ld-musl-aarch64.so.1", "arm64"), ("ld-musl-armhf.so.1", "arm/v7"),
-    ]
-
     /// The first name that appears as a path component (after `/`) in `word`.
     static func find(in word: String) -> (String, String)? {
         var best: (String, String, String.Index)?
-        for (name, architecture) in names {
+        for (name, architecture) in ArchitectureNames.multiarchPaths {
             guard let range = word.range(of: "/" + name) else { continue }
             if best == nil || range.lowerBound < best!.2 { best = (name, architecture, range.lowerBound) }
         }

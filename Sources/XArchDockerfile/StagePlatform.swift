@@ -45,7 +45,7 @@ extension DockerfileStages {
     public func baseStage(of stage: BuildStage) -> BuildStage? {
         let lexer = ShellLexer(escapeToken: dockerfile.escapeToken)
         let base = (try? lexer.expandWord(stage.base.value, environment: globalArgDefaults)) ?? stage.base.value
-        return stages.prefix(stage.index).first { $0.name == base.lowercased() }
+        return self.stage(namedInFrom: base, before: stage.index)
     }
 
     /// The platform a stage runs on: its own `--platform`, else its base stage's, else the target's.

@@ -24,7 +24,8 @@ extension Platform {
     ///   baseline variant `v1` is dropped.
     /// - `aarch64` becomes `arm64`; arm64 variants `8`, `v8`, `v8.0` are dropped (v8 is the
     ///   baseline) and `9`, `9.0`, `v9.0` become `v9`.
-    /// - `armhf` becomes `arm/v7`, `armel` becomes `arm/v6`; `arm` without a variant is `arm/v7`,
+    /// - `armhf` becomes `arm/v7`, `armel` becomes `arm/v6` (containerd's reading; Debian's armel port
+    ///   is ARMv5TE soft-float, see `ArchitectureNames`); `arm` without a variant is `arm/v7`,
     ///   and bare numbers `5`, `6`, `7`, `8` get a `v` prefix.
     /// - Architecture and variant are lower-cased; `os.features` are sorted and deduplicated.
     ///
@@ -53,9 +54,10 @@ extension Platform {
     {
         let arch = architecture.lowercased()
         let variant = variant.lowercased()
+        // i386, armhf and armel: whatever the variant. armel is arm/v6 here, as in containerd; Debian's
+        // armel port is ARMv5TE (ArchitectureNames documents both).
+        if let alias = ArchitectureNames.containerdAliases[arch] { return alias }
         switch arch {
-        case "i386":
-            return ("386", "")
         case "x86_64", "x86-64", "amd64":
             return ("amd64", variant == "v1" ? "" : variant)
         case "aarch64", "arm64":
@@ -64,10 +66,6 @@ extension Platform {
             case "9", "9.0", "v9.0": return ("arm64", "v9")
             default: return ("arm64", variant)
             }
-        case "armhf":
-            return ("arm", "v7")
-        case "armel":
-            return ("arm", "v6")
         case "arm":
             switch variant {
             case "", "7": return ("arm", "v7")

@@ -64,9 +64,9 @@ import XArchTestSupport
             let work = "\(out)/work"
             try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
             let options = try BuildFixture.options(dir, platforms: ["linux/arm64"])
-            let parsed = try DockerfileAdapter.parse(file: options.dockerfilePath)
+            let parsed = try BuildPlanner.dockerfile(at: options.dockerfilePath)
             let plan = try await BuildFixture.withSession { session in
-                try await BuildPlanner(options: options, stages: parsed.stages, expander: parsed.expander,
+                try await BuildPlanner(options: options, stages: parsed,
                                        context: try BuildContext.open(dir, dockerfile: options.dockerfilePath),
                                        resolver: BaseImageResolver(session: session), spool: SpoolStore(directory: work)).plan()
             }

@@ -45,9 +45,9 @@ enum BuildFixture {
         let work = try TestImages.temporaryDirectory("build-work")
         defer { TestImages.cleanup(dir); TestImages.cleanup(work) }
         let options = try options(dir, platforms: platforms, args: args, target: target)
-        let parsed = try DockerfileAdapter.parse(file: options.dockerfilePath)
+        let parsed = try BuildPlanner.dockerfile(at: options.dockerfilePath)
         return try await withSession { session in
-            let planner = BuildPlanner(options: options, stages: parsed.stages, expander: parsed.expander,
+            let planner = BuildPlanner(options: options, stages: parsed,
                                        context: try BuildContext.open(dir, dockerfile: options.dockerfilePath),
                                        resolver: BaseImageResolver(session: session), spool: SpoolStore(directory: work))
             return try await planner.plan()

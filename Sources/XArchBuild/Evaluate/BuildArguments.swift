@@ -1,3 +1,4 @@
+import XArchDockerfile
 import XArchModel
 
 /// The build arguments of one platform's build: the automatic platform arguments, the `--build-arg`
@@ -32,14 +33,14 @@ struct BuildArguments: Sendable {
         self.global = global
     }
 
-    /// Evaluates a global `ARG` (before the first `FROM`): each default is expanded with the arguments
-    /// declared before it, also on the same line, and a `--build-arg` wins over it.
-    mutating func declareGlobal(_ instruction: BuildInstruction, expander: any WordExpanding) throws {
-        for (name, rawDefault) in try Self.declarations(instruction) {
-            if let value = overrides[name] {
-                global[name] = value
-            } else if let rawDefault {
-                global[name] = try expander.expand(rawDefault, global)
+    /// Evaluates the global `ARG`s (before the first `FROM`) in order: each default is expanded with the
+    /// arguments declared before it, also on the same line, and a `--build-arg` wins over it.
+    mutating func declareGlobals(_ declarations: [ArgDeclaration], expander: WordExpander) throws {
+        for declaration in declarations {
+            if let value = overrides[declaration.name] {
+                global[declaration.name] = value
+            } else if let rawDefault = declaration.defaultValue {
+                global[declaration.name] = try expander.expand(rawDefault, global)
             }
         }
     }
@@ -47,21 +48,10 @@ struct BuildArguments: Sendable {
     /// The value a stage-local `ARG name[=default]` takes (BuildKit's `dispatchArg`): the
     /// `--build-arg`, else the default expanded in `environment`, else (without a default) the global
     /// argument of the same name; nil when none applies.
-    func stageValue(name: String, rawDefault: String?, expander: any WordExpanding,
+    func stageValue(name: String, rawDefault: String?, expander: WordExpander,
                     environment: [String: String]) throws -> String? {
         if let override = overrides[name] { return override }
         if let rawDefault { return try expander.expand(rawDefault, environment) }
         return global[name]
-    }
-
-    /// The `name[=default]` pairs of an `ARG`, defaults as written (expanded by the caller, in order).
-    static func declarations(_ instruction: BuildInstruction) throws -> [(String, String?)] {
-        guard !instruction.arguments.isEmpty else { throw instruction.fail("ARG requires at least one argument") }
-        return try instruction.arguments.map { word in
-            guard let eq = word.firstIndex(of: "=") else { return (word, nil) }
-            let name = String(word[..<eq])
-            guard !name.isEmpty else { throw instruction.fail("ARG names no variable in \"\(word)\"") }
-            return (name, String(word[word.index(after: eq)...]))
-        }
     }
 }

@@ -1,10 +1,11 @@
+import XArchDockerfile
 import XArchModel
 
 /// Parsing of the values of `EXPOSE` and `HEALTHCHECK` into the config's forms.
 enum ConfigValues {
     /// `EXPOSE 80`, `80/udp`, `8000-8002/tcp` → `80/tcp`, `80/udp`, `8000/tcp`, `8001/tcp`, `8002/tcp`
     /// (Dockerfile reference, EXPOSE: "TCP is the default"; ranges expand as Docker's `nat.ParsePortSpecs`).
-    static func ports(_ spec: String, _ instruction: BuildInstruction) throws -> [String] {
+    static func ports(_ spec: String, _ instruction: Instruction) throws -> [String] {
         let parts = spec.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         let proto = parts.count == 2 ? parts[1].lowercased() : "tcp"
         guard ["tcp", "udp", "sctp"].contains(proto) else {
@@ -21,12 +22,12 @@ enum ConfigValues {
     /// `HEALTHCHECK NONE` or `HEALTHCHECK [--interval=D --timeout=D --start-period=D --start-interval=D
     /// --retries=N] CMD command` (Dockerfile reference, HEALTHCHECK), as Docker stores it: `Test` is
     /// `["NONE"]`, `["CMD", …]` (exec form) or `["CMD-SHELL", "command"]`; durations in nanoseconds.
-    static func healthcheck(_ instruction: BuildInstruction, shell: [String]) throws -> ContainerConfig.Healthcheck {
+    static func healthcheck(_ instruction: Instruction, shell: [String]) throws -> ContainerConfig.Healthcheck {
         try instruction.checkFlags(["interval", "timeout", "start-period", "start-interval", "retries"])
-        guard let kind = instruction.arguments.first?.uppercased() else {
+        guard let kind = instruction.arguments.first?.value.uppercased() else {
             throw instruction.fail("HEALTHCHECK requires NONE or CMD")
         }
-        let rest = Array(instruction.arguments.dropFirst())
+        let rest = instruction.arguments.dropFirst().map(\.value)
         if kind == "NONE" {
             guard rest.isEmpty, instruction.flags.isEmpty else { throw instruction.fail("HEALTHCHECK NONE takes no arguments or flags") }
             return ContainerConfig.Healthcheck(test: ["NONE"])
@@ -38,15 +39,15 @@ enum ConfigValues {
         check.timeout = try durationFlag("timeout", instruction)
         check.startPeriod = try durationFlag("start-period", instruction)
         check.startInterval = try durationFlag("start-interval", instruction)
-        if let retries = instruction.flag("retries") {
+        if let retries = instruction.flag("retries")?.value {
             guard let n = Int(retries), n >= 0 else { throw instruction.fail("HEALTHCHECK --retries=\(retries) is not a number") }
             check.retries = n == 0 ? nil : n
         }
         return check
     }
 
-    private static func durationFlag(_ name: String, _ instruction: BuildInstruction) throws -> Int64? {
-        guard let text = instruction.flag(name) else { return nil }
+    private static func durationFlag(_ name: String, _ instruction: Instruction) throws -> Int64? {
+        guard let text = instruction.flag(name)?.value else { return nil }
         guard let nanoseconds = duration(text), nanoseconds >= 0 else {
             throw instruction.fail("HEALTHCHECK --\(name)=\(text) is not a duration such as 30s, 1m30s or 500ms")
         }

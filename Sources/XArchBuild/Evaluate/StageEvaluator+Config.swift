@@ -1,3 +1,4 @@
+import XArchDockerfile
 import XArchModel
 
 /// The instructions that only change the image config (Dockerfile reference, one section each;
@@ -5,15 +6,15 @@ import XArchModel
 /// USER, EXPOSE, VOLUME, STOPSIGNAL and WORKDIR, never in CMD, ENTRYPOINT, SHELL, HEALTHCHECK or
 /// ONBUILD (Dockerfile reference, "Environment replacement").
 extension StageEvaluator {
-    mutating func configure(_ instruction: BuildInstruction, _ state: inout StageState) throws {
+    mutating func configure(_ instruction: Instruction, _ state: inout StageState) throws {
         let env = state.environment
-        let args = instruction.arguments
+        let args = instruction.arguments.map(\.value)
         switch instruction.command {
         case "arg":
             try instruction.checkFlags([])
-            for (name, rawDefault) in try BuildArguments.declarations(instruction) {
-                state.arguments[name] = try arguments.stageValue(name: name, rawDefault: rawDefault, expander: expander,
-                                                                 environment: state.environment)
+            for declaration in ArgDeclaration.parse(instruction) {
+                state.arguments[declaration.name] = try arguments.stageValue(name: declaration.name, rawDefault: declaration.defaultValue,
+                                                                             expander: expander, environment: state.environment)
             }
         case "env":
             // Every pair of one ENV line sees the variables as they were before the line.
@@ -70,7 +71,7 @@ extension StageEvaluator {
     /// the ones that exist keep their owner. On a base image the same holds when a `USER` other than
     /// root is set (the base's file list is read to learn what exists); as root, the directory the
     /// runtime creates for a missing working directory (0755, root) is the one BuildKit would write.
-    mutating func workdir(_ instruction: BuildInstruction, _ state: inout StageState) async throws {
+    mutating func workdir(_ instruction: Instruction, _ state: inout StageState) async throws {
         let path = try single(instruction, state.environment)
         let absolute = CleanPath.clean(path.hasPrefix("/") ? path : state.workingDirectory + "/" + path)
         state.container.workingDir = absolute
@@ -109,7 +110,7 @@ extension StageEvaluator {
 
     /// The owner of the directories a WORKDIR creates: the current `USER` (names from the stage's own
     /// `/etc/passwd` and `/etc/group`), root when none is set.
-    private static func workdirOwner(_ instruction: BuildInstruction, state: StageState,
+    private static func workdirOwner(_ instruction: Instruction, state: StageState,
                                      files: () async throws -> any SourceTree) async throws -> Ownership {
         guard let user = state.container.user, !user.isEmpty else { return .root }
         do {
@@ -120,8 +121,8 @@ extension StageEvaluator {
     }
 
     /// `ENV`/`LABEL` arguments, key-value-separator triples as the parser gives them, expanded.
-    private func pairs(_ instruction: BuildInstruction, _ env: [String: String]) throws -> [(String, String)] {
-        let args = instruction.arguments
+    private func pairs(_ instruction: Instruction, _ env: [String: String]) throws -> [(String, String)] {
+        let args = instruction.arguments.map(\.value)
         guard !args.isEmpty, args.count % 3 == 0 else {
             throw instruction.fail("\(instruction.command.uppercased()) requires at least one key=value pair")
         }
@@ -133,19 +134,20 @@ extension StageEvaluator {
     }
 
     /// The one argument of `USER`, `STOPSIGNAL`, `WORKDIR`, expanded.
-    private func single(_ instruction: BuildInstruction, _ env: [String: String]) throws -> String {
+    private func single(_ instruction: Instruction, _ env: [String: String]) throws -> String {
         guard instruction.arguments.count == 1 else {
             throw instruction.fail("\(instruction.command.uppercased()) requires exactly one argument")
         }
-        let value = try expander.expand(instruction.arguments[0], env)
+        let value = try expander.expand(instruction.arguments[0].value, env)
         guard !value.isEmpty else { throw instruction.fail("\(instruction.command.uppercased()) expands to nothing") }
         return value
     }
 
     /// `CMD`/`ENTRYPOINT`: the exec form as it is; the shell form through the stage's shell.
-    private func command(_ instruction: BuildInstruction, _ state: StageState) throws -> [String] {
-        if instruction.isJSON { return instruction.arguments }
-        return shell(state) + [instruction.arguments.joined(separator: " ")]
+    private func command(_ instruction: Instruction, _ state: StageState) throws -> [String] {
+        let args = instruction.arguments.map(\.value)
+        if instruction.isJSON { return args }
+        return shell(state) + [args.joined(separator: " ")]
     }
 
     private func shell(_ state: StageState) -> [String] {

@@ -1,3 +1,4 @@
+import XArchDockerfile
 import XArchModel
 
 /// `COPY` and `ADD` (Dockerfile reference, COPY and ADD): sources from the build context, an earlier
@@ -6,14 +7,14 @@ import XArchModel
 /// accepted and changes nothing. `ADD` of a URL or a git repository is refused: the build reads
 /// nothing from the network but base images.
 extension StageEvaluator {
-    mutating func copy(_ instruction: BuildInstruction, into state: inout StageState, stage: BuildStages.Stage) async throws {
+    mutating func copy(_ instruction: Instruction, into state: inout StageState, stage: BuildStage) async throws {
         let isAdd = instruction.command == "add"
         try instruction.checkFlags(isAdd ? ["chown", "chmod", "link"] : ["from", "chown", "chmod", "link"])
         let env = state.environment
         guard instruction.arguments.count >= 2 || (!instruction.heredocs.isEmpty && instruction.arguments.count >= 1) else {
             throw instruction.fail("\(instruction.command.uppercased()) requires at least one source and a destination")
         }
-        var words = try instruction.arguments.map { try expander.expand($0, env) }
+        var words = try instruction.arguments.map { try expander.expand($0.value, env) }
         let rawDestination = words.removeLast()
         let destination = Self.destination(rawDestination, workdir: state.workingDirectory)
         var spec = CopySpec(sources: [], destination: destination.path, destinationIsDirectory: destination.isDirectory,
@@ -63,7 +64,7 @@ extension StageEvaluator {
     /// written, for their --chown owner (without --chown, the 0755 root directories tar extraction makes
     /// are the same). Reads the base's file list when it matters.
     private func keepBaseDirectories(_ entries: inout LayerEntries, destination: String, owner: Ownership?,
-                                     state: StageState, stage: BuildStages.Stage) async throws {
+                                     state: StageState, stage: BuildStage) async throws {
         var topIsDirectory = entries[destination]?.kind == .directory
         if topIsDirectory, let top = entries[destination], top.mode == 0o755, top.uid == 0, top.gid == 0 {
             // What an existing directory keeps and what extraction creates for a missing one: the same
@@ -90,7 +91,7 @@ extension StageEvaluator {
 
     /// Whether `path` is a directory (or a link to one) in the stage's file system so far. On a base
     /// image this reads the base's file list (its layers, once per build), as only it can tell.
-    private func isDirectory(_ path: String, state: StageState, stage: BuildStages.Stage) async throws -> Bool {
+    private func isDirectory(_ path: String, state: StageState, stage: BuildStage) async throws -> Bool {
         if path.isEmpty { return true }
         let tree = StageTree(name: stage.displayName, state: state,
                              base: state.knownFilesystem ? nil : try await baseListing(of: state))
@@ -99,9 +100,9 @@ extension StageEvaluator {
     }
 
     /// The build context, or the tree `--from` names (expanded in the stage's environment).
-    private mutating func tree(for instruction: BuildInstruction, env: [String: String], stage: BuildStages.Stage,
+    private mutating func tree(for instruction: Instruction, env: [String: String], stage: BuildStage,
                                state: StageState) async throws -> any SourceTree {
-        guard let from = instruction.flag("from") else { return context }
+        guard let from = instruction.flag("from")?.value else { return context }
         let reference = try expander.expand(from, env)
         guard !reference.isEmpty else { throw instruction.fail("--from expands to nothing") }
         return try await source(from: reference, stage: stage, state: state, instruction: instruction)
@@ -116,9 +117,9 @@ extension StageEvaluator {
     }
 
     /// `--chown=user[:group]`, expanded; names are looked up in the stage's own files (`OwnerLookup`).
-    private func owner(_ instruction: BuildInstruction, _ env: [String: String], state: StageState,
-                       stage: BuildStages.Stage) async throws -> Ownership? {
-        guard let raw = instruction.flag("chown") else { return nil }
+    private func owner(_ instruction: Instruction, _ env: [String: String], state: StageState,
+                       stage: BuildStage) async throws -> Ownership? {
+        guard let raw = instruction.flag("chown")?.value else { return nil }
         let text = try expander.expand(raw, env)
         do {
             return try await OwnerLookup.resolve(text) {
@@ -130,8 +131,8 @@ extension StageEvaluator {
     }
 
     /// `--chmod=0755` (octal, up to four digits).
-    private func mode(_ instruction: BuildInstruction, _ env: [String: String]) throws -> UInt32? {
-        guard let raw = instruction.flag("chmod") else { return nil }
+    private func mode(_ instruction: Instruction, _ env: [String: String]) throws -> UInt32? {
+        guard let raw = instruction.flag("chmod")?.value else { return nil }
         let text = try expander.expand(raw, env)
         guard (1...4).contains(text.count), let value = UInt32(text, radix: 8), value <= 0o7777 else {
             throw instruction.fail("--chmod=\(text) is not an octal mode such as 755 or 0644")
@@ -140,16 +141,17 @@ extension StageEvaluator {
     }
 
     /// The here-document a source word names (`<<EOF`, `<<-EOF`).
-    private func heredoc(named word: String, in instruction: BuildInstruction) -> BuildInstruction.Heredoc? {
+    private func heredoc(named word: String, in instruction: Instruction) -> Heredoc? {
         guard word.hasPrefix("<<") else { return nil }
         let name = word.dropFirst(2).drop { $0 == "-" }.filter { $0 != "\"" && $0 != "'" }
         return instruction.heredocs.first { $0.name == String(name) }
     }
 
     /// A file made from a here-document (mode 0644, or `--chmod`).
-    private func heredocEntry(_ heredoc: BuildInstruction.Heredoc, spec: CopySpec, count: Int,
+    private func heredocEntry(_ heredoc: Heredoc, spec: CopySpec, count: Int,
                               env: [String: String]) throws -> LayerEntry {
-        let body = heredoc.expand ? try expander.expand(heredoc.content, env) : heredoc.content
+        let content = heredoc.effectiveContent
+        let body = heredoc.expand ? try expander.expand(content, env) : content
         let intoDirectory = spec.destinationIsDirectory || count > 1
         let path = CleanPath.inside(intoDirectory ? CleanPath.join(spec.destination, heredoc.name) : spec.destination)
         let owner = spec.owner ?? .root
@@ -167,7 +169,7 @@ extension StageEvaluator {
     /// unpacked into the destination directory, their modes kept and owned by 0:0 (or `--chown`); the
     /// other sources are returned, to be copied as they are.
     private func unpackArchives(_ sources: [String], spec: CopySpec, into entries: inout LayerEntries,
-                                _ instruction: BuildInstruction) async throws -> [String] {
+                                _ instruction: Instruction) async throws -> [String] {
         var rest: [String] = []
         for source in sources {
             let matches = try context.expand(source)

@@ -1,3 +1,4 @@
+import XArchDockerfile
 import XArchModel
 
 /// Evaluates a Dockerfile's stages for one target platform, without running anything: each
@@ -5,8 +6,9 @@ import XArchModel
 /// are evaluated (its base stage and `COPY --from` stages, transitively), as BuildKit skips the others,
 /// so a `RUN` in an unused stage does not stop the build.
 struct StageEvaluator {
-    let stages: BuildStages
-    let expander: any WordExpanding
+    let stages: DockerfileStages
+    /// Expansion with the Dockerfile's escape character.
+    let expander: WordExpander
     let context: BuildContext
     let resolver: BaseImageResolver
     /// Where base image layers and ADD archives are spooled when a COPY needs their files.
@@ -19,10 +21,10 @@ struct StageEvaluator {
     private var results: [Int: StageState] = [:]
     private var inProgress: Set<Int> = []
 
-    init(stages: BuildStages, expander: any WordExpanding, context: BuildContext, resolver: BaseImageResolver,
+    init(stages: DockerfileStages, context: BuildContext, resolver: BaseImageResolver,
          spool: SpoolStore, target: Platform, build: Platform, buildArguments: [String: String], created: String) throws {
         self.stages = stages
-        self.expander = expander
+        self.expander = stages.expander
         self.context = context
         self.resolver = resolver
         self.spool = spool
@@ -30,20 +32,18 @@ struct StageEvaluator {
         self.build = build.normalized
         self.created = created
         var arguments = BuildArguments(target: self.target, build: self.build, overrides: buildArguments)
-        for instruction in stages.globalArguments {
-            try arguments.declareGlobal(instruction, expander: expander)
-        }
+        try arguments.declareGlobals(stages.globalArgs, expander: expander)
         self.arguments = arguments
     }
 
     /// The finished state of `stage` (evaluated once, then remembered).
-    mutating func evaluate(_ stage: BuildStages.Stage) async throws -> StageState {
+    mutating func evaluate(_ stage: BuildStage) async throws -> StageState {
         if let done = results[stage.index] { return done }
         guard inProgress.insert(stage.index).inserted else {
             throw stage.from.fail("\(stage.displayName) depends on itself")
         }
         var state = try await start(stage)
-        for instruction in stage.body {
+        for instruction in stage.instructions {
             try await apply(instruction, to: &state, in: stage)
         }
         inProgress.remove(stage.index)
@@ -53,13 +53,13 @@ struct StageEvaluator {
 
     /// `FROM [--platform=P] image [AS name]`: the image and the platform expand with the global
     /// arguments only; a name of an earlier stage continues from that stage.
-    private mutating func start(_ stage: BuildStages.Stage) async throws -> StageState {
+    private mutating func start(_ stage: BuildStage) async throws -> StageState {
         let from = stage.from
-        guard let written = from.arguments.first else { throw from.fail("FROM requires an image") }
+        guard let written = from.arguments.first?.value else { throw from.fail("FROM requires an image") }
         let image = try expander.expand(written, arguments.global)
         guard !image.isEmpty else { throw from.fail("FROM names no image (\"\(written)\" expands to nothing)") }
         var platform = target
-        if let spec = from.flag("platform") {
+        if let spec = from.flag("platform")?.value {
             let expanded = try expander.expand(spec, arguments.global)
             do {
                 platform = try Platform(parsing: expanded).normalized
@@ -67,7 +67,7 @@ struct StageEvaluator {
                 throw from.fail("FROM --platform=\(expanded): \(error.message)")
             }
         }
-        if let earlier = stages.stage(named: image, before: stage.index), Int(image) == nil {
+        if let earlier = stages.stage(namedInFrom: image, before: stage.index) {
             // The config and files carry over; ARGs and "CMD was set here" belong to the earlier stage.
             var state = try await evaluate(earlier)
             state.arguments = [:]
@@ -89,10 +89,10 @@ struct StageEvaluator {
     /// The base image's `ONBUILD` triggers run first, in order, as if written after the `FROM`
     /// (Dockerfile reference, ONBUILD); a trigger xarch cannot run (RUN) stops the build, naming it.
     private mutating func runTriggers(of image: ResolvedImage, on state: inout StageState,
-                                      in stage: BuildStages.Stage) async throws {
+                                      in stage: BuildStage) async throws {
         for text in image.config.config?.onBuild ?? [] {
             do {
-                let trigger = try DockerfileAdapter.trigger(text, line: stage.from.line)
+                let trigger = try Instruction.onbuildTrigger(text, reportedAt: stage.from.line)
                 try await apply(trigger, to: &state, in: stage)
             } catch let error as XArchError {
                 throw XArchError(error.code, "the ONBUILD trigger \"\(text)\" of base image \(image.name): \(error.message)", cause: error)
@@ -101,8 +101,8 @@ struct StageEvaluator {
     }
 
     /// Applies one instruction of a stage's body.
-    private mutating func apply(_ instruction: BuildInstruction, to state: inout StageState,
-                                in stage: BuildStages.Stage) async throws {
+    private mutating func apply(_ instruction: Instruction, to state: inout StageState,
+                                in stage: BuildStage) async throws {
         switch instruction.command {
         case "copy", "add":
             try await copy(instruction, into: &state, stage: stage)
@@ -120,8 +120,8 @@ struct StageEvaluator {
     }
 
     /// The current stage's view of a `--from` value: an earlier stage, or an image for this stage's platform.
-    mutating func source(from reference: String, stage: BuildStages.Stage, state: StageState,
-                         instruction: BuildInstruction) async throws -> any SourceTree {
+    mutating func source(from reference: String, stage: BuildStage, state: StageState,
+                         instruction: Instruction) async throws -> any SourceTree {
         if let earlier = stages.stage(named: reference, before: stage.index) {
             let state = try await evaluate(earlier)
             return StageTree(name: earlier.displayName, state: state, base: try await baseTree(of: state))

@@ -1,16 +1,10 @@
-/// How a project spells architectures, which decides how to derive the name from `TARGETARCH`.
-enum ArchitectureNaming: Sendable {
-    /// Go's GOARCH names, which `TARGETARCH` already uses: amd64, arm64, 386, ppc64le, s390x.
-    case goarch
-    /// `uname -m` names: x86_64, aarch64, armv7l, i686.
-    case uname
-    /// Node.js names: x64, arm64.
-    case node
-    /// Debian architecture names: armhf, armel, i386.
-    case debian
-    /// Other spellings: armv7, armv6.
-    case generic
+import XArchModel
 
+/// How a project spells architectures, which decides how to derive the name from `TARGETARCH`; the
+/// conventions and their spellings are `XArchModel`'s `ArchitectureNames`.
+typealias ArchitectureNaming = ArchitectureNames.Convention
+
+extension ArchitectureNames.Convention {
     /// How to produce this spelling from the build's platform variables.
     var fix: String {
         switch self {
@@ -39,19 +33,9 @@ struct ArchitectureToken: Sendable {
     var offset: Int
 }
 
-enum ArchitectureNames {
-    /// Spellings, longest first so `x86_64` wins over `x86`; `needsOS` names match only after an OS
-    /// name (`linux-386`, `linux_arm`), since alone they are too common.
-    private static let table: [(spelling: String, architecture: String, naming: ArchitectureNaming, needsOS: Bool)] = [
-        ("x86_64", "amd64", .uname, false), ("x86-64", "amd64", .uname, false), ("aarch64", "arm64", .uname, false),
-        ("ppc64le", "ppc64le", .goarch, false), ("riscv64", "riscv64", .goarch, false), ("armv7l", "arm/v7", .uname, false),
-        ("armv6l", "arm/v6", .uname, false), ("amd64", "amd64", .goarch, false), ("arm64", "arm64", .goarch, false),
-        ("armv7", "arm/v7", .generic, false), ("armv6", "arm/v6", .generic, false), ("armhf", "arm/v7", .debian, false),
-        ("armel", "arm/v5", .debian, false), ("s390x", "s390x", .goarch, false), ("i386", "386", .debian, false),
-        ("i686", "386", .uname, false), ("x64", "amd64", .node, false), ("386", "386", .goarch, true),
-        ("arm", "arm", .goarch, true),
-    ]
-
+/// Finding architecture names in text, with the spellings `ArchitectureNames.spellings` lists (where
+/// `armel` is Debian's ARMv5TE port, `arm/v5`, not containerd's `arm/v6`: see `ArchitectureNames`).
+extension ArchitectureNames {
     private static let operatingSystems: Set<String> = ["linux", "darwin", "windows", "freebsd", "netbsd", "openbsd", "macos"]
 
     /// Architecture names in `text` that stand alone: not preceded or followed by an ASCII letter or digit.
@@ -61,15 +45,15 @@ enum ArchitectureNames {
         while i < text.count {
             guard i == 0 || !text[i - 1].isASCIIAlphanumeric else { i += 1; continue }
             var matched = false
-            for entry in table {
-                let spelling = entry.spelling.scalars
+            for entry in spellings {
+                let spelling = entry.text.scalars
                 let end = i + spelling.count
                 guard end <= text.count else { continue }
                 guard zip(text[i..<end], spelling).allSatisfy({ lower($0.0) == $0.1 }) else { continue }
                 guard end == text.count || !text[end].isASCIIAlphanumeric else { continue }
-                if entry.needsOS && !followsOperatingSystem(text, i) { continue }
+                if entry.needsOperatingSystem && !followsOperatingSystem(text, i) { continue }
                 found.append(ArchitectureToken(text: text[i..<end].string, architecture: entry.architecture,
-                                               naming: entry.naming, offset: i))
+                                               naming: entry.convention, offset: i))
                 i = end
                 matched = true
                 break
