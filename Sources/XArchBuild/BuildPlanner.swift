@@ -40,8 +40,12 @@ struct BuildPlanner {
                 do {
                     states.append(try await evaluate(target, for: platform))
                 } catch let error as XArchError where fromScratch && error.code == .missingSource {
-                    let prefix = "\(platform.formatted): "
-                    skipped[platform.formatted] = error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
+                    // The reason without the platform `evaluate` put in front of it.
+                    if let inner = error.cause as? XArchError, inner.code == error.code {
+                        skipped[platform.formatted] = inner.message
+                    } else {
+                        skipped[platform.formatted] = error.message
+                    }
                 }
             }
             guard !states.isEmpty else {
@@ -68,7 +72,7 @@ struct BuildPlanner {
             state = try await evaluator.evaluate(target)
         } catch let error as XArchError where error.code == .missingSource && !error.message.contains(platform.formatted) {
             // `COPY bin/${TARGETARCH}/app` names a file per platform: say which platform lacks it.
-            throw XArchError(error.code, "\(platform.formatted): \(error.message)", cause: error.cause)
+            throw error.context(platform.formatted)
         }
         if !options.labels.isEmpty {
             state.container.labels = (state.container.labels ?? [:]).merging(options.labels) { $1 }

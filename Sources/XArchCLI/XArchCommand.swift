@@ -18,7 +18,7 @@ public struct XArchCommand: AsyncParsableCommand {
 
     public init() {}
 
-    /// Runs the command line and exits with xarch's exit codes (design.md, "Output and exit codes").
+    /// Runs the command line and exits with xarch's exit codes (0 success, 1 operational error, 2 usage error, 3 a check did not hold).
     public static func runMain(arguments: [String]? = nil) async -> Never {
         Interrupts.install()
         let code = await run(arguments: arguments ?? Array(CommandLine.arguments.dropFirst()),
@@ -50,7 +50,9 @@ public struct XArchCommand: AsyncParsableCommand {
             }
             return 0
         } catch let error as XArchError {
-            stderr.write("xarch: \(error.message)\n")
+            // `--debug` (or XARCH_DEBUG=1) shows every cause below the message, one per line.
+            let debug = arguments.contains("--debug") || ProcessInfo.processInfo.environment["XARCH_DEBUG"] == "1"
+            stderr.write("xarch: \(debug ? error.debugDescription : error.message)\n")
             return error.code == .checkFailed ? ExitStatus.checkFailed : ExitStatus.failure
         } catch let error as ExitCode {
             return error.rawValue

@@ -197,11 +197,6 @@ public struct OCILayout: ContentSource, ContentSink, ContentDeleter {
     }
 }
 
-extension XArchError.Code {
-    /// Something that was to be created exists already (a layout directory that is not empty).
-    public static let alreadyExists = XArchError.Code(rawValue: "already-exists")
-}
-
 private func systemRenameDirectory(_ from: String, _ to: String) -> Int32 { rename(from, to) }
 
 private func modificationSeconds(_ st: stat) -> Int {

@@ -72,9 +72,11 @@ public final class RegistrySession: Sendable {
         switch response.status {
         case 200: return
         case 401, 403:
-            throw XArchError(.authentication, "\(registry) refused the credentials (HTTP \(response.status))")
+            throw XArchError(.authentication, "\(registry) refused the credentials (HTTP \(response.status))",
+                             cause: RegistryFailure(status: response.status, method: "GET", url: Redaction.url(base + "/v2/")))
         default:
-            throw XArchError(.registry, "\(registry) answered HTTP \(response.status) to GET /v2/; is it an OCI registry?")
+            throw XArchError(.registry, "\(registry) answered HTTP \(response.status) to GET /v2/; is it an OCI registry?",
+                             cause: RegistryFailure(status: response.status, method: "GET", url: Redaction.url(base + "/v2/")))
         }
     }
 }

@@ -5,17 +5,6 @@ import NIOPosix
 import NIOSSL
 import XArchModel
 
-extension XArchError.Code {
-    /// A connection failed, was reset or timed out: temporary, worth a retry.
-    public static let network = XArchError.Code(rawValue: "network")
-    /// TLS failed (untrusted or invalid certificate, plain HTTP server): not retried.
-    public static let tls = XArchError.Code(rawValue: "tls")
-    /// The registry answered with an error status.
-    public static let registry = XArchError.Code(rawValue: "registry")
-    /// The registry is temporarily unable to answer (HTTP 408, 429, 5xx): worth another try later.
-    public static let unavailable = XArchError.Code(rawValue: "unavailable")
-}
-
 /// Turns transport errors into one clear `XArchError` sentence naming the host.
 enum TransportFailure {
     static func classify(_ error: any Error, url: String) -> XArchError {

@@ -42,6 +42,13 @@ struct RegistryErrorTests {
                     return x.code == .notFound && x.message.contains("\(repository):nope") && !x.message.contains("\n")
                 }
             }
+            // What the registry said is kept as typed fields, not only as text.
+            let client = session.repository(try ImageReference(parsing: "\(registry)/\(repository)"))
+            await #expect { try await client.manifest(.tag("nope")) } throws: { error in
+                guard let x = error as? XArchError, let failure = x.registryFailure else { return false }
+                return x.code == .notFound && failure.status == 404 && failure.method == "GET"
+                    && failure.url.contains("/manifests/nope") && (failure.has(.manifestUnknown) || failure.has(.nameUnknown))
+            }
         }
     }
 }

@@ -145,8 +145,3 @@ public enum CopyPlanner {
                           modificationTime: node.modificationTime, content: node.content)
     }
 }
-
-extension XArchError.Code {
-    /// A COPY or ADD source that is not in the build context (or is excluded by `.dockerignore`).
-    public static let missingSource = XArchError.Code(rawValue: "missing-source")
-}
