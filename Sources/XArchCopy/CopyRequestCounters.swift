@@ -5,6 +5,7 @@ import XArchContent
 package struct CopyRequestCounters: Sendable {
     private let stores: [any RequestCounting]
 
+    /// The counters of a copy's source and destination.
     package init(source: any ContentSource, destination: any ContentStore) {
         self.init(stores: [source, destination])
     }

@@ -41,7 +41,8 @@ struct IndexPush {
     }
 
     /// Whether two stores are one repository of one registry, or one layout: content of one is in the
-    /// other by definition.
+    /// other by definition. Stores that cannot say which store they are (`StoreIdentifying`) are never
+    /// the same.
     static func sameStore(_ a: any ContentSource, _ b: any ContentSource) -> Bool {
         guard let a = a as? any StoreIdentifying, let b = b as? any StoreIdentifying else { return false }
         return a.storeIdentity == b.storeIdentity
