@@ -8,13 +8,14 @@ import PackageDescription
 ///   their matchers, references, manifests, indexes, configs). Value types, no I/O.
 /// - `XArchContent`: the small source/sink protocols every store implements, the capability protocols,
 ///   the store resolver protocol (`StoreResolving`), byte streams, the one bounded concurrent map.
+/// - `XArchArchive`: tar read/write, gzip/zstd, decompression limits, the POSIX file wrapper, and
+///   layers applied to a file tree (whiteouts, opaque directories, hard links).
 /// - `XArchLayout`: the OCI image layout store on disk.
 /// - `XArchRegistry`: the registry client, the only code that speaks HTTP (async-http-client).
 /// - `XArchDockerfile`: the Dockerfile parser (BuildKit-exact), word expansion, stages, and the
 ///   multi-architecture lint rules. Pure: no I/O.
-/// - `XArchVerify`: the pure, streaming core of `xarch verify`: gzip/zstd decoding, a streaming tar
-///   reader, ELF and PE headers, layers applied with whiteouts, the per-platform content checks, and
-///   the image walk of `xarch verify` against the protocols (`ImageVerification`).
+/// - `XArchVerify`: the pure, streaming core of `xarch verify`: ELF and PE headers, the per-platform
+///   content checks, and the image walk against the protocols (`ImageVerification`).
 /// - `XArchCopy`: the copy engine (graph walk, plan, scheduler, transfer, reports), against the
 ///   protocols only.
 /// - `XArchIndex`: index assembly and editing, on top of the copy engine; protocols only.
@@ -31,6 +32,7 @@ let package = Package(
         .executable(name: "xarch", targets: ["xarch"]),
         .library(name: "XArchModel", targets: ["XArchModel"]),
         .library(name: "XArchContent", targets: ["XArchContent"]),
+        .library(name: "XArchArchive", targets: ["XArchArchive"]),
         .library(name: "XArchLayout", targets: ["XArchLayout"]),
         .library(name: "XArchRegistry", targets: ["XArchRegistry"]),
         .library(name: "XArchDockerfile", targets: ["XArchDockerfile"]),
@@ -48,20 +50,21 @@ let package = Package(
     targets: [
         .target(name: "XArchModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "XArchContent", dependencies: ["XArchModel"]),
-        .target(name: "XArchLayout", dependencies: ["XArchModel", "XArchContent"]),
+        .target(name: "XArchArchive", dependencies: ["XArchModel", "XArchContent", "CZlib", "CZstd"]),
+        .target(name: "XArchLayout", dependencies: ["XArchModel", "XArchContent", "XArchArchive"]),
         .target(name: "XArchRegistry", dependencies: [
             "XArchModel", "XArchContent",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
-        .target(name: "XArchVerify", dependencies: ["XArchModel", "XArchContent", "CZlib", "CZstd"]),
+        .target(name: "XArchVerify", dependencies: ["XArchModel", "XArchContent", "XArchArchive"]),
         .target(name: "XArchDockerfile", dependencies: ["XArchModel"]),
         .target(name: "XArchCopy", dependencies: ["XArchModel", "XArchContent"]),
         .target(name: "XArchIndex", dependencies: ["XArchModel", "XArchContent", "XArchCopy"]),
         .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [
-            "XArchModel", "XArchContent", "XArchCopy", "XArchDockerfile", "XArchVerify", "CZlib",
+            "XArchModel", "XArchContent", "XArchArchive", "XArchCopy", "XArchDockerfile", "XArchVerify",
         ]),
         .target(name: "XArchCLI", dependencies: [
             "XArch", "XArchModel", "XArchDockerfile", "XArchBuild", "XArchVerify", "XArchCopy", "XArchIndex", "XArchRegistry",
@@ -73,19 +76,19 @@ let package = Package(
         .testTarget(name: "XArchLayoutTests", dependencies: [
             "XArchLayout", "XArchModel", "XArchContent", "XArchTestSupport", "xarch-layout-stress",
         ]),
-        .target(name: "XArchTestSupport", dependencies: ["XArchModel", "XArchContent", "XArchLayout"],
+        .target(name: "XArchTestSupport", dependencies: ["XArchModel", "XArchContent", "XArchArchive", "XArchLayout"],
                 path: "Tests/XArchTestSupport"),
         .testTarget(name: "XArchTests", dependencies: [
-            "XArch", "XArchModel", "XArchLayout", "XArchContent", "XArchRegistry", "XArchTestSupport", "XArchVerify",
+            "XArch", "XArchModel", "XArchArchive", "XArchLayout", "XArchContent", "XArchRegistry", "XArchTestSupport", "XArchVerify",
             "XArchCopy", "XArchIndex",
         ]),
-        .testTarget(name: "XArchVerifyTests", dependencies: ["XArchVerify", "XArchModel", "XArchContent", "CZlib"]),
+        .testTarget(name: "XArchVerifyTests", dependencies: ["XArchVerify", "XArchArchive", "XArchModel", "XArchContent"]),
         .testTarget(name: "XArchRegistryTests", dependencies: [
-            "XArchRegistry", "XArchModel", "XArchContent", "XArchTestSupport", "XArch", "XArchLayout", "XArchCopy",
-            "XArchIndex",
+            "XArchRegistry", "XArchModel", "XArchArchive", "XArchContent", "XArchTestSupport", "XArch", "XArchLayout",
+            "XArchCopy", "XArchIndex",
         ]),
         .testTarget(name: "XArchBuildTests", dependencies: [
-            "XArchBuild", "XArch", "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchTestSupport",
+            "XArchBuild", "XArch", "XArchArchive", "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchTestSupport",
             "XArchCopy",
         ]),
         .testTarget(name: "XArchDockerfileTests", dependencies: ["XArchDockerfile", "XArchModel"],

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import XArchArchive
 import XArchModel
 
 /// A file being written under a temporary name in the directory of its final name, so that it can be

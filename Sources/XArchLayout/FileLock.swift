@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import XArchArchive
 import XArchModel
 
 /// An exclusive advisory lock on a directory, taken with `flock(2)` on the directory's own file

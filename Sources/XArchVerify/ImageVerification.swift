@@ -1,4 +1,5 @@
 import Foundation
+import XArchArchive
 import XArchContent
 import XArchModel
 

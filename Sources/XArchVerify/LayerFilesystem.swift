@@ -1,102 +1,37 @@
+import XArchArchive
 import XArchModel
 
-/// The filesystem of an image as its layers build it (OCI image-layer spec, "Applying Changesets":
-/// whiteouts, opaque whiteouts, hard links), reduced to what verification needs per path: its type,
-/// the layer it came from and its `FileFacts`. Memory grows with the number of paths only.
-///
-/// Stored as a tree of nodes in one array (children by name), so deleting a directory is one unlink.
+/// An image's file system as verification sees it: `XArchArchive`'s `LayerTree` with `FileFacts` for
+/// each regular file, and the problems met while applying the layers (hard links to nothing).
 public struct LayerFilesystem: Sendable {
-    /// What is at a path.
-    public enum Kind: Sendable, Hashable {
-        case file(FileFacts)
-        case directory
-        case symlink(target: String)
-        case special
-    }
+    public typealias Kind = LayerTree<FileFacts>.Kind
+    public typealias Record = LayerTree<FileFacts>.Record
 
-    /// A path's kind and the position (in `layers`) of the layer that last wrote it.
-    public struct Record: Sendable, Hashable {
-        public var kind: Kind
-        public var layer: Int
-    }
-
-    struct Node: Sendable {
-        var name: String
-        var parent: Int32
-        var children: [String: Int32] = [:]
-        var record: Record
-    }
-
-    var nodes: [Node]
-    /// The layers applied, in order.
-    public private(set) var layers: [Digest] = []
-    /// Problems met while applying (hard links to nothing).
+    private var tree = LayerTree<FileFacts>()
+    /// Problems met while applying.
     public private(set) var issues: [LayerSummary.Issue] = []
-    static let root: Int32 = 0
 
-    public init() {
-        nodes = [Node(name: "", parent: Self.root, record: Record(kind: .directory, layer: -1))]
-    }
+    public init() {}
 
-    /// Applies one layer on top of the others: first its whiteouts and opaque markers (they hide
-    /// what lower layers have, never the layer's own entries), then its entries in archive order.
+    /// The layers applied, in order.
+    public var layers: [Digest] { tree.layers }
+
+    /// Applies one layer on top of the others (see `LayerTree.apply`).
     public mutating func apply(_ layer: LayerSummary) {
-        let position = layers.count
-        layers.append(layer.digest)
-        for entry in layer.entries {
-            switch entry.change {
-            case .whiteout:
-                if let node = lookup(entry.path, followLast: false), node != Self.root { unlink(node) }
-            case .opaque:
-                if let node = lookup(entry.path, followLast: true), case .directory = nodes[Int(node)].record.kind {
-                    nodes[Int(node)].children = [:]
-                }
-            default: continue
-            }
-        }
-        for entry in layer.entries {
-            switch entry.change {
-            case .whiteout, .opaque: continue
-            case .file(let facts): insert(entry.path, Record(kind: .file(facts), layer: position))
-            case .directory: insert(entry.path, Record(kind: .directory, layer: position))
-            case .symlink(let target): insert(entry.path, Record(kind: .symlink(target: target), layer: position))
-            case .special: insert(entry.path, Record(kind: .special, layer: position))
-            case .hardLink(let target):
-                if let source = lookup(target, followLast: false), case .file = nodes[Int(source)].record.kind {
-                    insert(entry.path, Record(kind: nodes[Int(source)].record.kind, layer: position))
-                } else {
-                    issues.append(.init(severity: .warning, kind: .unsafePath, path: TarPath.display(entry.path),
-                                        message: "hard link /\(entry.path) points to /\(target), which is not a file in the layers below it or before it"))
-                }
-            }
+        for link in tree.apply(layer.entries, layer: layer.digest) {
+            issues.append(.init(severity: .warning, kind: .unsafePath, path: TarPath.display(link.path),
+                                message: "hard link /\(link.path) points to /\(link.target), which is not a file in the layers below it or before it"))
         }
     }
 
-    /// The record at `path` (relative or absolute), following symlinks on the way, and the last
-    /// one too when `followLast`. nil when nothing is there or the symlinks loop.
+    /// The record at `path`, following symlinks (the last one too when `followLast`).
     public func record(at path: String, followLast: Bool = true) -> Record? {
-        lookup(path, followLast: followLast).map { nodes[Int($0)].record }
+        tree.record(at: path, followLast: followLast)
     }
 
-    /// Calls `body` with the path ("/bin/busybox") and record of every file in the filesystem.
-    public func forEachFile(_ body: (String, Record) -> Void) {
-        var stack: [(Int32, String)] = [(Self.root, "")]
-        while let (node, path) = stack.popLast() {
-            for (name, child) in nodes[Int(node)].children.sorted(by: { $0.key > $1.key }) {
-                let childPath = path + "/" + name
-                if case .file = nodes[Int(child)].record.kind { body(childPath, nodes[Int(child)].record) }
-                if !nodes[Int(child)].children.isEmpty { stack.append((child, childPath)) }
-            }
-        }
-    }
+    /// Calls `body` with the path ("/bin/busybox") and record of every file.
+    public func forEachFile(_ body: (String, Record) -> Void) { tree.forEachFile(body) }
 
     /// Number of paths present (directories included).
-    public var pathCount: Int {
-        var count = 0, stack: [Int32] = [Self.root]
-        while let node = stack.popLast() {
-            count += nodes[Int(node)].children.count
-            stack.append(contentsOf: nodes[Int(node)].children.values)
-        }
-        return count
-    }
+    public var pathCount: Int { tree.pathCount }
 }

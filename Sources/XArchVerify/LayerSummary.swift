@@ -1,28 +1,12 @@
+import XArchArchive
 import XArchModel
 
 /// Everything the content scan needs from one layer, made by one streaming pass over it and shared
 /// by every platform that uses the layer: its entries in order (paths cleaned, content reduced to
 /// `FileFacts`) and the problems of the archive itself.
 public struct LayerSummary: Sendable {
-    /// One change the layer makes to the filesystem (OCI image-layer spec, "Changesets").
-    public struct Entry: Sendable, Hashable {
-        public enum Change: Sendable, Hashable {
-            case file(FileFacts)
-            case directory
-            case symlink(target: String)
-            /// A hard link to an earlier path (cleaned, relative to the root).
-            case hardLink(target: String)
-            /// Devices and FIFOs.
-            case special
-            /// `.wh.NAME`: `path` is deleted, with everything under it.
-            case whiteout
-            /// `.wh..wh..opq`: what lower layers have under the directory `path` is hidden.
-            case opaque
-        }
-        /// Relative to the root, cleaned: "usr/bin/env".
-        public var path: String
-        public var change: Change
-    }
+    /// One change the layer makes to the file system, a regular file reduced to its `FileFacts`.
+    public typealias Entry = LayerChange<FileFacts>
 
     /// A problem with the archive itself (unsafe names).
     public struct Issue: Sendable, Hashable {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import XArch
+import XArchArchive
 @testable import XArchBuild
 import XArchContent
 import XArchLayout
@@ -99,9 +100,9 @@ import XArchTestSupport
 
     @Test func whiteoutsHideLowerFiles() async throws {
         try await withOutput { out in
-            let lower = TinyTar.archive([.directory("etc"), .file("etc/a", Array("a".utf8)), .file("etc/b", Array("b".utf8)),
+            let lower = try TarWriter.archive([.directory("etc"), .file("etc/a", Array("a".utf8)), .file("etc/b", Array("b".utf8)),
                                          .directory("var"), .file("var/x", Array("x".utf8))])
-            let upper = TinyTar.archive([.file("etc/.wh.a", []), .directory("var"), .file("var/.wh..wh..opq", []),
+            let upper = try TarWriter.archive([.file("etc/.wh.a", []), .directory("var"), .file("var/.wh..wh..opq", []),
                                          .file("var/y", Array("y".utf8))])
             try Data(lower).write(to: URL(fileURLWithPath: "\(out)/lower.tar"))
             try Data(upper).write(to: URL(fileURLWithPath: "\(out)/upper.tar"))

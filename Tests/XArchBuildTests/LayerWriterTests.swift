@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XArchArchive
 import XArchModel
 import XArchTestSupport
 @testable import XArchBuild
@@ -102,9 +103,9 @@ import XArchTestSupport
     }
 
     @Test func paxRecordLengthCountsItself() {
-        #expect(TarHeader.paxRecord("path", "abc") == Array("12 path=abc\n".utf8))
+        #expect(PaxRecords.record("path", "abc") == Array("12 path=abc\n".utf8))
         let value = String(repeating: "x", count: 91)
-        let record = TarHeader.paxRecord("path", value)
+        let record = PaxRecords.record("path", value)
         #expect(record.count == 101 && record.starts(with: Array("101 ".utf8)))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XArchArchive
 import XArchContent
 import XArchModel
 import XArchRegistry
@@ -68,7 +69,7 @@ struct RegistryClientTests {
         var limits = RegistryLimits()
         if chunked { limits.chunkThreshold = 1; limits.chunkSize = 64 * 1024 }
         try await Self.withClient(Self.unique(chunked ? "chunked" : "push"), limits: limits) { client, _ async throws in
-            let layerBytes = TinyTar.archive([.file("hello.txt", Array(repeating: 0x61, count: 300_000))])
+            let layerBytes = try TarWriter.archive([.file("hello.txt", Array(repeating: 0x61, count: 300_000))])
             let layer = Descriptor(mediaType: .ociLayer, bytes: layerBytes)
             try await client.putBlob(layer, from: ByteStream(bytes: layerBytes, chunkSize: 10_000))
             let configBytes = try CanonicalJSON.encode(ImageConfig(architecture: "arm64", os: "linux", rootfs: .init(diffIDs: [layer.digest])))

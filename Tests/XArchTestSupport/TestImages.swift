@@ -1,4 +1,5 @@
 import Foundation
+import XArchArchive
 import XArchContent
 import XArchLayout
 import XArchModel
@@ -20,7 +21,7 @@ public enum TestImages {
     public static func image(_ platform: Platform, in store: OCILayout, content: String? = nil,
                       describePlatform: Bool = true) async throws -> Descriptor {
         let text = Array((content ?? "layer for \(platform.formatted)\n").utf8)
-        let layerBytes = TinyTar.archive([.directory("etc"), .file("etc/platform", text)])
+        let layerBytes = try TarWriter.archive([.directory("etc"), .file("etc/platform", text)])
         let layer = Descriptor(mediaType: .ociLayer, bytes: layerBytes)
         try await store.putBlob(layer, from: ByteStream(bytes: layerBytes))
         let config = ImageConfig(architecture: platform.architecture, os: platform.os,

@@ -1,4 +1,5 @@
 import Foundation
+import XArchArchive
 import XArch
 import XArchContent
 import XArchLayout
@@ -24,8 +25,8 @@ enum VerifyFixtures {
     static func systemFile(_ path: String) throws -> [UInt8] { try Array(Data(contentsOf: URL(fileURLWithPath: path))) }
 
     /// Stores an uncompressed tar layer of `entries`.
-    static func layer(_ entries: [TinyTar.Entry], in store: OCILayout) async throws -> Descriptor {
-        let bytes = TinyTar.archive(entries)
+    static func layer(_ entries: [TarWriter.Entry], in store: OCILayout) async throws -> Descriptor {
+        let bytes = try TarWriter.archive(entries)
         let d = Descriptor(mediaType: .ociLayer, bytes: bytes)
         try await store.putBlob(d, from: ByteStream(bytes: bytes))
         return d

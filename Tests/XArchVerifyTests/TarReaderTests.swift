@@ -1,4 +1,5 @@
 import Testing
+import XArchArchive
 import XArchContent
 import XArchModel
 @testable import XArchVerify

@@ -1,3 +1,4 @@
+import XArchArchive
 import XArchModel
 
 /// The build's spooled archives, in its private work directory, each read once: base image layers

@@ -1,6 +1,6 @@
+import XArchArchive
 import XArchContent
 import XArchModel
-import XArchVerify
 
 /// A tar archive — a local `ADD` source or a base image's layer — decompressed once into a local file
 /// and indexed, so that later layers can take any of its files by offset, in any order, without holding

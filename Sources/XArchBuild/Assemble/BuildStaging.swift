@@ -1,3 +1,4 @@
+import XArchArchive
 import XArchContent
 import XArchModel
 

@@ -1,5 +1,5 @@
+import XArchArchive
 import XArchContent
-import XArchVerify
 
 /// Recognizes the local archives `ADD` unpacks (Dockerfile reference, ADD: "a local tar archive in a
 /// recognized compression format (identity, gzip, bzip2 or xz) is unpacked as a directory") by their

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import XArchArchive
 import XArchModel
 
 /// The build context: a local directory whose files COPY and ADD take, minus what `.dockerignore`
@@ -71,7 +72,7 @@ public struct BuildContext: SourceTree {
         var st = stat()
         guard cLstat(file, &st) == 0 else {
             if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw LocalFile.failure("read", file)
+            throw POSIXFile.error("read", file)
         }
         let mode = UInt32(st.st_mode) & 0o7777
         #if canImport(Darwin)

@@ -1,3 +1,4 @@
+import XArchArchive
 import XArchModel
 
 /// `--chown=user[:group]` (Dockerfile reference, COPY: "--chown"), resolved as BuildKit's file

@@ -1,3 +1,5 @@
+import XArchArchive
+
 /// One file system object of a layer to be written: its path in the image, its metadata and where its
 /// bytes come from (OCI image spec, layer.md, "Changesets": a layer is a tar of the added or changed
 /// files, directories and links).

@@ -1,3 +1,4 @@
+import XArchArchive
 import XArchModel
 
 /// A layer written to a local file: a gzip-compressed tar (OCI image spec, layer.md and

@@ -9,7 +9,7 @@ import Glibc
 /// Linking libzstd would make building xarch need `libzstd-dev`; loading `libzstd.so.1` (Debian's
 /// `libzstd1`, present on nearly every system because dpkg and systemd use it) keeps the build free of
 /// it, and a system without it gets one clear error for zstd layers only.
-struct ZstdLibrary: @unchecked Sendable {
+package struct ZstdLibrary: @unchecked Sendable {
     // Function pointers into a library that is never unloaded: safe to share between tasks.
     let createDStream: xarch_zstd_create_dstream_fn
     let freeDStream: xarch_zstd_free_dstream_fn
@@ -23,7 +23,7 @@ struct ZstdLibrary: @unchecked Sendable {
     static let shared: Result<ZstdLibrary, XArchError> = load()
 
     /// The loaded library, or the error "zstd layers need libzstd".
-    static func get() throws -> ZstdLibrary { try shared.get() }
+    package static func get() throws -> ZstdLibrary { try shared.get() }
 
     private static func load() -> Result<ZstdLibrary, XArchError> {
         let missing = XArchError(.unsupported, "zstd layers need libzstd: install it (Debian: apt-get install libzstd1) and run again")
@@ -49,7 +49,7 @@ struct ZstdLibrary: @unchecked Sendable {
     func name(of code: Int) -> String { errorName(code).map { String(cString: $0) } ?? "error \(code)" }
 
     /// One-shot compression (tests and benchmarks make zstd layers with it).
-    func compress(_ input: [UInt8], level: Int32 = 3) throws -> [UInt8] {
+    package func compress(_ input: [UInt8], level: Int32 = 3) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: compressBound(input.count))
         let n = input.withUnsafeBytes { src in
             out.withUnsafeMutableBytes { dst in compress(dst.baseAddress, dst.count, src.baseAddress, src.count, level) }

@@ -7,18 +7,19 @@ import Darwin
 #endif
 import XArchModel
 
-/// Thin, throwing wrappers over the POSIX calls the layout store uses. Every failure becomes an
-/// `XArchError(.io, "cannot VERB PATH: <strerror>")` naming the path, never a trap.
-enum POSIXFile {
+/// Thin, throwing wrappers over the POSIX calls the stores and the build use: the one place with an
+/// EINTR loop and an errno mapping. Every failure becomes an `XArchError` — `.notFound` for ENOENT,
+/// `.io` otherwise — saying "cannot VERB PATH: <strerror>", never a trap.
+package enum POSIXFile {
     /// The error for the current `errno`.
-    static func error(_ verb: String, _ path: String, errno code: Int32 = errno) -> XArchError {
+    package static func error(_ verb: String, _ path: String, errno code: Int32 = errno) -> XArchError {
         let reason = String(cString: strerror(code))
         let kind: XArchError.Code = code == ENOENT ? .notFound : .io
         return XArchError(kind, "cannot \(verb) \(path): \(reason)")
     }
 
     /// Opens `path`, retrying on EINTR.
-    static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644, verb: String = "open") throws -> Int32 {
+    package static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644, verb: String = "open") throws -> Int32 {
         while true {
             let fd = systemOpen(path, flags | O_CLOEXEC, mode)
             if fd >= 0 { return fd }
@@ -27,10 +28,10 @@ enum POSIXFile {
     }
 
     /// Closes `fd`, ignoring errors: used on paths that are already failing or only read.
-    static func closeQuietly(_ fd: Int32) { _ = systemClose(fd) }
+    package static func closeQuietly(_ fd: Int32) { _ = systemClose(fd) }
 
     /// Writes all of `bytes` to `fd`.
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+    package static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
         var offset = 0
         while offset < bytes.count {
             let n = systemWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
@@ -43,7 +44,7 @@ enum POSIXFile {
     }
 
     /// Reads up to `count` bytes into `buffer`; 0 at the end of the file.
-    static func read(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, path: String) throws -> Int {
+    package static func read(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, path: String) throws -> Int {
         while true {
             let n = systemRead(fd, buffer, count)
             if n >= 0 { return n }
@@ -52,36 +53,36 @@ enum POSIXFile {
     }
 
     /// Flushes `fd` to stable storage.
-    static func sync(_ fd: Int32, path: String) throws {
+    package static func sync(_ fd: Int32, path: String) throws {
         while fsync(fd) != 0 {
             if errno != EINTR { throw error("write", path) }
         }
     }
 
     /// Flushes a directory, so that a rename or a new entry in it survives a crash.
-    static func syncDirectory(_ path: String) throws {
+    package static func syncDirectory(_ path: String) throws {
         let fd = try open(path, O_RDONLY | O_DIRECTORY)
         defer { closeQuietly(fd) }
         try sync(fd, path: path)
     }
 
     /// Renames `from` to `to` atomically (both in the same directory).
-    static func rename(_ from: String, _ to: String) throws {
+    package static func rename(_ from: String, _ to: String) throws {
         guard systemRename(from, to) == 0 else { throw error("write", to) }
     }
 
     /// Removes a file; a missing file is not an error.
-    static func removeIfPresent(_ path: String) throws {
+    package static func removeIfPresent(_ path: String) throws {
         guard unlink(path) == 0 || errno == ENOENT else { throw error("remove", path) }
     }
 
     /// Creates a directory; an existing directory is not an error.
-    static func makeDirectory(_ path: String) throws {
+    package static func makeDirectory(_ path: String) throws {
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw error("create directory", path) }
     }
 
     /// The `stat` of `path`, or nil when it does not exist.
-    static func status(_ path: String) throws -> stat? {
+    package static func status(_ path: String) throws -> stat? {
         var st = stat()
         guard stat(path, &st) == 0 else {
             if errno == ENOENT || errno == ENOTDIR { return nil }
@@ -91,11 +92,11 @@ enum POSIXFile {
     }
 
     /// Whether `st` describes a regular file / a directory.
-    static func isRegular(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFREG }
-    static func isDirectory(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFDIR }
+    package static func isRegular(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFREG }
+    package static func isDirectory(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFDIR }
 
     /// Reads a whole small file, refusing more than `limit` bytes. `what` names it in the error.
-    static func readFile(_ path: String, limit: Int, what: String) throws -> [UInt8] {
+    package static func readFile(_ path: String, limit: Int, what: String) throws -> [UInt8] {
         let fd = try open(path, O_RDONLY, verb: "read")
         defer { closeQuietly(fd) }
         var out: [UInt8] = []
@@ -112,7 +113,7 @@ enum POSIXFile {
     }
 
     /// The names in a directory, without `.` and `..`; nil when it does not exist.
-    static func directoryEntries(_ path: String) throws -> [String]? {
+    package static func directoryEntries(_ path: String) throws -> [String]? {
         guard let dir = opendir(path) else {
             if errno == ENOENT { return nil }
             throw error("list", path)
@@ -129,7 +130,7 @@ enum POSIXFile {
     }
 
     /// A random lowercase hex suffix for temporary names.
-    static func randomSuffix() -> String {
+    package static func randomSuffix() -> String {
         var g = SystemRandomNumberGenerator()
         return String(g.next() as UInt64, radix: 16) + String(g.next() as UInt32, radix: 16)
     }

@@ -1,21 +1,15 @@
 import XArchModel
 
-/// One 512-byte tar header block, parsed (POSIX.1-2001 ustar, pax Interchange Format; GNU tar's
-/// `ustar  ` variant and base-256 numbers). Every field is read inside the block; numbers that do
-/// not parse, are negative or overflow are errors, never traps.
-struct TarHeader {
-    static let blockSize = 512
+/// Reading one 512-byte header block (POSIX.1-2001 ustar, pax Interchange Format; GNU tar's `ustar  `
+/// variant and base-256 numbers). Every field is read inside the block; a size that does not parse, is
+/// negative or overflows is an error, never a trap. Fields the readers do not rely on (owner, time,
+/// device numbers) read as 0 when they hold garbage, as lenient extractors do.
+extension TarHeader {
     /// Largest content size accepted (2^62 bytes), so block arithmetic never overflows.
-    static let maxSize: Int64 = 1 << 62
+    public static let maxSize: Int64 = 1 << 62
 
-    var name: String
-    var mode: UInt32
-    var size: Int64
-    var typeflag: UInt8
-    var linkname: String
-
-    /// Parses `block` (exactly 512 bytes, not all zero) found at `offset` of the layer.
-    init(_ block: [UInt8], offset: Int64) throws {
+    /// Parses `block` (exactly 512 bytes, not all zero) found at `offset` of the archive.
+    public init(decoding block: [UInt8], offset: Int64) throws {
         func invalid(_ what: String) -> XArchError {
             XArchError(.invalidInput, "the layer is not a valid tar archive: \(what) in the header at byte \(offset)")
         }
@@ -28,11 +22,17 @@ struct TarHeader {
         let isUstar = block[257..<263].elementsEqual("ustar\0".utf8)
         let prefix = isUstar ? Self.string(block[345..<500]) : ""
         let name = Self.string(block[0..<100])
-        self.name = prefix.isEmpty ? name : prefix + "/" + name
-        self.mode = UInt32(truncatingIfNeeded: Self.number(block[100..<108]) ?? 0) & 0o7777
-        self.size = size
-        self.typeflag = block[156]
-        self.linkname = Self.string(block[157..<257])
+        func lenient(_ range: Range<Int>) -> Int64 { Self.number(block[range]) ?? 0 }
+        self.init(name: prefix.isEmpty ? name : prefix + "/" + name,
+                  kind: Kind(rawValue: block[156]),
+                  mode: UInt32(truncatingIfNeeded: lenient(100..<108)) & 0o7777,
+                  uid: Int(truncatingIfNeeded: lenient(108..<116)),
+                  gid: Int(truncatingIfNeeded: lenient(116..<124)),
+                  size: size,
+                  modificationTime: lenient(136..<148),
+                  linkName: Self.string(block[157..<257]),
+                  deviceMajor: Int(truncatingIfNeeded: lenient(329..<337)),
+                  deviceMinor: Int(truncatingIfNeeded: lenient(337..<345)))
     }
 
     /// The stored checksum equals the unsigned (POSIX) or signed (old tars) sum of the block with

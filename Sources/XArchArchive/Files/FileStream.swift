@@ -2,8 +2,9 @@ import XArchContent
 
 /// A `ByteStream` of a local file, read in 1 MiB chunks (memory bounded by one chunk), for handing a
 /// written layer to a store.
-enum FileStream {
-    static func open(_ path: String) -> ByteStream {
+package enum FileStream {
+    /// The stream of the file at `path`; opened on the first read, closed at its end or on an error.
+    package static func open(_ path: String) -> ByteStream {
         ByteStream {
             let reader = ChunkedFileReader(path: path)
             return { try reader.next() }

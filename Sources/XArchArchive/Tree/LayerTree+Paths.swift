@@ -1,8 +1,8 @@
 /// Path walking with symlink resolution inside the image root, as the kernel resolves paths in a
 /// container: absolute targets start again at the root, `..` at the root stays there, and more than
 /// 40 links on one walk (Linux's MAXSYMLINKS) is a loop.
-extension LayerFilesystem {
-    static let maxSymlinks = 40
+extension LayerTree {
+    static var maxSymlinks: Int { 40 }
 
     /// The node at `path`, or nil.
     func lookup(_ path: String, followLast: Bool) -> Int32? {

@@ -5,11 +5,11 @@ import XArchModel
 /// (RFC 1951) between a header and trailer written here. The header is fixed — no file name, no
 /// comment, `MTIME` 0, `OS` 255 ("unknown"), `XFL` as RFC 1952 section 2.3.1 says for the level —
 /// exactly what Go's `compress/gzip` writes, so a layer's digest does not depend on the machine or the
-/// clock (style.md item 8).
+/// clock (the reproducibility rule: same input, same bytes).
 ///
 /// The life cycle is explicit: `compress` any number of times, then `finish()` once, or `discard()`
 /// when giving up; each frees zlib's state.
-final class GzipDeflater {
+public final class GzipDeflater {
     private let stream: UnsafeMutablePointer<z_stream>
     private var open = true
     private var crc: UInt = crc32(0, nil, 0)
@@ -19,7 +19,7 @@ final class GzipDeflater {
     private var output = [UInt8](repeating: 0, count: 256 * 1024)
 
     /// A deflater at zlib `level` (1 fastest … 9 smallest; -1 zlib's default, 6).
-    init(level: Int32) throws {
+    public init(level: Int32) throws {
         self.level = level
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
@@ -34,13 +34,13 @@ final class GzipDeflater {
     }
 
     /// The 10-byte member header (RFC 1952 section 2.3).
-    var header: [UInt8] {
+    public var header: [UInt8] {
         let xfl: UInt8 = level == 9 ? 2 : (level == 1 ? 4 : 0)
         return [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, xfl, 0xFF]
     }
 
     /// Compresses `input`, handing every piece of output (the header first) to `sink`.
-    func compress(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    public func compress(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard !input.isEmpty else { return }
         try writeHeaderOnce(sink)
         crc = crc32(crc, input.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(input.count))
@@ -51,7 +51,7 @@ final class GzipDeflater {
     }
 
     /// Ends the deflate stream and writes the trailer (CRC-32 and size modulo 2³², little endian).
-    func finish(sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    public func finish(sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         defer { discard() }
         try writeHeaderOnce(sink)
         stream.pointee.next_in = nil
@@ -67,7 +67,7 @@ final class GzipDeflater {
     }
 
     /// Frees zlib's state; safe to call more than once.
-    func discard() {
+    public func discard() {
         guard open else { return }
         open = false
         deflateEnd(stream)
@@ -101,5 +101,23 @@ final class GzipDeflater {
                 }
             }
         }
+    }
+}
+
+extension GzipDeflater {
+    /// `bytes` as one gzip member at `level`, in memory (small content: configs, fixtures, tests).
+    public static func gzip(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {
+        let deflater = try GzipDeflater(level: level)
+        var out: [UInt8] = []
+        do {
+            try bytes.withUnsafeBytes { input in
+                try deflater.compress(input) { out.append(contentsOf: $0) }
+            }
+            try deflater.finish { out.append(contentsOf: $0) }
+        } catch {
+            deflater.discard()
+            throw error
+        }
+        return out
     }
 }

@@ -27,3 +27,14 @@ public enum TarPath {
     /// "/" + path, for messages.
     public static func display(_ path: String) -> String { "/" + path }
 }
+
+extension TarPath {
+    /// A cleaned path's parent and last component: `a/b/c` → (`a/b`, `c`); `a` → (``, `a`).
+    public static func split(_ path: String) -> (parent: String, base: String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+    }
+
+    /// `parent/name`, or `name` under the root.
+    public static func join(_ parent: String, _ name: String) -> String { parent.isEmpty ? name : parent + "/" + name }
+}

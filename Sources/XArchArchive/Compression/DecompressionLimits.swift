@@ -24,7 +24,7 @@ public struct DecompressionLimits: Sendable, Hashable {
     public static let standard = DecompressionLimits()
 
     /// Throws when `output` bytes from `input` compressed bytes break a cap.
-    func check(input: Int64, output: Int64, format: String) throws {
+    package func check(input: Int64, output: Int64, format: String) throws {
         if output > maxOutput {
             throw XArchError(.tooLarge, "\(format) data expands past \(maxOutput) bytes (the cap for one layer): refusing a possible decompression bomb")
         }

@@ -1,9 +1,19 @@
 import XArchModel
 
-/// Parses pax extended header records (POSIX.1-2001 `pax`, "extended header"): `LENGTH key=value\n`,
-/// where LENGTH counts the whole record in decimal. Every length is checked against the data.
-enum PaxRecords {
-    static func parse(_ data: [UInt8]) throws -> [String: String] {
+/// pax extended header records (POSIX.1-2001 `pax`, "extended header"): `LENGTH key=value\n`, where
+/// LENGTH counts the whole record in decimal. Reading checks every length against the data.
+public enum PaxRecords {
+    /// One record, `"<length> <key>=<value>\n"`, where the length counts the whole record.
+    public static func record(_ key: String, _ value: String) -> [UInt8] {
+        let body = " \(key)=\(value)\n"
+        let bodyLength = body.utf8.count
+        var length = bodyLength + String(bodyLength).count
+        if String(length).count != String(bodyLength).count { length = bodyLength + String(length).count }
+        return Array("\(length)\(body)".utf8)
+    }
+
+    /// The records of one extended header's data; a later record of a key replaces an earlier one.
+    public static func parse(_ data: [UInt8]) throws -> [String: String] {
         func invalid(_ why: String) -> XArchError {
             XArchError(.invalidInput, "the layer is not a valid tar archive: a pax extended header is malformed (\(why))")
         }
