@@ -6,16 +6,24 @@ import PackageDescription
 /// Modules, from the bottom up:
 /// - `XArchModel`: the pure OCI model (digests, media types, descriptors, platforms and
 ///   their matchers, references, manifests, indexes, configs). Value types, no I/O.
-/// - `XArchContent`: the small source/sink protocols every store implements, and byte streams.
+/// - `XArchContent`: the small source/sink protocols every store implements, the capability protocols,
+///   the store resolver protocol (`StoreResolving`), byte streams, the one bounded concurrent map.
+/// - `XArchArchive`: tar read/write, gzip/zstd, decompression limits, the POSIX file wrapper, and
+///   layers applied to a file tree (whiteouts, opaque directories, hard links).
 /// - `XArchLayout`: the OCI image layout store on disk.
 /// - `XArchRegistry`: the registry client, the only code that speaks HTTP (async-http-client).
 /// - `XArchDockerfile`: the Dockerfile parser (BuildKit-exact), word expansion, stages, and the
 ///   multi-architecture lint rules. Pure: no I/O.
-/// - `XArchVerify`: the pure, streaming core of `xarch verify`: gzip/zstd decoding, a streaming tar
-///   reader, ELF and PE headers, layers applied with whiteouts, and the per-platform content checks.
-/// - `XArch`: operations (inspect, resolve, host detection) written against the protocols.
+/// - `XArchVerify`: the pure, streaming core of `xarch verify`: ELF and PE headers, the per-platform
+///   content checks, and the image walk against the protocols (`ImageVerification`).
+/// - `XArchCopy`: the copy engine (graph walk, plan, scheduler, transfer, reports), against the
+///   protocols only.
+/// - `XArchIndex`: index assembly and editing, on top of the copy engine; protocols only.
+/// - `XArch`: the one store resolver (location → registry repository or layout) and the thin
+///   operations (inspect, resolve, verify and lint glue, host detection).
 /// - `XArchBuild`: `xarch build`, a daemonless multi-platform build from a Dockerfile: reproducible
-///   layers, stage evaluation, base resolution per platform, assembly of images and the index.
+///   layers, stage evaluation, base resolution per platform, assembly of images and the index; it
+///   is handed a `StoreResolving` and imports neither store module nor `XArch`.
 /// - `XArchCLI`: the thin command-line layer, one file per command.
 let package = Package(
     name: "xarch",
@@ -29,6 +37,8 @@ let package = Package(
         .library(name: "XArchRegistry", targets: ["XArchRegistry"]),
         .library(name: "XArchDockerfile", targets: ["XArchDockerfile"]),
         .library(name: "XArchVerify", targets: ["XArchVerify"]),
+        .library(name: "XArchCopy", targets: ["XArchCopy"]),
+        .library(name: "XArchIndex", targets: ["XArchIndex"]),
         .library(name: "XArch", targets: ["XArch"]),
         .library(name: "XArchBuild", targets: ["XArchBuild"]),
     ],
@@ -49,13 +59,15 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         .target(name: "XArchVerify", dependencies: ["XArchModel", "XArchContent", "XArchArchive"]),
         .target(name: "XArchDockerfile", dependencies: ["XArchModel"]),
-        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchArchive", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
+        .target(name: "XArchCopy", dependencies: ["XArchModel", "XArchContent"]),
+        .target(name: "XArchIndex", dependencies: ["XArchModel", "XArchContent", "XArchCopy"]),
+        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [
-            "XArchModel", "XArchContent", "XArchArchive", "XArchLayout", "XArchRegistry", "XArch", "XArchDockerfile", "XArchVerify",
+            "XArchModel", "XArchContent", "XArchArchive", "XArchCopy", "XArchDockerfile", "XArchVerify",
         ]),
         .target(name: "XArchCLI", dependencies: [
-            "XArch", "XArchModel", "XArchDockerfile", "XArchBuild", "XArchVerify",
+            "XArch", "XArchModel", "XArchDockerfile", "XArchBuild", "XArchVerify", "XArchCopy", "XArchIndex", "XArchRegistry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "xarch", dependencies: ["XArchCLI"]),
@@ -68,14 +80,17 @@ let package = Package(
                 path: "Tests/XArchTestSupport"),
         .testTarget(name: "XArchTests", dependencies: [
             "XArch", "XArchModel", "XArchArchive", "XArchLayout", "XArchContent", "XArchRegistry", "XArchTestSupport", "XArchVerify",
+            "XArchCopy", "XArchIndex",
         ]),
         .testTarget(name: "XArchArchiveTests", dependencies: ["XArchArchive", "XArchModel", "XArchContent", "XArchTestSupport"]),
         .testTarget(name: "XArchVerifyTests", dependencies: ["XArchVerify", "XArchArchive", "XArchModel", "XArchContent", "XArchTestSupport"]),
         .testTarget(name: "XArchRegistryTests", dependencies: [
             "XArchRegistry", "XArchModel", "XArchArchive", "XArchContent", "XArchTestSupport", "XArch", "XArchLayout",
+            "XArchCopy", "XArchIndex",
         ]),
         .testTarget(name: "XArchBuildTests", dependencies: [
             "XArchBuild", "XArch", "XArchArchive", "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchTestSupport",
+            "XArchCopy",
         ]),
         .testTarget(name: "XArchDockerfileTests", dependencies: ["XArchDockerfile", "XArchModel"],
                     resources: [.copy("Fixtures")]),

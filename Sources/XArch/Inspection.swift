@@ -54,7 +54,7 @@ public struct InspectReport: Codable, Sendable {
 /// shown apart, or an image's config platform, layer count and total size.
 public enum Inspection {
     public static func inspect(_ location: ImageLocation, session: RegistrySession) async throws -> (InspectReport, ManifestDocument) {
-        let image = try OpenedImage.open(location, session: session)
+        let image = try StoreResolver(session: session).open(location)
         let root = try await image.root()
         var report = InspectReport(reference: location.description, mediaType: root.mediaType.rawValue,
                                    digest: root.digest.description, size: root.descriptor.size,

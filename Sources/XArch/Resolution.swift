@@ -33,7 +33,7 @@ public struct ResolveReport: Codable, Sendable {
 public enum Resolution {
     public static func resolve(_ location: ImageLocation, platform requested: Platform,
                                strict: Bool, session: RegistrySession) async throws -> ResolveReport {
-        let image = try OpenedImage.open(location, session: session)
+        let image = try StoreResolver(session: session).open(location)
         let root = try await image.root()
         let requested = requested.normalized
         let matcher: PlatformMatcher = strict ? .onlyStrict(requested) : .only(requested)

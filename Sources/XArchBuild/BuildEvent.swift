@@ -1,4 +1,4 @@
-import XArch
+import XArchCopy
 
 /// What a build is doing, for a progress display: planning, then the new layers being written, then
 /// the copy into each destination (the copy engine's own events).

@@ -1,4 +1,4 @@
-import XArch
+import XArchVerify
 
 /// What `xarch build` reports: the stable `--format json` schema (documented in the README).
 public struct BuildReport: Codable, Sendable {

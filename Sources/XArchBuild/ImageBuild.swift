@@ -1,9 +1,8 @@
 import Foundation
-import XArch
 import XArchContent
-import XArchLayout
+import XArchCopy
 import XArchModel
-import XArchRegistry
+import XArchVerify
 
 /// `xarch build`: a daemonless, emulation-free, reproducible multi-platform build from a Dockerfile.
 ///
@@ -27,8 +26,9 @@ import XArchRegistry
 /// `FROM scratch`, every platform of `BuildOptions.scratchCandidates` whose COPY sources exist in the
 /// context (the others are reported as skipped).
 public enum ImageBuild {
-    /// `progress` hears what the build is doing (`BuildEvent`), from concurrent tasks.
-    public static func build(_ options: BuildOptions, session: RegistrySession,
+    /// Builds as `options` say; base images and destinations are opened by `resolver`. `progress` hears
+    /// what the build is doing (`BuildEvent`), from concurrent tasks.
+    public static func build(_ options: BuildOptions, resolver: any StoreResolving,
                              progress: (@Sendable (BuildEvent) -> Void)? = nil) async throws -> BuildReport {
         let start = ContinuousClock.now
         let parsed = try BuildPlanner.dockerfile(at: options.dockerfilePath)
@@ -37,7 +37,7 @@ public enum ImageBuild {
         defer { WorkDirectories.remove(work) }
         let planner = BuildPlanner(options: options, stages: parsed,
                                    context: try BuildContext.open(options.context, dockerfile: options.dockerfilePath),
-                                   resolver: BaseImageResolver(session: session), spool: SpoolStore(directory: work))
+                                   resolver: BaseImageResolver(resolver: resolver), spool: SpoolStore(directory: work))
         let plan = try await planner.plan()
         let writer = LayerWriter(sourceDateEpoch: options.sourceDateEpoch, compressionLevel: options.compressionLevel)
         let newLayers = plan.states.flatMap(\.newLayers)
@@ -56,9 +56,9 @@ public enum ImageBuild {
         var verification: VerifyReport?
         if options.verify {
             let image = OpenedImage(source: staging, reference: .digest(index.digest))
-            let report = try await Verification.verify(image, name: "the build", options: VerifyOptions(concurrency: options.jobs))
+            let report = try await ImageVerification.verify(image, name: "the build", options: VerifyOptions(concurrency: options.jobs))
             guard report.passed else {
-                let failure = Verification.failed(report)
+                let failure = ImageVerification.failed(report)
                 throw XArchError(failure.code, "\(failure.message); nothing was written or pushed")
             }
             verification = report
@@ -66,7 +66,8 @@ public enum ImageBuild {
 
         var output: BuildReport.Destination?
         if let layoutReference = options.output {
-            let layout = try OCILayout.openOrCreate(at: layoutReference.path)
+            let opened = try resolver.openDestination(.layout(layoutReference), tags: .optional, access: .create)
+            guard let layout = opened.store else { throw XArchError(.io, "cannot open the layout \(layoutReference)") }
             let name = "oci:\(layoutReference.path):\(tag)"
             let report = try await ImageCopy.copy(from: staging, reference: .digest(index.digest), to: layout, tag: tag,
                                                   options: CopyOptions(jobs: options.jobs),
@@ -77,8 +78,9 @@ public enum ImageBuild {
         var pushed: [BuildReport.Destination] = []
         for destination in options.destinations {
             do {
-                let report = try await ImageCopy.copy(from: staging, reference: .digest(index.digest),
-                                                      to: session.repository(destination),
+                let opened = try resolver.openDestination(.registry(destination), tags: .optional, access: .create)
+                guard let store = opened.store else { throw XArchError(.io, "cannot open \(destination)") }
+                let report = try await ImageCopy.copy(from: staging, reference: .digest(index.digest), to: store,
                                                       tag: destination.tag ?? ImageReference.defaultTag,
                                                       options: CopyOptions(jobs: options.jobs),
                                                       progress: forward(progress, destination.description))

@@ -76,8 +76,8 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
         let progress = BuildProgress(stream: context.stderr, enabled: context.stderr.isTerminal && format.format == .text)
         let report: BuildReport
         do {
-            report = try await registry.withSession { session in
-                try await ImageBuild.build(options, session: session, progress: progress.handler)
+            report = try await registry.withResolver { resolver in
+                try await ImageBuild.build(options, resolver: resolver, progress: progress.handler)
             }
         } catch {
             progress.finish()

@@ -1,5 +1,6 @@
 import Foundation
 import XArch
+import XArchCopy
 import XArchBuild
 
 /// Progress of a build on a terminal (stderr only, one line redrawn in place): the layers being

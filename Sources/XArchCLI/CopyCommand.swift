@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import XArch
+import XArchCopy
 import XArchModel
 
 /// `xarch copy SRC DST [--platform P,…] [--jobs N]`.
@@ -54,8 +55,8 @@ struct CopyCommand: AsyncParsableCommand, XArchRunnable {
         if progress.enabled {
             handler = { @Sendable event in progress.handle(event) }
         }
-        let report: CopyReport = try await registry.withSession { session in
-            try await ImageCopy.copy(from: from, to: to, session: session, options: options, progress: handler)
+        let report: CopyReport = try await registry.withResolver { resolver in
+            try await ImageCopy.copy(from: from, to: to, resolver: resolver, options: options, progress: handler)
         }
         progress.finish()
         if output.format == .json { return try context.printJSON(report) }

@@ -1,5 +1,6 @@
 import Foundation
 import XArch
+import XArchCopy
 import XArchModel
 
 /// Progress of a copy on a terminal (stderr only, redrawn in place at most ten times a second): the

@@ -1,5 +1,6 @@
 import ArgumentParser
 import XArch
+import XArchIndex
 import XArchModel
 
 /// `xarch index add DST SRC…`.
@@ -47,9 +48,9 @@ struct IndexAddCommand: AsyncParsableCommand, XArchRunnable {
         let platforms = try IndexKeyValue.platforms(platform)
         let options = IndexOptions(platforms: platforms.isEmpty ? nil : platforms, allowDuplicates: allowDuplicates,
                                    dropAttestations: dropAttestations, replace: replace, dryRun: target.dryRun, jobs: jobs)
-        let report = try await target.registry.withSession { session in
-            let inputs = try sources.map { try IndexSource.open(try ImageLocation(parsing: $0), session: session) }
-            return try await IndexEditor.add(inputs, to: try target.location, session: session, options: options)
+        let report = try await target.registry.withResolver { resolver in
+            let inputs = try sources.map { try IndexSource.open(try ImageLocation(parsing: $0), resolver: resolver) }
+            return try await IndexEditor.add(inputs, to: try target.location, resolver: resolver, options: options)
         }
         try IndexSummary.output(report, format: output.format, context)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import XArch
+import XArchIndex
 import XArchModel
 
 /// `xarch index annotate DST [--index K=V] [--platform P --descriptor K=V] [--os-version V] [--os-features F]`.
@@ -55,8 +56,8 @@ struct IndexAnnotateCommand: AsyncParsableCommand, XArchRunnable {
         guard !annotations.isEmpty || changesEntries else {
             throw ValidationError("nothing to change: give --index, --created, --source, --revision, --image-version, or --platform with --descriptor, --os-version or --os-features")
         }
-        let report = try await target.registry.withSession { session in
-            try await IndexEditor.annotate(change, in: try target.location, session: session,
+        let report = try await target.registry.withResolver { resolver in
+            try await IndexEditor.annotate(change, in: try target.location, resolver: resolver,
                                            options: IndexOptions(annotations: annotations, dryRun: target.dryRun))
         }
         try IndexSummary.output(report, format: output.format, context)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import XArch
+import XArchIndex
 import XArchModel
 
 /// `xarch index …`: assemble and edit multi-platform indexes.

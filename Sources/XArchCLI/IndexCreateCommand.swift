@@ -1,5 +1,6 @@
 import ArgumentParser
 import XArch
+import XArchIndex
 import XArchModel
 
 /// `xarch index create -t DST SRC… | --template T --platforms P,…`.
@@ -71,10 +72,10 @@ struct IndexCreateCommand: AsyncParsableCommand, XArchRunnable {
         let options = IndexOptions(format: mediaType, platforms: template == nil && !platforms.isEmpty ? platforms : nil,
                                    allowDuplicates: allowDuplicates, dropAttestations: dropAttestations,
                                    annotations: try annotations.values(), dryRun: dryRun, jobs: jobs)
-        let report = try await registry.withSession { session in
-            let inputs = try template.map { try IndexSource.templated($0, platforms: platforms, session: session) }
-                ?? sources.map { try IndexSource.open(try ImageLocation(parsing: $0), session: session) }
-            return try await IndexEditor.create(inputs, destination: destination, session: session, options: options)
+        let report = try await registry.withResolver { resolver in
+            let inputs = try template.map { try IndexSource.templated($0, platforms: platforms, resolver: resolver) }
+                ?? sources.map { try IndexSource.open(try ImageLocation(parsing: $0), resolver: resolver) }
+            return try await IndexEditor.create(inputs, destination: destination, resolver: resolver, options: options)
         }
         try IndexSummary.output(report, format: output.format, context)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import XArch
+import XArchIndex
 import XArchModel
 
 /// `xarch index remove DST --platform P,…`.
@@ -27,8 +28,8 @@ struct IndexRemoveCommand: AsyncParsableCommand, XArchRunnable {
 
     func execute(_ context: CommandContext) async throws {
         let platforms = try IndexKeyValue.platforms(platform)
-        let report = try await target.registry.withSession { session in
-            try await IndexEditor.remove(platforms: platforms, from: try target.location, session: session,
+        let report = try await target.registry.withResolver { resolver in
+            try await IndexEditor.remove(platforms: platforms, from: try target.location, resolver: resolver,
                                          options: IndexOptions(dryRun: target.dryRun))
         }
         try IndexSummary.output(report, format: output.format, context)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import XArch
 import XArchRegistry
 
 /// Registry connection options shared by every command that reads or writes images.
@@ -48,5 +49,10 @@ struct RegistryOptionsGroup: ParsableArguments {
             await session.shutdown()
             throw error
         }
+    }
+
+    /// Runs `body` with the store resolver of a session that is shut down afterwards.
+    func withResolver<T>(_ body: (StoreResolver) async throws -> T) async throws -> T {
+        try await withSession { try await body(StoreResolver(session: $0)) }
     }
 }

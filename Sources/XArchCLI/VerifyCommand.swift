@@ -1,6 +1,7 @@
 import ArgumentParser
 import XArch
 import XArchModel
+import XArchVerify
 
 /// `xarch verify REF [--require P,…] [--platform P,…]`.
 struct VerifyCommand: AsyncParsableCommand, XArchRunnable {

@@ -47,5 +47,35 @@ public protocol RequestCounting: Sendable {
     var requestCounterIdentity: ObjectIdentifier { get }
 }
 
+/// A store that can name a default manifest when none is asked for: the only manifest of an OCI image
+/// layout whose `index.json` lists exactly one (image-layout.md), read when a location names neither a
+/// tag nor a digest.
+public protocol DefaultManifestProviding: Sendable {
+    /// The store's only manifest or index; an error naming the choices when there is not exactly one.
+    func defaultManifest() async throws -> ManifestDocument
+}
+
+/// Which store a handle talks to: two handles with equal identities read and write the same content
+/// (one repository of one registry, one layout directory), so content of one is in the other.
+public struct StoreIdentity: Hashable, Sendable, CustomStringConvertible {
+    /// The kind of store (`registry`, `layout`), so names of different kinds never compare equal.
+    public let kind: String
+    /// The store's name within its kind (`localhost:5000/app`, a layout's path).
+    public let name: String
+
+    public init(kind: String, name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    public var description: String { "\(kind) \(name)" }
+}
+
+/// A store that can say which store it is, for "same store as" questions (index assembly skips copying
+/// children that come from the destination itself).
+public protocol StoreIdentifying: Sendable {
+    var storeIdentity: StoreIdentity { get }
+}
+
 /// A store that is both read and written: copy destinations, index editing.
 public typealias ContentStore = ContentSource & ContentSink

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import XArch
 import XArchArchive
+@testable import XArchBuild
 import XArchContent
 import XArchLayout
 import XArchModel
 import XArchTestSupport
-@testable import XArchBuild
 
 /// Files that come out of archives: ADD of local tar archives, and COPY --from an image or a stage
 /// built on one (base layers spooled and applied with their whiteouts).
@@ -68,7 +69,7 @@ import XArchTestSupport
             let plan = try await BuildFixture.withSession { session in
                 try await BuildPlanner(options: options, stages: parsed,
                                        context: try BuildContext.open(dir, dockerfile: options.dockerfilePath),
-                                       resolver: BaseImageResolver(session: session), spool: SpoolStore(directory: work)).plan()
+                                       resolver: BaseImageResolver(resolver: StoreResolver(session: session)), spool: SpoolStore(directory: work)).plan()
             }
             let state = try #require(plan.states.first)
             #expect(state.newPaths == [["etc/hello.txt"]])

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import XArch
+@testable import XArchBuild
 import XArchContent
 import XArchLayout
 import XArchModel
 import XArchTestSupport
-@testable import XArchBuild
 
 /// Whole builds into OCI layouts (no registry needed): the hello example, multi-stage COPY --from,
 /// reproducibility, and what the peers read.
@@ -17,7 +18,7 @@ import XArchTestSupport
     static func build(_ dir: String, platforms: [String]?, output: String, args: [String: String] = [:],
                       target: String? = nil) async throws -> BuildReport {
         let options = try BuildFixture.options(dir, platforms: platforms, args: args, target: target, output: output)
-        return try await BuildFixture.withSession { session in try await ImageBuild.build(options, session: session) }
+        return try await BuildFixture.withSession { session in try await ImageBuild.build(options, resolver: StoreResolver(session: session)) }
     }
 
     /// The image manifest and the files of its single new layer, extracted with GNU tar.
@@ -168,7 +169,7 @@ import XArchTestSupport
         try await withTemporaryDirectory { dir in
             var options = try BuildFixture.options(Self.hello, platforms: nil, output: "\(dir)/ok")
             options.verify = true
-            let report = try await BuildFixture.withSession { session in try await ImageBuild.build(options, session: session) }
+            let report = try await BuildFixture.withSession { session in try await ImageBuild.build(options, resolver: StoreResolver(session: session)) }
             #expect(report.verification?.passed == true)
             #expect(report.verification?.platforms.map(\.elfFiles) == Array(repeating: 1, count: 10))
 
@@ -181,7 +182,7 @@ import XArchTestSupport
             var wrong = try BuildFixture.options(context, platforms: ["linux/amd64", "linux/arm64"], output: "\(dir)/wrong")
             wrong.verify = true
             await #expect {
-                _ = try await BuildFixture.withSession { session in try await ImageBuild.build(wrong, session: session) }
+                _ = try await BuildFixture.withSession { session in try await ImageBuild.build(wrong, resolver: StoreResolver(session: session)) }
             } throws: { error in
                 let message = (error as? XArchError)?.message ?? ""
                 return (error as? XArchError)?.code == .checkFailed && message.contains("/hello")
@@ -198,7 +199,7 @@ import XArchTestSupport
             var options = try BuildFixture.options(Self.hello, platforms: ["linux/amd64"], output: "\(dir)/l")
             options.destinations = [try ImageReference(parsing: "127.0.0.1:1/nowhere:1")]
             await #expect {
-                _ = try await BuildFixture.withSession { session in try await ImageBuild.build(options, session: session) }
+                _ = try await BuildFixture.withSession { session in try await ImageBuild.build(options, resolver: StoreResolver(session: session)) }
             } throws: { error in
                 (error as? XArchError)?.message.contains("is complete in oci:\(dir)/l:latest; 127.0.0.1:1/nowhere:1 has no index tag") == true
             }

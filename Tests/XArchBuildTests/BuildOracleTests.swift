@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import XArch
+@testable import XArchBuild
 import XArchModel
 import XArchTestSupport
-@testable import XArchBuild
 
 /// buildah as the oracle of `xarch build`: the same Dockerfile and context built by both (for one
 /// platform; nothing runs, so buildah needs no emulation either), then the merged file systems (type,
@@ -106,7 +107,7 @@ struct BuildOracleTests {
         if !setup.isEmpty { try Peer.run("sh", ["-c", "cd '\(context)' && \(setup)"]) }
 
         let options = try BuildFixture.options(context, platforms: ["linux/arm64"], output: "\(work)/xarch")
-        _ = try await BuildFixture.withSession { session in try await ImageBuild.build(options, session: session) }
+        _ = try await BuildFixture.withSession { session in try await ImageBuild.build(options, resolver: StoreResolver(session: session)) }
 
         let storage = ["--storage-driver", "vfs", "--root", "\(work)/root", "--runroot", "\(work)/run"]
         try Peer.run("buildah", storage + ["build", "--quiet", "--platform", "linux/arm64", "-t", "oracle:1", context])

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 import XArch
+@testable import XArchBuild
 import XArchContent
+import XArchCopy
 import XArchLayout
 import XArchModel
 import XArchRegistry
 import XArchTestSupport
-@testable import XArchBuild
 
 /// Builds pushed to the real registry of `scripts/test`, read back with skopeo, umoci and xarch's own
 /// client; each platform's binary checked by its ELF header and run under `qemu-<arch>-static`.
@@ -26,7 +27,7 @@ struct BuildRegistryTests {
         var options = try BuildFixture.options(dir, platforms: platforms, output: output)
         options.destinations = try tags.map { try ImageReference(parsing: $0) }
         options.dockerfile = dockerfile
-        return try await BuildFixture.withSession { session in try await ImageBuild.build(options, session: session) }
+        return try await BuildFixture.withSession { session in try await ImageBuild.build(options, resolver: StoreResolver(session: session)) }
     }
 
     /// Extracts the single layer of `image` from the registry into a directory and returns it.
@@ -185,7 +186,7 @@ struct BuildRegistryTests {
         let base = "\(registry)/\(unique("base")):two"
         try await BuildFixture.withSession { session in
             _ = try await ImageCopy.copy(from: try ImageLocation(parsing: "\(registry)/fixtures/busybox:multi"),
-                                         to: try ImageLocation(parsing: base), session: session,
+                                         to: try ImageLocation(parsing: base), resolver: StoreResolver(session: session),
                                          options: CopyOptions(platforms: [try Platform(parsing: first), try Platform(parsing: second)]))
         }
         let dir = try BuildFixture.context("FROM \(base)\nCOPY hello.txt /etc/hello.txt\n", files: ["hello.txt": "hi"])

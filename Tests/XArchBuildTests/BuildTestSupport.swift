@@ -1,8 +1,9 @@
 import Foundation
+import XArch
+@testable import XArchBuild
 import XArchModel
 import XArchRegistry
 import XArchTestSupport
-@testable import XArchBuild
 
 /// Builds small contexts and runs the planning step on them.
 enum BuildFixture {
@@ -49,7 +50,7 @@ enum BuildFixture {
         return try await withSession { session in
             let planner = BuildPlanner(options: options, stages: parsed,
                                        context: try BuildContext.open(dir, dockerfile: options.dockerfilePath),
-                                       resolver: BaseImageResolver(session: session), spool: SpoolStore(directory: work))
+                                       resolver: BaseImageResolver(resolver: StoreResolver(session: session)), spool: SpoolStore(directory: work))
             return try await planner.plan()
         }
     }

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import XArch
 import XArchContent
+import XArchCopy
+import XArchIndex
 import XArchLayout
 import XArchModel
 import XArchRegistry
@@ -163,10 +165,10 @@ struct IndexIntegrationTests {
             let pushed = try await IndexIT.pushPerArch(registry, repository: repository, session: session,
                                                        only: ["linux/amd64", "linux/arm64/v8", "linux/arm/v7"])
             let platforms = try ["linux/amd64", "linux/arm64/v8", "linux/arm/v7"].map { try Platform(parsing: $0) }
-            let sources = try IndexSource.templated("\(registry)/\(repository):1.35-{arch}{variant}", platforms: platforms, session: session)
+            let sources = try IndexSource.templated("\(registry)/\(repository):1.35-{arch}{variant}", platforms: platforms, resolver: StoreResolver(session: session))
             #expect(sources.map(\.name) == pushed.map { "\(registry)/\(repository):\($0.tag)" })
             let templated = try await IndexEditor.create(sources, destination: try ImageLocation(parsing: "\(registry)/\(repository):1.35"),
-                                                         session: session)
+                                                         resolver: StoreResolver(session: session))
             #expect(templated.platforms.map(\.digest) == pushed.map(\.child.descriptor.digest.description))
         }
     }
@@ -224,19 +226,19 @@ struct IndexIntegrationTests {
             return lines.map { "\($0.method) \($0.path)" }
         }
         let add = try await requests { session in
-            _ = try await IndexEditor.add([try IndexSource.open(try ImageLocation(parsing: tags[2]), session: session)],
-                                          to: target, session: session)
+            _ = try await IndexEditor.add([try IndexSource.open(try ImageLocation(parsing: tags[2]), resolver: StoreResolver(session: session))],
+                                          to: target, resolver: StoreResolver(session: session))
         }
         #expect(add.count == 4 && add.filter { $0.hasPrefix("PUT") } == ["PUT \(index)"], "\(add)")
         #expect(add.contains("GET \(index)") && add.contains("GET /v2/\(repository)/manifests/1.35-s390x"), "\(add)")
         #expect(add.filter { $0.hasPrefix("GET /v2/\(repository)/blobs/sha256:") }.count == 1, "\(add)")
         let remove = try await requests { session in
-            _ = try await IndexEditor.remove(platforms: [try Platform(parsing: "linux/arm64")], from: target, session: session)
+            _ = try await IndexEditor.remove(platforms: [try Platform(parsing: "linux/arm64")], from: target, resolver: StoreResolver(session: session))
         }
         #expect(remove == ["GET \(index)", "PUT \(index)"])
         let annotate = try await requests { session in
             _ = try await IndexEditor.annotate(IndexAnnotation(platforms: [], descriptorAnnotations: [:]), in: target,
-                                               session: session, options: IndexOptions(annotations: ["com.example.k": "v"]))
+                                               resolver: StoreResolver(session: session), options: IndexOptions(annotations: ["com.example.k": "v"]))
         }
         #expect(annotate == ["GET \(index)", "PUT \(index)"])
     }
@@ -251,14 +253,14 @@ struct IndexIntegrationTests {
             let tags = pushed.map { "\(registry)/\(repository):\($0.tag)" }
             let target = try ImageLocation(parsing: "\(registry)/\(repository):1.35")
             let created = try await IndexIT.create(Array(tags.prefix(2)), target.description, session: session)
-            let added = try await IndexEditor.add([try IndexSource.open(try ImageLocation(parsing: tags[2]), session: session)],
-                                                  to: target, session: session)
+            let added = try await IndexEditor.add([try IndexSource.open(try ImageLocation(parsing: tags[2]), resolver: StoreResolver(session: session))],
+                                                  to: target, resolver: StoreResolver(session: session))
             #expect(added.previousDigest == created.digest && added.platforms.count == 3)
-            let removed = try await IndexEditor.remove(platforms: [try Platform(parsing: "linux/arm64")], from: target, session: session)
+            let removed = try await IndexEditor.remove(platforms: [try Platform(parsing: "linux/arm64")], from: target, resolver: StoreResolver(session: session))
             #expect(removed.previousDigest == added.digest && removed.platforms.map(\.platform) == ["linux/amd64", "linux/arm/v7"])
             let annotated = try await IndexEditor.annotate(
                 IndexAnnotation(platforms: [try Platform(parsing: "linux/amd64")], descriptorAnnotations: ["com.example.note": "x86"]),
-                in: target, session: session, options: IndexOptions(annotations: [AnnotationKey.revision: "abc"]))
+                in: target, resolver: StoreResolver(session: session), options: IndexOptions(annotations: [AnnotationKey.revision: "abc"]))
             let raw = try Skopeo.raw("docker://\(registry)/\(repository):1.35")
             #expect(Digest.of(raw).description == annotated.digest && annotated.previousDigest == removed.digest)
             let index = try #require(try ManifestDocument(bytes: raw, declaredType: nil).index)
@@ -278,8 +280,8 @@ enum IndexIT {
     /// `xarch index create -t DESTINATION SOURCE…` through the library.
     static func create(_ sources: [String], _ destination: String, session: RegistrySession,
                        options: IndexOptions = IndexOptions()) async throws -> IndexReport {
-        let inputs = try sources.map { try IndexSource.open(try ImageLocation(parsing: $0), session: session) }
-        return try await IndexEditor.create(inputs, destination: try ImageLocation(parsing: destination), session: session,
+        let inputs = try sources.map { try IndexSource.open(try ImageLocation(parsing: $0), resolver: StoreResolver(session: session)) }
+        return try await IndexEditor.create(inputs, destination: try ImageLocation(parsing: destination), resolver: StoreResolver(session: session),
                                             options: options)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import XArch
 import XArchContent
+import XArchCopy
 import XArchLayout
 import XArchModel
 import XArchRegistry
@@ -45,7 +46,7 @@ enum IT {
     static func copy(_ source: String, _ destination: String, session: RegistrySession,
                      options: CopyOptions = CopyOptions()) async throws -> CopyReport {
         try await ImageCopy.copy(from: try ImageLocation(parsing: source), to: try ImageLocation(parsing: destination),
-                                 session: session, options: options)
+                                 resolver: StoreResolver(session: session), options: options)
     }
 
     /// A temporary directory for the duration of `body`.

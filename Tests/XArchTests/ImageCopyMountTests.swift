@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import XArchContent
 import XArch
+import XArchContent
+import XArchCopy
 import XArchLayout
 import XArchModel
 import XArchTestSupport

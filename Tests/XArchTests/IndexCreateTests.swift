@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import XArch
 import XArchContent
+import XArchIndex
 import XArchLayout
 import XArchModel
 import XArchRegistry
@@ -120,7 +121,7 @@ struct IndexCreateTests {
         try await CopyFixture.withLayouts { source, _, built in
             let missing = "\(source.path)-nowhere"
             let report = try await IndexEditor.create(IndexFixture.sources(source, ["multi"]),
-                                                      destination: try ImageLocation(parsing: "oci:\(missing):v1"), session: TestSession.shared,
+                                                      destination: try ImageLocation(parsing: "oci:\(missing):v1"), resolver: StoreResolver(session: TestSession.shared),
                                                       options: IndexOptions(dryRun: true))
             #expect(report.dryRun && !FileManager.default.fileExists(atPath: missing))
             let document = try ManifestDocument(bytes: Array(report.document.utf8), declaredType: .ociIndex)

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import XArch
 import XArchContent
+import XArchCopy
+import XArchIndex
 import XArchLayout
 import XArchModel
 import XArchTestSupport

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import XArch
 import XArchContent
+import XArchIndex
 import XArchLayout
 import XArchModel
 import XArchTestSupport

@@ -2,15 +2,17 @@ import Foundation
 import Testing
 import XArch
 import XArchContent
+import XArchIndex
 import XArchLayout
 import XArchModel
 import XArchTestSupport
 
-/// A layout posing as one repository of a registry (`BlobOriginProviding`), logging every call and
+/// A layout posing as one repository of a registry (`BlobOriginProviding`, `StoreIdentifying`), logging every call and
 /// counting them as requests: index assembly treats sources with its origin as the destination itself.
-struct IndexRepository: ContentSource, ContentSink, BlobOriginProviding, RequestCounting {
+struct IndexRepository: ContentSource, ContentSink, BlobOriginProviding, StoreIdentifying, RequestCounting {
     let inner: CopyCountingStore
     let blobOrigin: BlobOrigin
+    var storeIdentity: StoreIdentity { StoreIdentity(kind: "registry", name: blobOrigin.description) }
 
     init(_ layout: OCILayout, repository: String = "team/app") {
         inner = CopyCountingStore(layout: layout)

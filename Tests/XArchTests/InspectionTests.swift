@@ -59,7 +59,7 @@ struct InspectionTests {
                                                   platform: try Platform(parsing: "linux/amd64"), strict: false, session: TestSession.shared)
         #expect(report.selected != nil, "the corrupted arm64 child is not read for an amd64 host")
         await #expect(throws: XArchError.self) {
-            _ = try await OpenedImage.open(try ImageLocation(parsing: "oci:\(dir):demo"), session: TestSession.shared).child(demo.children[1])
+            _ = try await StoreResolver(session: TestSession.shared).open(try ImageLocation(parsing: "oci:\(dir):demo")).child(demo.children[1])
         }
     }
 }

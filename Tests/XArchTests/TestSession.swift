@@ -1,4 +1,5 @@
 import XArch
+import XArchContent
 import XArchModel
 import XArchRegistry
 
@@ -15,6 +16,6 @@ extension Resolution {
 
 extension OpenedImage {
     static func open(_ location: ImageLocation) throws -> OpenedImage {
-        try open(location, session: TestSession.shared)
+        try StoreResolver(session: TestSession.shared).open(location)
     }
 }

@@ -5,6 +5,7 @@ import XArchContent
 import XArchLayout
 import XArchModel
 import XArchTestSupport
+import XArchVerify
 
 /// Images for `xarch verify` tests, built through the layout store API from the busybox fixtures.
 enum VerifyFixtures {

@@ -1,5 +1,4 @@
 import XArchContent
-import XArchLayout
 import XArchModel
 
 /// Assembles the images and the index in a store (OCI image spec: image-manifest.md, config.md,

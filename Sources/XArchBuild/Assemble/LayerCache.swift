@@ -1,4 +1,5 @@
 import Foundation
+import XArchContent
 import XArchModel
 
 /// Writes the new layers of every platform, each distinct set of entries once: a COPY that gives the
@@ -9,7 +10,7 @@ enum LayerCache {
     static func write(_ layers: [LayerEntries], writer: LayerWriter, directory: String, jobs: Int,
                       written done: (@Sendable (LayerBlob) -> Void)? = nil) async throws -> [LayerEntries: LayerBlob] {
         let unique = distinct(layers)
-        let written = try await Bounded.map(Array(unique.enumerated()), limit: jobs) { item in
+        let written = try await BoundedConcurrency.map(Array(unique.enumerated()), limit: jobs) { item in
             let blob = try writer.write(item.element, to: "\(directory)/layer-\(item.offset).tar.gz")
             done?(blob)
             return (item.element, blob)

@@ -1,7 +1,5 @@
-import XArch
 import XArchContent
 import XArchModel
-import XArchRegistry
 
 /// A base image resolved for one platform: the manifest and config of that platform's image.
 struct ResolvedImage: Sendable {
@@ -18,11 +16,12 @@ struct ResolvedImage: Sendable {
 /// error naming what it has, found while planning — before anything is written or pushed.
 /// Roots and resolutions are cached, so an image used by several platforms is fetched once.
 actor BaseImageResolver {
-    private let session: RegistrySession
+    private let stores: any StoreResolving
     private var roots: [String: (OpenedImage, ManifestDocument)] = [:]
     private var resolved: [String: ResolvedImage] = [:]
 
-    init(session: RegistrySession) { self.session = session }
+    /// Base images are opened by `stores` (registry repositories, layouts).
+    init(resolver stores: any StoreResolving) { self.stores = stores }
 
     /// The image `name` (a registry reference, or `oci:PATH[:TAG]`) for `platform`.
     func resolve(_ name: String, platform: Platform) async throws -> ResolvedImage {
@@ -66,7 +65,7 @@ actor BaseImageResolver {
     private func openRoot(_ name: String) async throws -> (OpenedImage, ManifestDocument) {
         if let hit = roots[name] { return hit }
         let location = try Self.location(name)
-        let image = try OpenedImage.open(location, session: session)
+        let image = try stores.open(location)
         let root: ManifestDocument
         do {
             root = try await image.root()

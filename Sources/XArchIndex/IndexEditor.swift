@@ -1,4 +1,5 @@
 import XArchContent
+import XArchCopy
 import XArchModel
 
 /// `xarch index create|add|remove|annotate`: assembles and edits image indexes (image-index.md),
@@ -42,7 +43,7 @@ public enum IndexEditor {
 
     /// Reads every source (at most `jobs` at once).
     static func resolve(_ sources: [IndexSource], jobs: Int) async throws -> [ResolvedSource] {
-        try await CopyConcurrency.map(sources, limit: jobs) { try await $0.resolve(jobs: jobs) }
+        try await BoundedConcurrency.map(sources, limit: jobs) { try await $0.resolve(jobs: jobs) }
     }
 
     /// What each source must provide: the kept entries that came from it and their attestations.
@@ -68,7 +69,7 @@ struct IndexRun {
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
 
-    init(destination: (any ContentStore)?, name: String?, options: IndexOptions, sources: [Any]) throws {
+    init(destination: (any ContentStore)?, name: String?, options: IndexOptions, sources: [any ContentSource]) throws {
         guard options.jobs >= 1 else {
             throw XArchError(.invalidInput, "the number of parallel jobs must be at least 1, not \(options.jobs)")
         }

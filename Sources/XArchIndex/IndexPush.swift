@@ -1,5 +1,5 @@
 import XArchContent
-import XArchLayout
+import XArchCopy
 import XArchModel
 
 /// Writes an index complete by construction: every child is in the destination before the index is.
@@ -27,15 +27,12 @@ struct IndexPush {
             guard !descriptors.isEmpty else { continue }
             let walker = CopyWalker(source: need.source.source.store, destination: destination,
                                     options: CopyOptions(jobs: jobs), sourceName: need.source.source.name)
-            let plans = try await CopyConcurrency.map(descriptors, limit: jobs) { descriptor in
+            let plans = try await BoundedConcurrency.map(descriptors, limit: jobs) { descriptor in
                 try await walker.childPlan(descriptor, prefetched: need.source.documents)
             }
             var plan = CopyPlan()
             plans.forEach { plan.merge($0) }
-            var counts = CopyReport(source: "", reference: "", destination: "", tag: "", rootDigest: "", rootMediaType: "",
-                                    destinationDigest: "", upToDate: false, platforms: [], blobs: report.blobs,
-                                    manifests: report.manifests, filteredIndexDigest: nil, nonDistributableSkipped: [],
-                                    requests: nil, durationSeconds: 0)
+            var counts = CopyReport(blobs: report.blobs, manifests: report.manifests)
             try await ImageCopy.run(plan, tag: nil, walker: walker, progress: nil, report: &counts)
             report.blobs = counts.blobs
             report.manifests = counts.manifests
@@ -44,12 +41,10 @@ struct IndexPush {
     }
 
     /// Whether two stores are one repository of one registry, or one layout: content of one is in the
-    /// other by definition.
-    static func sameStore(_ a: Any, _ b: Any) -> Bool {
-        if let a = a as? any BlobOriginProviding, let b = b as? any BlobOriginProviding {
-            return a.blobOrigin == b.blobOrigin
-        }
-        if let a = a as? OCILayout, let b = b as? OCILayout { return a.path == b.path }
-        return false
+    /// other by definition. Stores that cannot say which store they are (`StoreIdentifying`) are never
+    /// the same.
+    static func sameStore(_ a: any ContentSource, _ b: any ContentSource) -> Bool {
+        guard let a = a as? any StoreIdentifying, let b = b as? any StoreIdentifying else { return false }
+        return a.storeIdentity == b.storeIdentity
     }
 }

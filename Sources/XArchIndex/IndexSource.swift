@@ -1,5 +1,5 @@
 import XArchContent
-import XArchLayout
+import XArchCopy
 import XArchModel
 
 /// One source of `index create` or `index add`: an image or an index in a registry repository or a
@@ -62,14 +62,7 @@ extension IndexSource {
     /// config only where the descriptor has none. With `expectedPlatform`, entries of other platforms
     /// are left out and an image of another platform is an error.
     func resolve(jobs: Int) async throws -> ResolvedSource {
-        let root: ManifestDocument
-        if let reference {
-            root = try await store.manifest(reference)
-        } else if let layout = store as? OCILayout {
-            root = try await layout.defaultManifest()
-        } else {
-            throw XArchError(.invalidInput, "\(name) names no tag or digest")
-        }
+        let root = try await OpenedImage(source: store, reference: reference, name: name).root()
         var resolved = ResolvedSource(source: self, root: root, members: [], documents: [:], orphanAttestations: 0)
         switch root.content {
         case .image:
@@ -89,7 +82,7 @@ extension IndexSource {
     private func flatten(_ index: ImageIndex, depth: Int, jobs: Int, into resolved: inout ResolvedSource) async throws {
         let entries = IndexEntries(index)
         resolved.orphanAttestations += entries.orphanAttestations.count
-        let judged = try await CopyConcurrency.map(entries.platforms, limit: jobs) { entry in
+        let judged = try await BoundedConcurrency.map(entries.platforms, limit: jobs) { entry in
             try await judge(entry.descriptor)
         }
         for (entry, (member, document)) in zip(entries.platforms, judged) {
@@ -140,7 +133,7 @@ extension IndexSource {
     /// manifest whose descriptor has none, and is not written into the descriptor.
     func existingMembers(of index: ImageIndex, jobs: Int) async throws -> [IndexMember] {
         let entries = IndexEntries(index)
-        return try await CopyConcurrency.map(entries.platforms, limit: jobs) { entry in
+        return try await BoundedConcurrency.map(entries.platforms, limit: jobs) { entry in
             let d = entry.descriptor
             var member = IndexMember(descriptor: d, platform: d.platform, platformSource: d.platform == nil ? "none" : "descriptor",
                                      sourceName: name, position: entry.position)

@@ -72,7 +72,7 @@ public enum ImageCopy {
     }
 
     /// Writes `plan`, counting what happened into `report`; the root under `tag` (nil: by digest).
-    static func run(_ plan: CopyPlan, tag: String?, walker: CopyWalker, progress: (@Sendable (CopyEvent) -> Void)?,
+    package static func run(_ plan: CopyPlan, tag: String?, walker: CopyWalker, progress: (@Sendable (CopyEvent) -> Void)?,
                     report: inout CopyReport) async throws {
         progress?(.planned(blobs: plan.blobs.count, bytes: plan.blobBytes, manifests: plan.manifests.count + plan.present.count))
         report.nonDistributableSkipped = plan.nonDistributable.map(\.digest.description)

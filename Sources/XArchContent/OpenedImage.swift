@@ -1,48 +1,35 @@
-import XArchContent
-import XArchLayout
 import XArchModel
-import XArchRegistry
 
-/// A location opened for reading: the store it lives in and which manifest of it is meant.
+/// A location opened for reading: the store it lives in and which manifest of it is meant
+/// (`StoreResolving.open` makes one from a location).
 public struct OpenedImage: Sendable {
     public let source: any ContentSource
     /// The manifest named by the location; nil for a layout reference without tag or digest
-    /// (the layout's only manifest is meant then).
+    /// (the store's default manifest is meant then: `DefaultManifestProviding`).
     public let reference: ManifestReference?
-    /// Where it was opened from; nil for a source given directly.
-    public let location: ImageLocation?
+    /// The location as written, for messages; the source's name for a source given directly.
+    public let name: String
 
     /// The manifest `reference` of `source` (a build's output before it is stored anywhere, say).
     public init(source: any ContentSource, reference: ManifestReference) {
-        self.init(source: source, reference: reference, location: nil)
+        self.init(source: source, reference: reference, name: source.displayName)
     }
 
-    private init(source: any ContentSource, reference: ManifestReference?, location: ImageLocation?) {
+    /// The manifest `reference` of `source`, or its default manifest when `reference` is nil; `name`
+    /// names the location in messages.
+    public init(source: any ContentSource, reference: ManifestReference?, name: String) {
         self.source = source
         self.reference = reference
-        self.location = location
-    }
-
-    /// Opens `location` for reading; registry locations use `session`.
-    public static func open(_ location: ImageLocation, session: RegistrySession) throws -> OpenedImage {
-        switch location {
-        case .layout(let layout):
-            let store = try OCILayout.open(at: layout.path)
-            let reference: ManifestReference? = layout.digest.map { .digest($0) } ?? layout.tag.map { .tag($0) }
-            return OpenedImage(source: store, reference: reference, location: location)
-        case .registry(let ref):
-            let reference: ManifestReference = ref.digest.map { .digest($0) } ?? .tag(ref.tag ?? ImageReference.defaultTag)
-            return OpenedImage(source: session.repository(ref), reference: reference, location: location)
-        }
+        self.name = name
     }
 
     /// The root manifest or index.
     public func root() async throws -> ManifestDocument {
         if let reference { return try await source.manifest(reference) }
-        guard let layout = source as? OCILayout else {
-            throw XArchError(.invalidInput, "\(location.map { "\($0)" } ?? source.displayName) names no tag or digest")
+        guard let store = source as? any DefaultManifestProviding else {
+            throw XArchError(.invalidInput, "\(name) names no tag or digest")
         }
-        return try await layout.defaultManifest()
+        return try await store.defaultManifest()
     }
 
     /// A child manifest named by a descriptor of an index, verified against it.

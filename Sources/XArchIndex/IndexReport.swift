@@ -1,3 +1,4 @@
+import XArchCopy
 import XArchModel
 
 /// What `xarch index create|add|remove|annotate` reports: the stable `--format json` schema.

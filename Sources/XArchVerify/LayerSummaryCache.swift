@@ -1,7 +1,6 @@
 import XArchArchive
 import XArchContent
 import XArchModel
-import XArchVerify
 
 /// Per-layer scan results, keyed by layer digest: a layer used by several platforms is read once,
 /// and a platform asking for a layer another platform is reading waits for that read.

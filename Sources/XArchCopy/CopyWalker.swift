@@ -8,12 +8,20 @@ import XArchModel
 /// manifest whose blobs are missing) and layouts (see `OCILayout.putManifest`) guarantee; its content is
 /// neither fetched nor walked. `CopyOptions.force` turns this off. The walk fetches only manifests (and,
 /// for a platform filter, the configs of entries without a platform), `jobs` at a time per index.
-struct CopyWalker: Sendable {
-    let source: any ContentSource
-    let destination: any ContentStore
-    let options: CopyOptions
+package struct CopyWalker: Sendable {
+    package let source: any ContentSource
+    package let destination: any ContentStore
+    package let options: CopyOptions
     /// The source and reference, for messages (`oci:/dir:tag`).
-    let sourceName: String
+    package let sourceName: String
+
+    /// A walk from `source` to `destination`; `sourceName` names the source in messages.
+    package init(source: any ContentSource, destination: any ContentStore, options: CopyOptions, sourceName: String) {
+        self.source = source
+        self.destination = destination
+        self.options = options
+        self.sourceName = sourceName
+    }
 
     /// Largest image config read to learn an entry's platform.
     static let maxConfigSize = OpenedImage.maxConfigSize
@@ -47,7 +55,7 @@ struct CopyWalker: Sendable {
         case .index(let index):
             var seen = Set<Digest>()
             let children = index.manifests.filter { seen.insert($0.digest).inserted }
-            let subplans = try await CopyConcurrency.map(children, limit: options.jobs) { child in
+            let subplans = try await BoundedConcurrency.map(children, limit: options.jobs) { child in
                 try await childPlan(child, prefetched: prefetched)
             }
             subplans.forEach { plan.merge($0) }
@@ -58,7 +66,7 @@ struct CopyWalker: Sendable {
     }
 
     /// The subtree of an index entry: nothing but a note when the destination has it.
-    func childPlan(_ descriptor: Descriptor, prefetched: [Digest: ManifestDocument]) async throws -> CopyPlan {
+    package func childPlan(_ descriptor: Descriptor, prefetched: [Digest: ManifestDocument]) async throws -> CopyPlan {
         guard descriptor.mediaType.essence.isManifest else {
             throw XArchError(.unsupported, "\(sourceName): index entry \(descriptor.digest) has media type \(descriptor.mediaType), which is neither an image manifest nor an index; xarch cannot copy it")
         }
@@ -85,7 +93,7 @@ struct CopyWalker: Sendable {
     }
 
     /// `fetchChild` for any source (index assembly reads children without a destination).
-    static func fetchChild(_ descriptor: Descriptor, from source: any ContentSource,
+    package static func fetchChild(_ descriptor: Descriptor, from source: any ContentSource,
                            sourceName: String) async throws -> ManifestDocument {
         let fetched = try await source.manifest(.digest(descriptor.digest))
         do {
@@ -96,7 +104,7 @@ struct CopyWalker: Sendable {
     }
 
     /// `configPlatform` for any source.
-    static func configPlatform(of document: ManifestDocument, from source: any ContentSource,
+    package static func configPlatform(of document: ManifestDocument, from source: any ContentSource,
                                sourceName: String) async throws -> Platform? {
         guard let manifest = document.image,
               [MediaType.ociConfig, .dockerConfig].contains(manifest.config.mediaType.essence) else { return nil }

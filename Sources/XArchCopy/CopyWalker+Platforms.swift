@@ -46,7 +46,7 @@ extension CopyWalker {
             return CopySelection(document: document, reduced: false, platforms: platforms, available: platforms,
                                  kept: entries.platforms.count)
         }
-        let judged = try await CopyConcurrency.map(entries.platforms, limit: options.jobs) { entry in
+        let judged = try await BoundedConcurrency.map(entries.platforms, limit: options.jobs) { entry in
             try await judge(entry.descriptor, filter: filter)
         }
         var selection = CopySelection(document: document, reduced: false, platforms: [],

@@ -72,3 +72,13 @@ public struct CopyReport: Codable, Sendable, Hashable {
         if outcome == .skipped { manifests.skipped += 1 } else { manifests.copied += 1 }
     }
 }
+
+extension CopyReport {
+    /// A report holding only the counts `blobs` and `manifests`, for engines that bring content in with
+    /// the copy's scheduler (index assembly).
+    package init(blobs: Blobs, manifests: Manifests) {
+        self.init(source: "", reference: "", destination: "", tag: "", rootDigest: "", rootMediaType: "",
+                  destinationDigest: "", upToDate: false, platforms: [], blobs: blobs, manifests: manifests,
+                  filteredIndexDigest: nil, nonDistributableSkipped: [], requests: nil, durationSeconds: 0)
+    }
+}

@@ -1,5 +1,3 @@
-import XArchVerify
-
 /// What `xarch verify` reports: the stable `--format json` schema (documented in the README).
 public struct VerifyReport: Codable, Sendable {
     public var reference: String

@@ -2,15 +2,16 @@ import XArchContent
 
 /// The request counts of a copy's stores (`RequestCounting`), summed by method. Stores sharing one counter
 /// (`requestCounterIdentity`) are counted once.
-struct CopyRequestCounters: Sendable {
+package struct CopyRequestCounters: Sendable {
     private let stores: [any RequestCounting]
 
-    init(source: any ContentSource, destination: any ContentStore) {
+    /// The counters of a copy's source and destination.
+    package init(source: any ContentSource, destination: any ContentStore) {
         self.init(stores: [source, destination])
     }
 
     /// The counters of every store of `stores` that counts (index assembly reads from many sources).
-    init(stores all: [Any]) {
+    package init(stores all: [any ContentSource]) {
         var stores: [any RequestCounting] = []
         var seen: Set<ObjectIdentifier> = []
         for store in all {
@@ -22,7 +23,7 @@ struct CopyRequestCounters: Sendable {
     }
 
     /// The counts so far, summed; nil when no store counts.
-    func snapshot() async -> [String: Int]? {
+    package func snapshot() async -> [String: Int]? {
         guard !stores.isEmpty else { return nil }
         var total: [String: Int] = [:]
         for store in stores {
@@ -32,7 +33,7 @@ struct CopyRequestCounters: Sendable {
     }
 
     /// The requests sent since `before` (a `snapshot()`), by method; methods not used are left out.
-    func difference(since before: [String: Int]?) async -> [String: Int]? {
+    package func difference(since before: [String: Int]?) async -> [String: Int]? {
         guard let after = await snapshot() else { return nil }
         var sent: [String: Int] = [:]
         for (method, count) in after where count - (before?[method] ?? 0) > 0 {

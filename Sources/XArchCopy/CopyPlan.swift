@@ -19,7 +19,7 @@ struct CopyManifest: Sendable {
 
 /// The copy graph, deduplicated by digest: blobs to transfer and manifests to write, every manifest
 /// after its children (post-order), so the root of a walk comes last.
-struct CopyPlan: Sendable {
+package struct CopyPlan: Sendable {
     private(set) var manifests: [CopyManifest] = []
     private(set) var blobs: [Descriptor] = []
     /// Child manifests the destination has already, whose content was not walked.
@@ -30,6 +30,9 @@ struct CopyPlan: Sendable {
     private var seen: Set<Digest> = []
     private var seenPresent: Set<Digest> = []
     private var seenForeign: Set<Digest> = []
+
+    /// An empty plan.
+    package init() {}
 
     /// Whether the plan writes the manifest `digest`.
     func writes(_ digest: Digest) -> Bool { written.contains(digest) }
@@ -54,31 +57,10 @@ struct CopyPlan: Sendable {
     }
 
     /// Appends `other` after what is here, keeping the first occurrence of each digest.
-    mutating func merge(_ other: CopyPlan) {
+    package mutating func merge(_ other: CopyPlan) {
         other.manifests.forEach { add($0) }
         other.blobs.forEach { add(blob: $0) }
         other.present.forEach { add(present: $0) }
         other.nonDistributable.forEach { add(foreign: $0) }
-    }
-}
-
-/// Bounded fan-out for the walk.
-enum CopyConcurrency {
-    /// `transform` applied to every item, at most `limit` at once; results in the order of `items`.
-    /// The first error cancels the others and is thrown.
-    static func map<Item: Sendable, Result: Sendable>(
-        _ items: [Item], limit: Int, _ transform: @escaping @Sendable (Item) async throws -> Result
-    ) async throws -> [Result] {
-        try await withThrowingTaskGroup(of: (Int, Result).self) { group in
-            var results: [Int: Result] = [:]
-            var next = 0
-            func start(_ i: Int) { group.addTask { (i, try await transform(items[i])) } }
-            while next < min(max(1, limit), items.count) { start(next); next += 1 }
-            while let (i, result) = try await group.next() {
-                results[i] = result
-                if next < items.count { start(next); next += 1 }
-            }
-            return items.indices.compactMap { results[$0] }
-        }
     }
 }

@@ -1,6 +1,5 @@
 import XArchContent
 import XArchModel
-import XArchVerify
 
 /// One image of the verified reference: its descriptor, manifest, and platforms.
 struct PlatformImage: Sendable {
@@ -10,7 +9,7 @@ struct PlatformImage: Sendable {
     var platform: Platform
 }
 
-extension Verification {
+extension ImageVerification {
     /// Deepest nesting of indexes followed.
     static let maxIndexDepth = 4
 
