@@ -27,7 +27,7 @@ import PackageDescription
 /// - `XArchCLI`: the thin command-line layer, one file per command.
 let package = Package(
     name: "xarch",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "xarch", targets: ["xarch"]),
         .library(name: "XArchModel", targets: ["XArchModel"]),

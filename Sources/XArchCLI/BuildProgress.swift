@@ -1,21 +1,25 @@
 import Foundation
+import Synchronization
 import XArch
 import XArchCopy
 import XArchBuild
 
 /// Progress of a build on a terminal (stderr only, one line redrawn in place): the layers being
-/// written, then each destination's copy as `xarch copy` shows it.
-final class BuildProgress: @unchecked Sendable {
-    // Guarded by `lock`; events arrive from the build's concurrent tasks.
-    private let lock = NSLock()
+/// written, then each destination's copy as `xarch copy` shows it. Events arrive from the build's
+/// concurrent tasks; the counters live in one `Mutex`.
+final class BuildProgress: Sendable {
+    private struct State {
+        var platforms = 0
+        var layers = 0
+        var written = 0
+        var bytes: Int64 = 0
+        var copy: (destination: String, progress: CopyProgress)?
+        var drew = false
+    }
+
+    private let state = Mutex(State())
     private let stream: any TextSink
     let enabled: Bool
-    private var platforms = 0
-    private var layers = 0
-    private var written = 0
-    private var bytes: Int64 = 0
-    private var copy: (destination: String, progress: CopyProgress)?
-    private var drew = false
 
     init(stream: any TextSink, enabled: Bool) {
         self.stream = stream
@@ -28,35 +32,35 @@ final class BuildProgress: @unchecked Sendable {
     }
 
     func handle(_ event: BuildEvent) {
-        let copyProgress: (CopyProgress, CopyEvent)? = lock.withLock {
+        let copyProgress: CopyProgress? = state.withLock { state in
             switch event {
             case .planned(let platforms, let layers):
-                (self.platforms, self.layers) = (platforms, layers)
-                draw()
+                (state.platforms, state.layers) = (platforms, layers)
+                draw(&state)
             case .layerWritten(let size):
-                written += 1
-                bytes += size
-                draw()
-            case .copy(let destination, let copyEvent):
-                if copy?.destination != destination {
-                    copy = (destination, CopyProgress(stream: stream, enabled: true, label: "→ \(destination)"))
+                state.written += 1
+                state.bytes += size
+                draw(&state)
+            case .copy(let destination, _):
+                if state.copy?.destination != destination {
+                    state.copy = (destination, CopyProgress(stream: stream, enabled: true, label: "→ \(destination)"))
                 }
-                return copy.map { ($0.progress, copyEvent) }
+                return state.copy?.progress
             }
             return nil
         }
-        if let (progress, copyEvent) = copyProgress { progress.handle(copyEvent) }
+        if let copyProgress, case .copy(_, let copyEvent) = event { copyProgress.handle(copyEvent) }
     }
 
     /// Clears the progress line.
     func finish() {
-        lock.withLock {
-            if let copy { copy.progress.finish() } else if drew { stream.write("\r\u{1B}[K") }
+        state.withLock { state in
+            if let copy = state.copy { copy.progress.finish() } else if state.drew { stream.write("\r\u{1B}[K") }
         }
     }
 
-    private func draw() {
-        drew = true
-        stream.write("\r\u{1B}[K" + "building \(platforms) platform\(platforms == 1 ? "" : "s"): \(written)/\(layers) new layers written (\(ByteCount.format(bytes)))")
+    private func draw(_ state: inout State) {
+        state.drew = true
+        stream.write("\r\u{1B}[K" + "building \(state.platforms) platform\(state.platforms == 1 ? "" : "s"): \(state.written)/\(state.layers) new layers written (\(ByteCount.format(state.bytes)))")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,12 +26,11 @@ public struct StandardError: TextSink {
 }
 
 /// Collects text in memory (tests).
-public final class TextBuffer: TextSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage = ""
+public final class TextBuffer: TextSink, Sendable {
+    private let storage = Mutex("")
     public init() {}
-    public func write(_ text: String) { lock.withLock { storage += text } }
-    public var text: String { lock.withLock { storage } }
+    public func write(_ text: String) { storage.withLock { $0 += text } }
+    public var text: String { storage.withLock { $0 } }
     public var isTerminal: Bool { false }
 }
 

@@ -1,24 +1,27 @@
 import Foundation
+import Synchronization
 import XArch
 import XArchCopy
 import XArchModel
 
 /// Progress of a copy on a terminal (stderr only, redrawn in place at most ten times a second): the
-/// blob moving most bytes right now with its rate, and the totals.
-final class CopyProgress: @unchecked Sendable {
-    // Guarded by `lock`; events arrive from the copy's concurrent tasks.
-    private let lock = NSLock()
+/// blob moving most bytes right now with its rate, and the totals. Events arrive from the copy's
+/// concurrent tasks; the counters live in one `Mutex`.
+final class CopyProgress: Sendable {
+    private struct State {
+        var totalBlobs = 0
+        var totalBytes: Int64 = 0
+        var doneBlobs = 0
+        var movedBytes: Int64 = 0
+        var active: [Digest: (bytes: Int64, total: Int64, start: Date)] = [:]
+        var lastDraw = Date.distantPast
+        var drew = false
+    }
+
+    private let state = Mutex(State())
     private let stream: any TextSink
     let enabled: Bool
-    private var totalBlobs = 0
-    private var totalBytes: Int64 = 0
-    private var doneBlobs = 0
-    private var movedBytes: Int64 = 0
-    private var active: [Digest: (bytes: Int64, total: Int64, start: Date)] = [:]
     private let start = Date()
-    private var lastDraw = Date.distantPast
-    private var drew = false
-
     /// What the line starts with (`copying`, `→ oci:out:latest`).
     private let label: String
 
@@ -29,42 +32,42 @@ final class CopyProgress: @unchecked Sendable {
     }
 
     func handle(_ event: CopyEvent) {
-        lock.withLock {
+        state.withLock { state in
             switch event {
             case .planned(let blobs, let bytes, _):
-                totalBlobs = blobs
-                totalBytes = bytes
+                state.totalBlobs = blobs
+                state.totalBytes = bytes
             case .blobStarted(let d):
-                active[d.digest] = (0, d.size, Date())
+                state.active[d.digest] = (0, d.size, Date())
             case .blobProgress(let digest, let bytes, let total):
-                let previous = active[digest]?.bytes ?? 0
-                movedBytes += bytes - previous
-                active[digest] = (bytes, total, active[digest]?.start ?? Date())
+                let previous = state.active[digest]?.bytes ?? 0
+                state.movedBytes += bytes - previous
+                state.active[digest] = (bytes, total, state.active[digest]?.start ?? Date())
             case .blobDone(let d, _):
-                active[d.digest] = nil
-                doneBlobs += 1
+                state.active[d.digest] = nil
+                state.doneBlobs += 1
             case .manifestDone:
                 break
             }
-            draw()
+            draw(&state)
         }
     }
 
     /// Clears the progress line.
     func finish() {
-        lock.withLock { if drew { stream.write("\r\u{1B}[K") } }
+        state.withLock { if $0.drew { stream.write("\r\u{1B}[K") } }
     }
 
-    private func draw() {
+    private func draw(_ state: inout State) {
         let now = Date()
-        guard now.timeIntervalSince(lastDraw) >= 0.1 else { return }
-        lastDraw = now
-        drew = true
+        guard now.timeIntervalSince(state.lastDraw) >= 0.1 else { return }
+        state.lastDraw = now
+        state.drew = true
         let elapsed = max(0.001, now.timeIntervalSince(start))
-        var line = "\(label): \(doneBlobs)/\(totalBlobs) blobs, \(ByteCount.format(movedBytes)) moved, \(ByteCount.format(Int64(Double(movedBytes) / elapsed)))/s"
-        if let (digest, state) = active.max(by: { $0.value.total < $1.value.total }), state.total > 0 {
-            let rate = Double(state.bytes) / max(0.001, now.timeIntervalSince(state.start))
-            line += "  \(digest.short): \(ByteCount.format(state.bytes))/\(ByteCount.format(state.total)) at \(ByteCount.format(Int64(rate)))/s"
+        var line = "\(label): \(state.doneBlobs)/\(state.totalBlobs) blobs, \(ByteCount.format(state.movedBytes)) moved, \(ByteCount.format(Int64(Double(state.movedBytes) / elapsed)))/s"
+        if let (digest, blob) = state.active.max(by: { $0.value.total < $1.value.total }), blob.total > 0 {
+            let rate = Double(blob.bytes) / max(0.001, now.timeIntervalSince(blob.start))
+            line += "  \(digest.short): \(ByteCount.format(blob.bytes))/\(ByteCount.format(blob.total)) at \(ByteCount.format(Int64(rate)))/s"
         }
         stream.write("\r\u{1B}[K" + line)
     }

@@ -2,14 +2,18 @@ import XArchModel
 
 /// A pull-based stream of byte chunks: the consumer asks for the next chunk, so a producer never runs
 /// ahead of it and memory stays bounded whatever the blob size.
+///
+/// The stream is `Sendable` (it can be handed to another task before iteration starts); its iterator
+/// is not, like async-http-client's response body: one iteration belongs to one task, so the state of
+/// an iteration (a file handle, a decompressor, a cursor) needs no lock and no `@unchecked Sendable`.
 public struct ByteStream: AsyncSequence, Sendable {
     public typealias Element = [UInt8]
 
-    private let makeNext: @Sendable () -> @Sendable () async throws -> [UInt8]?
+    private let makeNext: @Sendable () -> () async throws -> [UInt8]?
 
     /// A stream whose iterator is made by `makeNext`; each call of the returned closure yields the next
-    /// chunk, or nil at the end.
-    public init(_ makeNext: @escaping @Sendable () -> @Sendable () async throws -> [UInt8]?) {
+    /// chunk, or nil at the end. The closure and what it holds belong to one iteration.
+    public init(_ makeNext: @escaping @Sendable () -> () async throws -> [UInt8]?) {
         self.makeNext = makeNext
     }
 
@@ -21,8 +25,9 @@ public struct ByteStream: AsyncSequence, Sendable {
         }
     }
 
+    /// One iteration: not `Sendable`, it stays with the task that made it.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let next: @Sendable () async throws -> [UInt8]?
+        let next: () async throws -> [UInt8]?
         public mutating func next() async throws -> [UInt8]? { try await next() }
     }
 
@@ -49,8 +54,8 @@ enum ContentError {
     }
 }
 
-private final class Cursor: @unchecked Sendable {
-    // Only touched by one iterator, sequentially (AsyncIteratorProtocol is not shared across tasks).
+/// The position of one iteration over an in-memory buffer.
+private final class Cursor {
     let bytes: [UInt8]
     let chunk: Int
     var offset = 0

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import XArchContent
 import XArchModel
@@ -87,20 +88,19 @@ struct CopyTransfer: Sendable {
 }
 
 /// Bytes read through a counted stream (its last pass, if the destination reads it more than once).
-final class CopyByteCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count: Int64 = 0
+final class CopyByteCounter: Sendable {
+    private let count = Mutex<Int64>(0)
 
-    var value: Int64 { lock.withLock { count } }
+    var value: Int64 { count.withLock { $0 } }
 
-    func add(_ n: Int) -> Int64 { lock.withLock { count += Int64(n); return count } }
+    func add(_ n: Int) -> Int64 { count.withLock { $0 += Int64(n); return $0 } }
 
-    func reset() { lock.withLock { count = 0 } }
+    func reset() { count.withLock { $0 = 0 } }
 }
 
 /// The iterator of a wrapped stream. Used by one consumer at a time, sequentially, as an
 /// `AsyncIteratorProtocol` is.
-final class CopyStreamReader: @unchecked Sendable {
+final class CopyStreamReader {
     private var iterator: ByteStream.AsyncIterator
 
     init(_ iterator: ByteStream.AsyncIterator) { self.iterator = iterator }

@@ -119,10 +119,10 @@ extension OCILayout {
 
 /// Reads one blob file sequentially, hashing it, for one iteration of a `ByteStream`.
 ///
-/// Used by exactly one iterator, which AsyncIteratorProtocol never shares between tasks at once; hence
-/// `@unchecked Sendable`. The file is opened on the first `next()` and closed at its end or on an
+/// Used by exactly one iterator, which stays in the task that made it (`ByteStream`'s iterator is not
+/// `Sendable`). The file is opened on the first `next()` and closed at its end or on an
 /// error; `deinit` closes it only when a consumer stops iterating early.
-final class BlobReader: @unchecked Sendable {
+final class BlobReader {
     static let chunkSize = 1024 * 1024
 
     let path: String

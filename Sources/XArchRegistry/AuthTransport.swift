@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XArchModel
 
 /// Authentication (distribution "token authentication specification"; RFC 7235, RFC 7617): answers a
@@ -7,15 +8,20 @@ import XArchModel
 /// What a host asked for is remembered, so later requests carry the header up front; tokens are cached
 /// per registry, service and scope set with one fetch in flight (`TokenCache`); a token the registry
 /// refuses (expired, revoked) is dropped and fetched again.
+///
+/// `@unchecked Sendable` because `tokens` (whose fetcher calls back into this transport) can only be
+/// set once `init` has a `self`: it is assigned there, once, before the transport is shared, and never
+/// again. Every other mutable field is in `state`.
 final class AuthTransport: RegistryTransport, @unchecked Sendable {
     private let next: any RegistryTransport
     private let credentials: CredentialStore?
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var challenges: [String: AuthChallenge] = [:]
-    private var credentialCache: [String: RegistryCredentials?] = [:]
-    /// Hosts reached over plain HTTP: an http token realm is no downgrade for them.
-    private var plainHosts: Set<String> = []
+    private struct State {
+        var challenges: [String: AuthChallenge] = [:]
+        var credentialCache: [String: RegistryCredentials?] = [:]
+        /// Hosts reached over plain HTTP: an http token realm is no downgrade for them.
+        var plainHosts: Set<String> = []
+    }
+    private let state = Mutex(State())
     private var tokens: TokenCache!
 
     private let explicit: [String: RegistryCredentials]
@@ -29,7 +35,7 @@ final class AuthTransport: RegistryTransport, @unchecked Sendable {
 
     func send(_ request: RegistryRequest) async throws -> RegistryResponse {
         guard let host = URL(string: request.url).map(Redaction.hostAndPort) else { return try await next.send(request) }
-        if request.url.hasPrefix("http://") { lock.withLock { _ = plainHosts.insert(host) } }
+        if request.url.hasPrefix("http://") { state.withLock { _ = $0.plainHosts.insert(host) } }
         var request = request
         let (header, key) = try await authorization(host: host, scope: request.scope)
         if let header { request.setHeader("Authorization", header) }
@@ -39,7 +45,7 @@ final class AuthTransport: RegistryTransport, @unchecked Sendable {
         let parsed = try AuthChallenge.parse(fields: response.headers("WWW-Authenticate"))
         guard let challenge = AuthChallenge.preferred(parsed) else { return response }
         if let key, let header { await tokens.invalidate(key, ifToken: String(header.dropFirst("Bearer ".count))) }
-        lock.withLock { challenges[host] = challenge }
+        state.withLock { $0.challenges[host] = challenge }
         let scope = [request.scope, challenge.scope].compactMap { $0 }.joined(separator: " ")
         let (retryHeader, retryKey) = try await authorization(host: host, scope: scope.isEmpty ? nil : scope)
         // Credentials that were just refused would be refused again.
@@ -51,7 +57,7 @@ final class AuthTransport: RegistryTransport, @unchecked Sendable {
 
     /// The header for `host` and `scope`, from what the host asked for before; nil when it never did.
     private func authorization(host: String, scope: String?) async throws -> (String?, TokenKey?) {
-        guard let challenge = lock.withLock({ challenges[host] }) else { return (nil, nil) }
+        guard let challenge = state.withLock({ $0.challenges[host] }) else { return (nil, nil) }
         if challenge.isBasic {
             guard let creds = try credentialsFor(host) else {
                 throw XArchError(.authentication, "\(host) requires a user name and password; run `xarch login \(host)`")
@@ -72,18 +78,18 @@ final class AuthTransport: RegistryTransport, @unchecked Sendable {
 
     private func credentialsFor(_ host: String) throws -> RegistryCredentials? {
         if let given = explicit[host] { return given }
-        if let cached = lock.withLock({ credentialCache[host] }) { return cached }
+        if let cached = state.withLock({ $0.credentialCache[host] }) { return cached }
         let found = try credentials?.credentials(for: host)
-        lock.withLock { credentialCache[host] = .some(found) }
+        state.withLock { $0.credentialCache[host] = .some(found) }
         return found
     }
 
     /// GET (or POST, for refresh tokens) the realm named by the host's challenge.
     private func fetchToken(_ key: TokenKey) async throws -> CachedToken {
-        guard let challenge = lock.withLock({ challenges[key.registry] }), let realm = challenge.realm else {
+        guard let challenge = state.withLock({ $0.challenges[key.registry] }), let realm = challenge.realm else {
             throw XArchError(.authentication, "\(key.registry) asked for a token without naming a realm")
         }
-        let usesTLS = !lock.withLock { plainHosts.contains(key.registry) }
+        let usesTLS = !state.withLock { $0.plainHosts.contains(key.registry) }
         _ = try TokenRequest.validatedRealm(realm, registryUsesTLS: usesTLS)
         var request: RegistryRequest
         switch TokenGrant.choose(for: try credentialsFor(key.registry)) {

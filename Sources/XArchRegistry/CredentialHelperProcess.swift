@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Synchronization
 import Glibc
 #elseif canImport(Musl)
 import Musl
@@ -132,22 +133,17 @@ enum CredentialHelperProcess {
         }
     }
 
-    /// Bytes collected from one stream, capped at `maximumOutput`, guarded by a lock.
-    private final class OutputBuffer: @unchecked Sendable {
-        private let lock = NSLock()
-        private var bytes = Data()
+    /// Bytes collected from one stream, capped at `maximumOutput`.
+    private final class OutputBuffer: Sendable {
+        private let bytes = Mutex(Data())
 
         func append(_ chunk: Data) {
-            lock.lock()
-            defer { lock.unlock() }
-            let room = CredentialHelperProcess.maximumOutput - bytes.count
-            if room > 0 { bytes.append(chunk.prefix(room)) }
+            bytes.withLock { bytes in
+                let room = CredentialHelperProcess.maximumOutput - bytes.count
+                if room > 0 { bytes.append(chunk.prefix(room)) }
+            }
         }
 
-        var data: Data {
-            lock.lock()
-            defer { lock.unlock() }
-            return bytes
-        }
+        var data: Data { bytes.withLock { $0 } }
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Synchronization
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -11,11 +12,13 @@ import XArchModel
 ///
 /// Owns two `HTTPClient`s created on demand: one verifying certificates (with extra CA certificates),
 /// one for hosts the user marked `--insecure`. The caller shuts it down with `shutdown()`.
-public final class HTTPClientTransport: RegistryTransport, @unchecked Sendable {
-    // Mutable state is guarded by `lock`; HTTPClient itself is thread-safe.
-    private let lock = NSLock()
-    private var verifying: HTTPClient?
-    private var insecure: HTTPClient?
+public final class HTTPClientTransport: RegistryTransport, Sendable {
+    /// The clients made so far (HTTPClient itself is thread-safe).
+    private struct Clients {
+        var verifying: HTTPClient?
+        var insecure: HTTPClient?
+    }
+    private let clients = Mutex(Clients())
     private let caCertificates: [String]
     private let insecureHosts: Set<String>
     private let connectionsPerHost: Int
@@ -51,10 +54,9 @@ public final class HTTPClientTransport: RegistryTransport, @unchecked Sendable {
         let url = request.url
         let stream = ByteStream {
             var iterator = body.makeAsyncIterator()
-            let box = IteratorBox(next: { try await iterator.next() })
             return {
                 do {
-                    guard let buffer = try await box.next() else { return nil }
+                    guard let buffer = try await iterator.next() else { return nil }
                     return Array(buffer.readableBytesView)
                 } catch {
                     throw TransportFailure.classify(error, url: url)
@@ -66,19 +68,19 @@ public final class HTTPClientTransport: RegistryTransport, @unchecked Sendable {
 
     /// Shuts the clients down; call once when done.
     public func shutdown() async {
-        let clients = lock.withLock { () -> [HTTPClient] in
-            defer { verifying = nil; insecure = nil }
-            return [verifying, insecure].compactMap { $0 }
+        let made = clients.withLock { clients -> [HTTPClient] in
+            defer { clients = Clients() }
+            return [clients.verifying, clients.insecure].compactMap { $0 }
         }
-        for client in clients { try? await client.shutdown() }
+        for client in made { try? await client.shutdown() }
     }
 
     private func client(for url: String) throws -> HTTPClient {
         let host = URLComponents(string: url).map { c in c.port.map { "\(c.host ?? ""):\($0)" } ?? (c.host ?? "") } ?? ""
         let isInsecure = insecureHosts.contains(host) || insecureHosts.contains(String(host.split(separator: ":").first ?? ""))
-        return try lock.withLock {
-            if isInsecure, let insecure { return insecure }
-            if !isInsecure, let verifying { return verifying }
+        return clients.withLock { clients in
+            if isInsecure, let insecure = clients.insecure { return insecure }
+            if !isInsecure, let verifying = clients.verifying { return verifying }
             var tls = TLSConfiguration.makeClientConfiguration()
             if isInsecure {
                 tls.certificateVerification = .none
@@ -93,15 +95,8 @@ public final class HTTPClientTransport: RegistryTransport, @unchecked Sendable {
             configuration.connectionPool.retryConnectionEstablishment = false
             configuration.httpVersion = .http1Only
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            if isInsecure { insecure = client } else { verifying = client }
+            if isInsecure { clients.insecure = client } else { clients.verifying = client }
             return client
         }
     }
-}
-
-/// Carries a non-Sendable async iterator into a `@Sendable` closure; only ever used by one consumer
-/// at a time (ByteStream iterators are not shared across tasks).
-final class IteratorBox<Element>: @unchecked Sendable {
-    let next: () async throws -> Element?
-    init(next: @escaping () async throws -> Element?) { self.next = next }
 }

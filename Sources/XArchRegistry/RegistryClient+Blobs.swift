@@ -60,13 +60,15 @@ struct BlobDownload: Sendable {
 
     /// A server that ignores `Range` sends everything again: skip what was already read.
     private func skip(_ count: Int64, of body: ByteStream) async throws -> ByteStream {
-        let skipped = SkippingStream(body: body, skip: count)
-        return ByteStream { { try await skipped.next() } }
+        ByteStream {
+            let skipped = SkippingStream(body: body, skip: count)
+            return { try await skipped.next() }
+        }
     }
 }
 
 /// The resumable, verifying state of one download. Used by one consumer at a time.
-final class DownloadState: @unchecked Sendable {
+final class DownloadState {
     let download: BlobDownload
     var iterator: ByteStream.AsyncIterator?
     var hasher: DigestHasher
@@ -129,7 +131,7 @@ final class DownloadState: @unchecked Sendable {
 }
 
 /// Drops the first `skip` bytes of a body.
-final class SkippingStream: @unchecked Sendable {
+final class SkippingStream {
     var iterator: ByteStream.AsyncIterator
     var remaining: Int64
 

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import XArchContent
 import XArchModel
@@ -83,17 +84,16 @@ public final class RegistrySession: Sendable {
 
 /// Loopback registries are tried over plain HTTP first; when one answers that it speaks HTTPS (Go's
 /// "Client sent an HTTP request to an HTTPS server"), that host is switched to https for the session.
-final class SchemeFallbackTransport: RegistryTransport, @unchecked Sendable {
+final class SchemeFallbackTransport: RegistryTransport, Sendable {
     private let next: any RegistryTransport
-    private let lock = NSLock()
-    private var httpsHosts: Set<String> = []
+    private let httpsHosts = Mutex<Set<String>>([])
 
     init(_ next: any RegistryTransport) { self.next = next }
 
     func send(_ request: RegistryRequest) async throws -> RegistryResponse {
         var request = request
         let host = Redaction.host(of: request.url)
-        if request.url.hasPrefix("http://"), lock.withLock({ httpsHosts.contains(host) }) {
+        if request.url.hasPrefix("http://"), httpsHosts.withLock({ $0.contains(host) }) {
             request.url = "https://" + request.url.dropFirst("http://".count)
         }
         let response = try await next.send(request)
@@ -108,7 +108,7 @@ final class SchemeFallbackTransport: RegistryTransport, @unchecked Sendable {
             return RegistryResponse(status: response.status, headers: response.headers,
                                     body: ByteStream(bytes: body), url: response.url)
         }
-        lock.withLock { _ = httpsHosts.insert(host) }
+        httpsHosts.withLock { _ = $0.insert(host) }
         request.url = "https://" + request.url.dropFirst("http://".count)
         return try await next.send(request)
     }

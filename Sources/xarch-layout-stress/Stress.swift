@@ -112,8 +112,8 @@ struct Writer {
     }
 }
 
-/// The chunks of a generated blob. Used by one iterator at a time, hence `@unchecked Sendable`.
-final class GeneratedBytes: @unchecked Sendable {
+/// The chunks of a generated blob. Used by one iterator, in one task.
+final class GeneratedBytes {
     private var random: SplitMix64
     private var remaining: Int
 

@@ -27,7 +27,7 @@ public enum LayerDecompression {
 }
 
 /// One decompression in progress. Only ever used by the one iterator that owns it, sequentially.
-private final class DecompressingIterator: @unchecked Sendable {
+private final class DecompressingIterator {
     private enum Decoder {
         case undecided, raw, gzip(GzipDecoder), zstd(ZstdDecoder)
     }

@@ -9,8 +9,11 @@ import Glibc
 /// Linking libzstd would make building xarch need `libzstd-dev`; loading `libzstd.so.1` (Debian's
 /// `libzstd1`, present on nearly every system because dpkg and systemd use it) keeps the build free of
 /// it, and a system without it gets one clear error for zstd layers only.
+///
+/// `@unchecked Sendable`: it holds C function pointers (not `Sendable` to the compiler) into a library
+/// that is loaded once and never unloaded, and libzstd's functions are safe to call from any thread on
+/// separate streams.
 package struct ZstdLibrary: @unchecked Sendable {
-    // Function pointers into a library that is never unloaded: safe to share between tasks.
     let createDStream: xarch_zstd_create_dstream_fn
     let freeDStream: xarch_zstd_free_dstream_fn
     let decompressStream: xarch_zstd_decompress_stream_fn

@@ -13,8 +13,8 @@ package enum FileStream {
 }
 
 /// Reads one file sequentially for one iteration of a `ByteStream`; used by exactly one iterator at a
-/// time, hence `@unchecked Sendable`. The file is closed at its end or on an error.
-private final class ChunkedFileReader: @unchecked Sendable {
+/// time (the iteration of one task). The file is closed at its end or on an error.
+private final class ChunkedFileReader {
     let path: String
     private var file: LocalFile?
     private var done = false

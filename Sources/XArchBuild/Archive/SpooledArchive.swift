@@ -85,8 +85,8 @@ private enum TeeStream {
     }
 }
 
-/// The iterator of one tee; used by one consumer at a time, hence `@unchecked Sendable`.
-private final class TeeState: @unchecked Sendable {
+/// The iterator of one tee; used by the one task that iterates it.
+private final class TeeState {
     private var iterator: ByteStream.AsyncIterator
     private let file: LocalFile
 
