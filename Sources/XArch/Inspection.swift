@@ -31,7 +31,7 @@ public struct InspectReport: Codable, Sendable {
         public var platform: String
         public var platformDetail: Platform?
         /// `descriptor` or `config` (the descriptor had no platform, its config was read).
-        public var platformSource: String
+        public var platformSource: PlatformSource
         public var mediaType: String
         public var digest: String
         public var size: Int64
@@ -82,17 +82,13 @@ public enum Inspection {
     static func platformEntry(_ entry: IndexEntries.Entry, entries: IndexEntries,
                               image: OpenedImage) async throws -> InspectReport.PlatformEntry {
         let d = entry.descriptor
-        var platform = d.platform
-        var source = "descriptor"
-        if platform == nil, d.mediaType.isImageManifest {
-            let child = try await image.child(d)
-            if let manifest = child.image {
-                platform = try await image.config(of: manifest).platform
-                source = "config"
-            }
+        var configPlatform: Platform?
+        if PlatformSource.needsConfig(d), let manifest = try await image.child(d).image {
+            configPlatform = try await image.config(of: manifest).platform
         }
+        let (platform, source) = PlatformSource.platform(of: d, config: configPlatform)
         return .init(platform: platform?.formatted ?? "unknown", platformDetail: platform,
-                     platformSource: platform == nil ? "none" : source, mediaType: d.mediaType.rawValue,
+                     platformSource: source, mediaType: d.mediaType.rawValue,
                      digest: d.digest.description, size: d.size, annotations: d.annotations,
                      attestations: entries.attestations(of: d.digest).map { Self.entry($0.descriptor) })
     }

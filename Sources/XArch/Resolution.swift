@@ -10,8 +10,8 @@ public struct ResolveReport: Codable, Sendable {
     /// `only` (containerd's default: compatible variants accepted) or `strict`.
     public var matcher: String
     /// Digest of the root (index or image).
-    public var rootDigest: String
-    public var rootMediaType: String
+    public var digest: String
+    public var mediaType: String
     /// The manifest a host of `platform` would pull; nil when nothing matches.
     public var selected: Selected?
     /// Every entry considered, in index order (one entry when the root is an image).
@@ -44,7 +44,7 @@ public enum Resolution {
             let entries = IndexEntries(index)
             attestations = index.manifests.count - entries.platforms.count
             var fromConfig: [Digest: Platform] = [:]
-            for entry in entries.platforms where entry.descriptor.platform == nil && entry.descriptor.mediaType.isImageManifest {
+            for entry in entries.platforms where PlatformSource.needsConfig(entry.descriptor) {
                 if let manifest = try await image.child(entry.descriptor).image {
                     fromConfig[entry.descriptor.digest] = try await image.config(of: manifest).platform
                 }
@@ -63,8 +63,8 @@ public enum Resolution {
                                    size: $0.descriptor.size, platform: $0.platform?.formatted ?? "unknown")
         }
         return ResolveReport(reference: location.description, platform: requested.formatted,
-                             matcher: strict ? "strict" : "only", rootDigest: root.digest.description,
-                             rootMediaType: root.mediaType.rawValue, selected: selected,
+                             matcher: strict ? "strict" : "only", digest: root.digest.description,
+                             mediaType: root.mediaType.rawValue, selected: selected,
                              candidates: selection.candidates, attestations: attestations, available: available)
     }
 

@@ -26,8 +26,8 @@ public struct BuildReport: Codable, Sendable {
     }
 
     /// Digest and media type of the index (OCI image index).
-    public var indexDigest: String
-    public var indexMediaType: String
+    public var digest: String
+    public var mediaType: String
     public var images: [Image]
     /// Platforms `--platform all` considered and left out, with the reason.
     public var skippedPlatforms: [String: String]

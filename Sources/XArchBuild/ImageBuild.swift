@@ -95,7 +95,7 @@ public enum ImageBuild {
         }
         let unique = Set(blobs.values.map(\.descriptor))
         return BuildReport(
-            indexDigest: index.digest.description, indexMediaType: index.mediaType.rawValue,
+            digest: index.digest.description, mediaType: index.mediaType.rawValue,
             images: images.map { image in
                 .init(platform: image.platform.formatted, digest: image.descriptor.digest.description,
                       size: image.descriptor.size + image.manifest.contentSize, layers: image.manifest.layers.count,

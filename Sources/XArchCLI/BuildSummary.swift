@@ -12,7 +12,7 @@ enum BuildSummary {
             context.stderr.write("skipped \(platform): \(reason)\n")
         }
         context.print()
-        context.print("index \(report.indexDigest) (\(Self.count(report.images.count, "platform")), \(Self.count(report.layersWritten, "new layer")) of \(Self.count(report.layerBytes, "byte")))")
+        context.print("index \(report.digest) (\(Self.count(report.images.count, "platform")), \(Self.count(report.layersWritten, "new layer")) of \(Self.count(report.layerBytes, "byte")))")
         if let v = report.verification {
             for finding in v.findings {
                 let platform = finding.platform.map { " [\($0)]" } ?? ""

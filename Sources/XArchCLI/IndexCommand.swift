@@ -114,7 +114,7 @@ enum IndexSummary {
         for entry in r.removed { context.print("  removed:   \(entry.platform) \(entry.digest)") }
         var table = Table("PLATFORM", "DIGEST", "SOURCE")
         for entry in r.platforms {
-            table.add(entry.platformSource == "config" ? "\(entry.platform) (from config)" : entry.platform, entry.digest, entry.source)
+            table.add(entry.platformSource == .config ? "\(entry.platform) (from config)" : entry.platform, entry.digest, entry.source)
             for attestation in entry.attestations { table.add("  └ attestation", attestation, "") }
         }
         for line in table.render(styleHeader: { context.style($0, .bold) }) { context.print("  " + line) }

@@ -48,7 +48,7 @@ enum InspectText {
             context.print()
             var table = Table("PLATFORM", "DIGEST", "SIZE", "MEDIA TYPE")
             for p in platforms {
-                let name = p.platformSource == "config" ? "\(p.platform) (from config)" : p.platform
+                let name = p.platformSource == .config ? "\(p.platform) (from config)" : p.platform
                 table.add(name, p.digest, String(p.size), p.mediaType)
                 for a in p.attestations {
                     table.add("  └ attestation", a.digest, String(a.size), a.mediaType)

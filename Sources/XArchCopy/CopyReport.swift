@@ -2,7 +2,7 @@ import XArchModel
 
 /// What `xarch copy` reports: the stable `--format json` schema.
 ///
-/// Counts are of distinct content (a layer shared by four platforms counts once). `rootDigest` is the
+/// Counts are of distinct content (a layer shared by four platforms counts once). `digest` is the
 /// source's root; the destination tag names `destinationDigest`, which differs from it only when a
 /// platform filter made a reduced index (`filteredIndexDigest`).
 public struct CopyReport: Codable, Sendable, Hashable {
@@ -15,8 +15,8 @@ public struct CopyReport: Codable, Sendable, Hashable {
     /// The destination tag the root was written under.
     public var tag: String
     /// Digest and media type of the source's root (index or image).
-    public var rootDigest: String
-    public var rootMediaType: String
+    public var digest: String
+    public var mediaType: String
     /// The digest the destination tag names after the copy.
     public var destinationDigest: String
     /// True when the destination tag already named the content to copy, so nothing was written.
@@ -77,7 +77,7 @@ extension CopyReport {
     /// A report holding only the counts `blobs` and `manifests`, for engines that bring content in with
     /// the copy's scheduler (index assembly).
     package init(blobs: Blobs, manifests: Manifests) {
-        self.init(source: "", reference: "", destination: "", tag: "", rootDigest: "", rootMediaType: "",
+        self.init(source: "", reference: "", destination: "", tag: "", digest: "", mediaType: "",
                   destinationDigest: "", upToDate: false, platforms: [], blobs: blobs, manifests: manifests,
                   filteredIndexDigest: nil, nonDistributableSkipped: [], requests: nil, durationSeconds: 0)
     }

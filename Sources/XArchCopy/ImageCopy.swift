@@ -44,7 +44,7 @@ public enum ImageCopy {
         let existing = try await destination.manifestDescriptor(.tag(tag))
         var report = CopyReport(source: source.displayName, reference: reference.description,
                                 destination: destination.displayName, tag: tag,
-                                rootDigest: rootDescriptor.digest.description, rootMediaType: rootDescriptor.mediaType.rawValue,
+                                digest: rootDescriptor.digest.description, mediaType: rootDescriptor.mediaType.rawValue,
                                 destinationDigest: rootDescriptor.digest.description, upToDate: false, platforms: [],
                                 blobs: .init(), manifests: .init(), filteredIndexDigest: nil, nonDistributableSkipped: [],
                                 requests: nil, durationSeconds: 0)

@@ -42,7 +42,7 @@ public struct IndexReport: Codable, Sendable, Hashable {
         public var platform: String
         public var platformDetail: Platform?
         /// `descriptor` or `config`: where the platform came from.
-        public var platformSource: String
+        public var platformSource: PlatformSource
         public var digest: String
         public var mediaType: String
         public var size: Int64

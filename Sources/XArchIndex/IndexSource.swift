@@ -29,7 +29,7 @@ struct IndexMember: Sendable {
     /// The platform judged: the descriptor's, else the config's.
     var platform: Platform?
     /// `descriptor`, `config` or `none`.
-    var platformSource: String
+    var platformSource: PlatformSource
     /// Attestation entries (`IndexEntries`) whose subject is this entry, unchanged.
     var attestations: [Descriptor] = []
     /// The source it came from (`IndexSource.name`, or the destination for entries already there).
@@ -69,7 +69,7 @@ extension IndexSource {
             let platform = try await platform(of: root)
             var descriptor = Descriptor(mediaType: root.mediaType, digest: root.digest, size: root.descriptor.size)
             descriptor.platform = platform
-            resolved.members = [IndexMember(descriptor: descriptor, platform: platform, platformSource: "config", sourceName: name)]
+            resolved.members = [IndexMember(descriptor: descriptor, platform: platform, platformSource: .config, sourceName: name)]
             resolved.documents[root.digest] = root
         case .index(let index):
             try await flatten(index, depth: 1, jobs: jobs, into: &resolved)
@@ -110,13 +110,15 @@ extension IndexSource {
         guard type.isImageManifest else {
             throw XArchError(.unsupported, "\(name): entry \(descriptor.digest) has media type \(descriptor.mediaType), which is neither an image manifest nor an index; xarch cannot put it in an index")
         }
-        if let platform = descriptor.platform {
-            return (IndexMember(descriptor: descriptor, platform: platform, platformSource: "descriptor", sourceName: name), nil)
+        if case (let platform?, .descriptor) = PlatformSource.platform(of: descriptor, config: nil) {
+            return (IndexMember(descriptor: descriptor, platform: platform, platformSource: .descriptor, sourceName: name), nil)
         }
         let child = try await CopyWalker.fetchChild(descriptor, from: store, sourceName: name)
         var entry = descriptor
-        entry.platform = try await platform(of: child)
-        return (IndexMember(descriptor: entry, platform: entry.platform, platformSource: "config", sourceName: name), child)
+        let declared = try await platform(of: child)
+        let (judged, source) = PlatformSource.platform(of: descriptor, config: declared)
+        entry.platform = judged
+        return (IndexMember(descriptor: entry, platform: judged, platformSource: source, sourceName: name), child)
     }
 
     /// The platform an image's config declares; an error when it declares none.
@@ -135,9 +137,10 @@ extension IndexSource {
         let entries = IndexEntries(index)
         return try await BoundedConcurrency.map(entries.platforms, limit: jobs) { entry in
             let d = entry.descriptor
-            var member = IndexMember(descriptor: d, platform: d.platform, platformSource: d.platform == nil ? "none" : "descriptor",
+            let (platform, source) = PlatformSource.platform(of: d, config: nil)
+            var member = IndexMember(descriptor: d, platform: platform, platformSource: source,
                                      sourceName: name, position: entry.position)
-            if d.platform == nil, d.mediaType.essence.isImageManifest, let judged = try await judge(d).0 {
+            if PlatformSource.needsConfig(d), let judged = try await judge(d).0 {
                 member.platform = judged.platform
                 member.platformSource = judged.platformSource
             }

@@ -11,8 +11,8 @@ public struct PlatformSelection: Sendable {
         public var descriptor: Descriptor
         /// The platform judged: the descriptor's, else the config's; nil when neither is known.
         public var platform: Platform?
-        /// `descriptor`, `config`, or `none`.
-        public var platformSource: String
+        /// Where `platform` was read.
+        public var platformSource: PlatformSource
         public var accepted: Bool
         /// Place in the final order among accepted entries (1 is the one pulled); nil when rejected.
         public var rank: Int?
@@ -35,9 +35,8 @@ public struct PlatformSelection: Sendable {
                 requested: Platform, matcher: PlatformMatcher) {
         var judged: [(Candidate, preference: Int?)] = []
         for entry in entries {
-            let fromDescriptor = entry.descriptor.platform
-            let platform = fromDescriptor ?? configPlatforms[entry.descriptor.digest]
-            let source = fromDescriptor != nil ? "descriptor" : (platform != nil ? "config" : "none")
+            let (platform, source) = PlatformSource.platform(of: entry.descriptor, config: configPlatforms[entry.descriptor.digest])
+            let fromDescriptor = source == .descriptor ? platform : nil
             var candidate = Candidate(position: entry.position, descriptor: entry.descriptor, platform: platform,
                                       platformSource: source, accepted: false, rank: nil, reason: "")
             guard let platform else {

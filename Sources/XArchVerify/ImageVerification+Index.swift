@@ -25,7 +25,8 @@ extension ImageVerification {
                 findings.append(.init(.error, .platformMismatch, platform: declared.formatted,
                                       message: "the index lists \(descriptor.digest) as \(declared.formatted), but its config says \(config.formatted) (\(difference)): \(declared.formatted) hosts would pull an image built for \(config.formatted)"))
             }
-            return [PlatformImage(descriptor: descriptor, manifest: manifest, platform: descriptor.platform ?? config)]
+            let platform = PlatformSource.platform(of: descriptor, config: config).0 ?? config
+            return [PlatformImage(descriptor: descriptor, manifest: manifest, platform: platform)]
         case .index(let index):
             guard depth < maxIndexDepth else {
                 throw XArchError(.unsupported, "\(descriptor.digest) nests indexes more than \(maxIndexDepth) deep")

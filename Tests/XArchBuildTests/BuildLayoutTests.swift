@@ -54,7 +54,7 @@ import XArchTestSupport
             }
             if Peer.isInstalled("skopeo") {
                 let raw = try Peer.run("skopeo", ["inspect", "--raw", "oci:\(dir)/hello:latest"])
-                #expect(Digest.of(Array(raw.utf8)).description == report.indexDigest)
+                #expect(Digest.of(Array(raw.utf8)).description == report.digest)
             }
         }
     }
@@ -74,7 +74,7 @@ import XArchTestSupport
             if getuid() == 0 { try Peer.run("chown", ["-R", "4242:4343", copy]) }
             try Data("unrelated".utf8).write(to: URL(fileURLWithPath: "\(copy)/NOTES.txt"))
             let b = try await Self.build(copy, platforms: platforms, output: "\(dir)/b")
-            #expect(a.indexDigest == b.indexDigest)
+            #expect(a.digest == b.digest)
             #expect(a.images == b.images)
             // The digests README.md's main-job section shows for examples/hello, computed on another
             // machine: the layer bytes depend on nothing but the files' contents and the Dockerfile.

@@ -40,7 +40,7 @@ struct BuildCommandTests {
         let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         let images = report?["images"] as? [[String: Any]]
         #expect(images?.compactMap { $0["platform"] as? String } == ["linux/arm64", "linux/s390x"])
-        #expect((report?["indexDigest"] as? String)?.hasPrefix("sha256:") == true)
+        #expect((report?["digest"] as? String)?.hasPrefix("sha256:") == true)
     }
 
     @Test func aMissingBasePlatformExitsThree() async throws {

@@ -26,7 +26,7 @@ struct IndexIntegrationTests {
             let report = try await IndexIT.create(pushed.map { "\(registry)/\(repository):\($0.tag)" }, "\(registry)/\(repository):1.35",
                                                   session: session)
             #expect(report.platforms.map(\.digest) == pushed.map(\.child.descriptor.digest.description))
-            #expect(report.platforms.map(\.platform) == Self.all && report.platforms.allSatisfy { $0.platformSource == "config" })
+            #expect(report.platforms.map(\.platform) == Self.all && report.platforms.allSatisfy { $0.platformSource == .config })
             #expect(report.blobs == .init() && report.manifests == .init(), "children of the destination repository are there")
             let reference = "docker://\(registry)/\(repository):1.35"
             #expect(try Skopeo.digest(reference).description == report.digest)

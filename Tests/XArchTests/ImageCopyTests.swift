@@ -13,8 +13,8 @@ struct ImageCopyTests {
         try await CopyFixture.withLayouts { source, destination, built in
             let report = try await ImageCopy.copy(from: source, reference: .tag("multi"), to: destination, tag: "copied")
             #expect(!report.upToDate)
-            #expect(report.rootDigest == built.index.digest.description)
-            #expect(report.destinationDigest == report.rootDigest)
+            #expect(report.digest == built.index.digest.description)
+            #expect(report.destinationDigest == report.digest)
             #expect(report.filteredIndexDigest == nil)
             #expect(report.platforms == CopyFixture.platforms)
             #expect(report.manifests == .init(copied: 7, skipped: 0), "index, 4 images, 2 attestations")
@@ -248,7 +248,7 @@ struct ImageCopyTests {
             let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
             #expect(json?.keys.sorted() == [
                 "blobs", "destination", "destinationDigest", "durationSeconds", "filteredIndexDigest", "manifests",
-                "nonDistributableSkipped", "platforms", "reference", "requests", "rootDigest", "rootMediaType", "source",
+                "nonDistributableSkipped", "platforms", "reference", "requests", "digest", "mediaType", "source",
                 "tag", "upToDate",
             ])
             #expect((json?["blobs"] as? [String: Any])?.keys.sorted() == ["bytesCopied", "copied", "mounted", "skipped"])

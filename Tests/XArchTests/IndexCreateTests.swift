@@ -24,7 +24,7 @@ struct IndexCreateTests {
             #expect(index.manifests.map(\.digest) == images.map(\.digest))
             #expect(index.manifests.map { $0.platform?.formatted } == Self.three)
             #expect(index.manifests.map(\.size) == images.map(\.size))
-            #expect(report.platforms.map(\.platformSource) == ["config", "config", "config"])
+            #expect(report.platforms.map(\.platformSource) == [.config, .config, .config])
             #expect(report.platforms.map(\.source) == ["1.2-amd64", "1.2-arm64", "1.2-armv7"].map { "oci:\(dir)/app:\($0)" })
             // Children keep their bytes: every entry is read back by digest unchanged.
             for entry in index.manifests {

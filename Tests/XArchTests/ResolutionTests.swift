@@ -76,7 +76,7 @@ struct ResolutionTests {
         try await TestImages.index([bare, described, other], tag: "mixed", in: store)
         let report = try await Resolution.resolve(try ImageLocation(parsing: "oci:\(dir):mixed"),
                                                   platform: try Platform(parsing: "linux/arm64"), strict: false, session: TestSession.shared)
-        #expect(report.candidates[0].platformSource == "config")
+        #expect(report.candidates[0].platformSource == .config)
         #expect(report.candidates[0].rank == 2, "no platform in the descriptor: after every described entry")
         #expect(report.candidates[1].rank == 1)
         #expect(report.candidates[2].accepted == false)
