@@ -100,3 +100,35 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// Who may import whom, enforced here: the library modules in layers from the bottom up; a module may
+/// depend only on modules of lower layers, never on one of its own layer or above. With
+/// `--explicit-target-dependency-import-check error` (as `scripts/test` builds), every `import` must be
+/// a declared dependency, so this table governs the imports too. C modules and packages are not listed.
+let layers: [[String]] = [
+    ["XArchModel"],
+    ["XArchContent"],
+    ["XArchArchive"],
+    ["XArchLayout", "XArchRegistry"],
+    ["XArchDockerfile"],
+    ["XArchVerify"],
+    ["XArchCopy"],
+    ["XArchIndex"],
+    ["XArchBuild", "XArch"],
+    ["XArchCLI"],
+]
+
+let layerOf: [String: Int] = Dictionary(uniqueKeysWithValues: layers.enumerated().flatMap { i, names in names.map { ($0, i) } })
+for target in package.targets {
+    guard let own = layerOf[target.name] else { continue }
+    for dependency in target.dependencies {
+        let name: String
+        switch dependency {
+        case .targetItem(let n, _), .byNameItem(let n, _): name = n
+        default: continue
+        }
+        if let layer = layerOf[name], layer >= own {
+            fatalError("\(target.name) may not depend on \(name): see the layers at the end of Package.swift")
+        }
+    }
+}

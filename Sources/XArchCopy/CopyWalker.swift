@@ -1,7 +1,7 @@
 import XArchContent
 import XArchModel
 
-/// The graph walk of a copy (style.md item 7): root → children by media type → image manifests →
+/// The graph walk of a copy (as go-containerregistry's and regclient's copies walk): root → children by media type → image manifests →
 /// config and layers, deduplicated by digest, pruned where the destination already has a manifest.
 ///
 /// A manifest the destination has is trusted to have its children too, as registries (which refuse a

@@ -2,7 +2,8 @@ import XArchContent
 import XArchModel
 
 /// `xarch copy`: copies an image or a whole index between any two stores (registry or layout, either
-/// side), written only against `ContentSource` and `ContentSink` (style.md items 6 and 7).
+/// side), written only against `ContentSource` and `ContentSink` (never a concrete store), as a graph
+/// walk: children before parents, manifests last and unchanged.
 ///
 /// 1. The source root is looked up (`manifestDescriptor`) and so is the destination tag. When both name
 ///    the same digest, no filter is given and `force` is off, the copy stops there: it costs exactly

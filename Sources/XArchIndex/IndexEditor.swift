@@ -3,7 +3,7 @@ import XArchCopy
 import XArchModel
 
 /// `xarch index create|add|remove|annotate`: assembles and edits image indexes (image-index.md),
-/// written only against the content protocols (style.md item 6).
+/// written only against the content protocols, never a concrete store.
 ///
 /// `create` merges sources — images or indexes, in registries or layouts — into one index:
 /// 1. Each source is read with one GET (its digest comes from the bytes); an index is flattened into

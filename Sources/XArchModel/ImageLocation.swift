@@ -1,5 +1,5 @@
-/// Where an image is: on a registry or in an OCI image layout on disk (design.md, "References and
-/// transports").
+/// Where an image is: on a registry (distribution spec; docker's reference grammar) or in an OCI image
+/// layout on disk (image-layout.md).
 ///
 /// Written forms, as skopeo writes transports:
 /// - `docker://REFERENCE` or a plain `REFERENCE`: a registry reference in docker's grammar

@@ -46,7 +46,7 @@ public struct RegistryClient: ContentSource, ContentSink, ContentDeleter, BlobOr
     }
 }
 
-/// Size caps on what a registry sends and receives (style.md item 2).
+/// Size caps on what a registry sends and receives (every body from the network is capped, so a hostile registry cannot exhaust memory).
 public struct RegistryLimits: Sendable {
     public var manifestPull = ManifestDocument.maxSize
     public var manifestPush = 4 * 1024 * 1024

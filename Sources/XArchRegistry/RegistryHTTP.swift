@@ -86,7 +86,7 @@ public struct RegistryResponse: Sendable {
     }
 }
 
-/// One layer of the HTTP stack (style.md item 9): user agent → auth → retry → redirects → logging → HTTP.
+/// One layer of the HTTP stack (each layer a decorator of the next): user agent → auth → retry → redirects → logging → HTTP.
 public protocol RegistryTransport: Sendable {
     func send(_ request: RegistryRequest) async throws -> RegistryResponse
 }

@@ -3,7 +3,8 @@ import Foundation
 import XArchContent
 import XArchModel
 
-/// Options of a registry session (design.md, "References and transports").
+/// Options of a registry session: which hosts are plain HTTP or skip certificate checks, extra CAs,
+/// credentials, logging (loopback registries may be plain HTTP; every other host is HTTPS unless told).
 public struct RegistryOptions: Sendable {
     /// Hosts spoken to over plain HTTP (`--plain-http`). Loopback registries may be plain HTTP anyway.
     public var plainHTTPHosts: Set<String> = []

@@ -4,7 +4,7 @@ import XArchModel
 /// Follows redirects (blob downloads are often redirected to object storage), at most `limit` hops.
 ///
 /// `Authorization` is never sent to another host than the one it was made for, and a redirect from
-/// `https` to `http` is refused (design.md, "Credentials").
+/// `https` to `http` is refused, so credentials never leak to a third party or onto the wire in clear.
 public struct RedirectTransport: RegistryTransport {
     let next: any RegistryTransport
     let limit: Int

@@ -247,8 +247,8 @@ struct ImageCopyTests {
                                                   tag: "arm", options: CopyOptions(platforms: [try Platform(parsing: "linux/arm64")]))
             let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
             #expect(json?.keys.sorted() == [
-                "blobs", "destination", "destinationDigest", "durationSeconds", "filteredIndexDigest", "manifests",
-                "nonDistributableSkipped", "platforms", "reference", "requests", "digest", "mediaType", "source",
+                "blobs", "destination", "destinationDigest", "digest", "durationSeconds", "filteredIndexDigest",
+                "manifests", "mediaType", "nonDistributableSkipped", "platforms", "reference", "requests", "source",
                 "tag", "upToDate",
             ])
             #expect((json?["blobs"] as? [String: Any])?.keys.sorted() == ["bytesCopied", "copied", "mounted", "skipped"])

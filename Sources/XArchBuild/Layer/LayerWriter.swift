@@ -14,7 +14,7 @@ public struct LayerBlob: Hashable, Sendable {
     public let file: String
 }
 
-/// Writes reproducible layers (style.md item 8): entries sorted by path, timestamps clamped to
+/// Writes reproducible layers (the same entries always give the same bytes): entries sorted by path, timestamps clamped to
 /// `SOURCE_DATE_EPOCH`, owners as the entries say (0 unless `--chown`), pax headers only where ustar
 /// fields do not suffice, and a fixed gzip header. The diff ID (sha256 of the tar) and the blob digest
 /// (sha256 of the gzip stream) are computed in the same single streaming pass that writes the file, and
