@@ -11,14 +11,10 @@ import XArchTestSupport
 
 /// Builds pushed to the real registry of `scripts/test`, read back with skopeo, umoci and xarch's own
 /// client; each platform's binary checked by its ELF header and run under `qemu-<arch>-static`.
-@Suite("build against the real registry")
+@Suite("build against the real registry", .requiresEnvironment("XARCH_TEST_REGISTRY"))
 struct BuildRegistryTests {
-    /// `host:port` of the test registry, or nil outside `scripts/test` (a failure under it).
-    static var registry: String? {
-        let value = ProcessInfo.processInfo.environment["XARCH_TEST_REGISTRY"]
-        if value == nil { #expect(!Integration.isEnabled, "XARCH_INTEGRATION=1 but XARCH_TEST_REGISTRY is unset") }
-        return value
-    }
+    /// `host:port` of the test registry.
+    static func registry() throws -> String { try Integration.require("XARCH_TEST_REGISTRY") }
 
     static func unique(_ name: String) -> String { "xarch-tests/build-\(name)-\(UUID().uuidString.prefix(8).lowercased())" }
 
@@ -47,9 +43,9 @@ struct BuildRegistryTests {
     }
 
     @Test func helloPushedAndRunUnderQemu() async throws {
-        guard let registry = Self.registry else { return }
+        let registry = try Self.registry()
         let repository = "\(registry)/\(Self.unique("hello"))"
-        try await withDirectory { dir in
+        try await TestImages.withTemporaryDirectory("build-itest") { dir in
             let report = try await Self.build(BuildLayoutTests.hello, platforms: nil, tags: ["\(repository):v1"],
                                               output: "\(dir)/hello")
             #expect(report.images.count == 10)
@@ -76,8 +72,9 @@ struct BuildRegistryTests {
         return table[platform].map { ["-cpu", $0] } ?? []
     }
 
-    @Test func busyboxForEightPlatformsReadByPeers() async throws {
-        guard let registry = Self.registry, let fixtures = Integration.fixtures else { return }
+    @Test(.requiresEnvironment("XARCH_FIXTURES"))
+    func busyboxForEightPlatformsReadByPeers() async throws {
+        let registry = try Self.registry(), fixtures = try Integration.require("XARCH_FIXTURES")
         let arches = ["amd64": "amd64", "arm64": "arm64", "armhf": "armv7", "armel": "armv5", "i386": "386",
                       "ppc64el": "ppc64le", "s390x": "s390x", "mips64el": "mips64le"]
         let dir = try BuildFixture.context("""
@@ -95,7 +92,7 @@ struct BuildRegistryTests {
         let platforms = ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v5", "linux/386", "linux/ppc64le",
                          "linux/s390x", "linux/mips64le"]
         let repository = "\(registry)/\(Self.unique("busybox"))"
-        try await withDirectory { out in
+        try await TestImages.withTemporaryDirectory("build-itest") { out in
             let report = try await Self.build(dir, platforms: platforms, tags: ["\(repository):multi"], output: "\(out)/bb")
             #expect(report.images.map(\.platform) == platforms)
             let raw = try Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(repository):multi"])
@@ -119,7 +116,7 @@ struct BuildRegistryTests {
     }
 
     @Test func aBaseWithoutATargetPlatformFailsAndPushesNothing() async throws {
-        guard let registry = Self.registry else { return }
+        let registry = try Self.registry()
         let (base, dir) = try await Self.twoPlatformBase(registry, "linux/amd64", "linux/arm64")
         defer { TestImages.cleanup(dir) }
         let destination = "\(registry)/\(Self.unique("three"))"
@@ -131,7 +128,7 @@ struct BuildRegistryTests {
                 && message.contains("line 1")
         }
         // The registry's access log: not one request of any kind reached the destination repository.
-        if let log = ProcessInfo.processInfo.environment["XARCH_TEST_REGISTRY_LOG"] {
+        if let log = Integration.value("XARCH_TEST_REGISTRY_LOG") {
             let repository = String(destination.split(separator: "/", maxSplits: 1)[1])
             let text = try String(contentsOfFile: log, encoding: .utf8)
             let baseRepository = String(base.split(separator: "/", maxSplits: 1)[1].split(separator: ":")[0])
@@ -158,18 +155,16 @@ struct BuildRegistryTests {
 
     /// A build on a base of one registry pushed to another, with no --output: the base layers stream
     /// from the base's registry to the destination (no mount across registries), and every blob arrives.
-    @Test func baseLayersStreamAcrossRegistries() async throws {
-        guard let registry = Self.registry, let second = ProcessInfo.processInfo.environment["XARCH_TEST_REGISTRY2"] else {
-            #expect(!Integration.isEnabled, "XARCH_TEST_REGISTRY2 is unset")
-            return
-        }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY2"))
+    func baseLayersStreamAcrossRegistries() async throws {
+        let registry = try Self.registry(), second = try Integration.require("XARCH_TEST_REGISTRY2")
         let (_, dir) = try await Self.twoPlatformBase(registry, "linux/arm64", "linux/s390x")
         defer { TestImages.cleanup(dir) }
         let destination = "\(second)/\(Self.unique("streamed")):1"
         let report = try await Self.build(dir, platforms: ["linux/arm64", "linux/s390x"], tags: [destination])
         #expect(report.pushed.map(\.blobsMounted) == [0])
         #expect(report.pushed.map(\.blobsCopied) == [5])
-        try await withDirectory { out in
+        try await TestImages.withTemporaryDirectory("build-itest") { out in
             // skopeo copies the whole image from the second registry: every blob is there and verified.
             try Peer.run("skopeo", ["copy", "--all", "--src-tls-verify=false", "docker://\(destination)", "oci:\(out)/copy:1"])
             let raw = try Peer.run("skopeo", ["inspect", "--raw", "oci:\(out)/copy:1"])
@@ -191,11 +186,5 @@ struct BuildRegistryTests {
         }
         let dir = try BuildFixture.context("FROM \(base)\nCOPY hello.txt /etc/hello.txt\n", files: ["hello.txt": "hi"])
         return (base, dir)
-    }
-
-    func withDirectory(_ body: (String) async throws -> Void) async throws {
-        let dir = try TestImages.temporaryDirectory("build-itest")
-        defer { TestImages.cleanup(dir) }
-        try await body(dir)
     }
 }

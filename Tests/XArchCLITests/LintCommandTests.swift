@@ -69,11 +69,9 @@ struct LintCommandTests {
     }
 
     /// `--check-base` against `fixtures/busybox:multi` (8 platforms, pushed by scripts/fixtures).
-    @Test func checkBaseAgainstTheRegistry() async throws {
-        guard let registry = ProcessInfo.processInfo.environment["XARCH_TEST_REGISTRY"], !registry.isEmpty else {
-            #expect(!Integration.isEnabled, "XARCH_INTEGRATION=1 but XARCH_TEST_REGISTRY is unset")
-            return
-        }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+    func checkBaseAgainstTheRegistry() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
         let image = "\(registry)/fixtures/busybox:multi"
         try await Self.withDockerfile("FROM \(image)\n") { path in
             let r = await CLIRun.run("lint", "--check-base", "--platform", "linux/amd64,linux/riscv64", path)

@@ -1,31 +1,26 @@
 import Foundation
 import Testing
 import XArchCLI
+import XArchTestSupport
 
 @Suite("xarch verify on the command line")
 struct VerifyCommandTests {
     /// The buildah fixture layout (scripts/fixtures); the tests that read it skip when it is absent.
-    static let layout: String? = {
-        let root = ProcessInfo.processInfo.environment["XARCH_FIXTURES"]
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent("fixtures").path
-        let path = "\(root)/layouts/buildah-busybox"
-        return FileManager.default.fileExists(atPath: "\(path)/index.json") ? path : nil
-    }()
+    static let layout = "\(Integration.fixturesRoot)/layouts/buildah-busybox"
 
     @Test func helpNamesTheChecksAndExitThree() async {
         let r = await CLIRun.run("verify", "--help")
         #expect(r.code == 0 && r.stdout.contains("--require") && r.stdout.contains("Exit 3"))
     }
 
-    @Test(.enabled(if: layout != nil)) func passingImageExitsZeroWithATable() async throws {
-        let r = await CLIRun.run("verify", "oci:\(try #require(Self.layout)):multi", "--require", "linux/amd64,aarch64,armhf")
+    @Test(.requiresFixture("layouts/buildah-busybox/index.json")) func passingImageExitsZeroWithATable() async throws {
+        let r = await CLIRun.run("verify", "oci:\(Self.layout):multi", "--require", "linux/amd64,aarch64,armhf")
         #expect(r.code == 0, "\(r.stderr)")
         #expect(r.stdout.contains("linux/mips64le") && r.stdout.contains("passed: 8 platforms scanned"))
     }
 
-    @Test(.enabled(if: layout != nil)) func missingRequiredPlatformExitsThreeInJSONToo() async throws {
-        let ref = "oci:\(try #require(Self.layout)):multi"
+    @Test(.requiresFixture("layouts/buildah-busybox/index.json")) func missingRequiredPlatformExitsThreeInJSONToo() async throws {
+        let ref = "oci:\(Self.layout):multi"
         let text = await CLIRun.run("verify", ref, "--require", "linux/riscv64", "--platform", "linux/arm64")
         #expect(text.code == 3 && text.stderr.contains("required platform linux/riscv64 is missing"))
         let json = await CLIRun.run("verify", ref, "--require", "linux/riscv64", "--platform", "linux/arm64", "--format", "json")

@@ -3,13 +3,14 @@ import Testing
 import XArchContent
 @testable import XArchLayout
 import XArchModel
+import XArchTestSupport
 
 @Suite("OCI layout: layouts written by other tools, ref.name rules")
 struct LayoutCompatibilityTests {
     /// A layout whose index.json is written by hand, as other tools write it (no `mediaType`, full
     /// references and duplicate names in `ref.name`).
-    func handWritten(_ dir: TempDir, entries: [(seed: UInt8, name: String?)]) async throws -> (OCILayout, [Descriptor]) {
-        let layout = try OCILayout.create(at: "\(dir.path)/l")
+    func handWritten(_ dir: String, entries: [(seed: UInt8, name: String?)]) async throws -> (OCILayout, [Descriptor]) {
+        let layout = try OCILayout.create(at: "\(dir)/l")
         var descriptors: [Descriptor] = []
         var json: [String] = []
         for (seed, name) in entries {
@@ -25,7 +26,7 @@ struct LayoutCompatibilityTests {
     }
 
     @Test func indexWithoutMediaTypeAndDuplicateNamesReadsFirstMatch() async throws {
-        try await TempDir.with { dir in
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
             let (layout, d) = try await handWritten(dir, entries: [(1, "dup"), (2, "dup"), (3, nil)])
             #expect(try await layout.manifest(.tag("dup")).digest == d[0].digest)
             #expect(try await layout.tags() == ["dup"])
@@ -38,7 +39,7 @@ struct LayoutCompatibilityTests {
     }
 
     @Test func fullReferenceNamesMatchOnTheirTag() async throws {
-        try await TempDir.with { dir in
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
             let (layout, d) = try await handWritten(dir, entries: [
                 (1, "docker.io/library/app:1.0"), (2, "localhost:5000/app"), (3, "2.0"),
             ])
@@ -52,7 +53,7 @@ struct LayoutCompatibilityTests {
     }
 
     @Test func anExactNameBeatsAFullReferenceAndAmbiguityIsAnError() async throws {
-        try await TempDir.with { dir in
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
             let (layout, d) = try await handWritten(dir, entries: [(1, "a:1.0"), (2, "b:1.0"), (3, "1.0"), (4, "b:2.0")])
             #expect(try await layout.manifest(.tag("1.0")).digest == d[2].digest)
             try await layout.deleteManifest(.tag("1.0"))
@@ -105,10 +106,10 @@ struct LayoutPeerTests {
         return text
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: skopeo)))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: skopeo), "needs skopeo at /usr/bin/skopeo (scripts/test installs it)"))
     func skopeoCopiesOurIndexAndWeReadItsCopy() async throws {
-        try await TempDir.with { dir in
-            let ours = try OCILayout.create(at: "\(dir.path)/ours")
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let ours = try OCILayout.create(at: "\(dir)/ours")
             var (amd, amdBytes) = try await Fixture.image(in: ours, seed: 1)
             try await ours.putManifest(amd, bytes: amdBytes, tag: nil)
             amd.platform = Platform(os: "linux", architecture: "amd64")
@@ -116,8 +117,8 @@ struct LayoutPeerTests {
             try await ours.putManifest(Descriptor(mediaType: .ociIndex, bytes: indexBytes), bytes: indexBytes, tag: "v1")
             // --preserve-digests: otherwise skopeo gzips the (uncompressed) fixture layers on the way.
             let policy = ["--insecure-policy"]
-            try run(Self.skopeo, policy + ["copy", "-q", "--all", "--preserve-digests", "oci:\(ours.path):v1", "oci:\(dir.path)/theirs:copied"])
-            let theirs = try OCILayout.open(at: "\(dir.path)/theirs")
+            try run(Self.skopeo, policy + ["copy", "-q", "--all", "--preserve-digests", "oci:\(ours.path):v1", "oci:\(dir)/theirs:copied"])
+            let theirs = try OCILayout.open(at: "\(dir)/theirs")
             #expect(try await theirs.manifest(.tag("copied")).bytes == indexBytes)
             #expect(try await theirs.defaultManifest().bytes == indexBytes)
             try await verifyLayout(theirs.path)
@@ -130,10 +131,10 @@ struct LayoutPeerTests {
         }
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: umoci)))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: umoci), "needs umoci at /usr/bin/umoci (scripts/test installs it)"))
     func umociReadsOurLayoutAndWeReadUmocis() async throws {
-        try await TempDir.with { dir in
-            let theirs = "\(dir.path)/umoci"
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let theirs = "\(dir)/umoci"
             try run(Self.umoci, ["init", "--layout", theirs])
             try run(Self.umoci, ["new", "--image", "\(theirs):fresh"])
             let layout = try OCILayout.open(at: theirs)

@@ -3,12 +3,13 @@ import Testing
 import XArchContent
 @testable import XArchLayout
 import XArchModel
+import XArchTestSupport
 
 @Suite("OCI layout: manifests, tags, index.json")
 struct LayoutIndexTests {
     /// Stores two images and an index over them tagged `multi`, and the first image tagged `amd`.
-    func populated(_ dir: TempDir) async throws -> (OCILayout, index: Descriptor, indexBytes: [UInt8], amd: [UInt8]) {
-        let layout = try OCILayout.create(at: "\(dir.path)/l")
+    func populated(_ dir: String) async throws -> (OCILayout, index: Descriptor, indexBytes: [UInt8], amd: [UInt8]) {
+        let layout = try OCILayout.create(at: "\(dir)/l")
         var (amd, amdBytes) = try await Fixture.image(in: layout, seed: 1)
         var (arm, armBytes) = try await Fixture.image(in: layout, seed: 2, architecture: "arm64")
         try await layout.putManifest(amd, bytes: amdBytes, tag: nil)
@@ -23,7 +24,7 @@ struct LayoutIndexTests {
     }
 
     @Test func manifestsRoundTripByteIdentical() async throws {
-        try await TempDir.with { dir in
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
             let (layout, index, indexBytes, amdBytes) = try await populated(dir)
             let byTag = try await layout.manifest(.tag("multi"))
             #expect(byTag.bytes == indexBytes)
@@ -47,8 +48,8 @@ struct LayoutIndexTests {
     }
 
     @Test func untaggedPutStoresTheBlobOnly() async throws {
-        try await TempDir.with { dir in
-            let layout = try OCILayout.create(at: "\(dir.path)/l")
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
             let (descriptor, bytes) = try await Fixture.image(in: layout, seed: 3)
             try await layout.putManifest(descriptor, bytes: bytes, tag: nil)
             #expect(try layout.index().manifests.isEmpty)
@@ -64,19 +65,19 @@ struct LayoutIndexTests {
     }
 
     @Test func missingTagListsTheTagsThatExist() async throws {
-        try await TempDir.with { dir in
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
             let (layout, _, _, _) = try await populated(dir)
             let error = await #expect(throws: XArchError.self) { _ = try await layout.manifest(.tag("latest")) }
             #expect(error?.code == .notFound)
             #expect(error?.message == "tag \"latest\" is not in layout \(layout.path); its tags are: amd, multi")
-            let empty = try OCILayout.create(at: "\(dir.path)/empty")
+            let empty = try OCILayout.create(at: "\(dir)/empty")
             let none = await #expect(throws: XArchError.self) { _ = try await empty.manifest(.tag("latest")) }
             #expect(none?.message.hasSuffix("it has no tags") == true)
         }
     }
 
     @Test func retaggingMovesTheTag() async throws {
-        try await TempDir.with { dir in
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
             let (layout, _, _, amdBytes) = try await populated(dir)
             let amd = try await layout.manifest(.tag("amd")).descriptor
             try layout.addToIndex(amd, tag: "multi")
@@ -86,8 +87,8 @@ struct LayoutIndexTests {
     }
 
     @Test func defaultManifestNeedsExactlyOneEntry() async throws {
-        try await TempDir.with { dir in
-            let empty = try OCILayout.create(at: "\(dir.path)/empty")
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let empty = try OCILayout.create(at: "\(dir)/empty")
             let none = await #expect(throws: XArchError.self) { _ = try await empty.defaultManifest() }
             #expect(none?.message == "layout \(empty.path) is empty: its index.json lists no manifest")
             let (layout, _, _, _) = try await populated(dir)
@@ -100,7 +101,7 @@ struct LayoutIndexTests {
     }
 
     @Test func deleteManifestByTagAndDigestKeepsBlobs() async throws {
-        try await TempDir.with { dir in
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
             let (layout, index, _, _) = try await populated(dir)
             try await layout.deleteManifest(.digest(index.digest))
             #expect(try await layout.tags() == ["amd"])
@@ -113,7 +114,7 @@ struct LayoutIndexTests {
     }
 
     @Test func unknownFieldsOfIndexJSONSurviveATagUpdate() async throws {
-        try await TempDir.with { dir in
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
             let (layout, _, _, _) = try await populated(dir)
             let original = try String(contentsOfFile: "\(layout.path)/index.json", encoding: .utf8)
             let edited = original
@@ -130,8 +131,8 @@ struct LayoutIndexTests {
     }
 
     @Test func putManifestRejectsBytesThatDoNotMatch() async throws {
-        try await TempDir.with { dir in
-            let layout = try OCILayout.create(at: "\(dir.path)/l")
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
             let (descriptor, bytes) = try await Fixture.image(in: layout, seed: 4)
             let error = await #expect(throws: XArchError.self) {
                 try await layout.putManifest(descriptor, bytes: bytes + [0x20], tag: "x")
@@ -144,8 +145,8 @@ struct LayoutIndexTests {
     }
 
     @Test func putManifestRefusesMissingChildren() async throws {
-        try await TempDir.with { dir in
-            let layout = try OCILayout.create(at: "\(dir.path)/l")
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
             let absent = Descriptor(mediaType: .ociManifest, bytes: Array("not stored".utf8))
             let indexBytes = try CanonicalJSON.encode(ImageIndex(manifests: [absent]))
             let index = Descriptor(mediaType: .ociIndex, bytes: indexBytes)
@@ -158,7 +159,7 @@ struct LayoutIndexTests {
     }
 
     @Test func manifestWhoseBlobIsCorruptIsRefused() async throws {
-        try await TempDir.with { dir in
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
             let (layout, index, indexBytes, _) = try await populated(dir)
             var damaged = indexBytes
             damaged[damaged.count - 3] = UInt8(ascii: " ")
@@ -172,8 +173,8 @@ struct LayoutIndexTests {
     }
 
     @Test func writersInOneProcessLoseNoTag() async throws {
-        try await TempDir.with { dir in
-            let layout = try OCILayout.create(at: "\(dir.path)/l")
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for seed in 1...24 {
                     group.addTask {

@@ -3,12 +3,13 @@ import Testing
 import XArchContent
 @testable import XArchLayout
 import XArchModel
+import XArchTestSupport
 
 @Suite("OCI layout: create, open, blobs")
 struct LayoutStoreTests {
     @Test func createWritesTheSkeletonAndOpenAcceptsIt() async throws {
-        try await TempDir.with { dir in
-            let path = "\(dir.path)/new/layout"
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let path = "\(dir)/new/layout"
             let layout = try OCILayout.create(at: path)
             let header = try String(contentsOfFile: "\(path)/oci-layout", encoding: .utf8)
             #expect(header == #"{"imageLayoutVersion":"1.0.0"}"#)
@@ -17,13 +18,13 @@ struct LayoutStoreTests {
             #expect(FileManager.default.fileExists(atPath: "\(path)/blobs/sha256"))
             #expect(try await layout.tags() == [])
             _ = try OCILayout.open(at: path + "/")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir.path)/new") == ["layout"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/new") == ["layout"])
         }
     }
 
     @Test func createRefusesANonEmptyDirectoryButFillsAnEmptyOne() async throws {
-        try await TempDir.with { dir in
-            let empty = "\(dir.path)/empty"
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let empty = "\(dir)/empty"
             try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
             _ = try OCILayout.create(at: empty)
             let error = #expect(throws: XArchError.self) { try OCILayout.create(at: empty) }
@@ -33,23 +34,23 @@ struct LayoutStoreTests {
     }
 
     @Test func openExplainsWhatIsMissing() async throws {
-        try await TempDir.with { dir in
-            let notLayout = #expect(throws: XArchError.self) { try OCILayout.open(at: dir.path) }
-            #expect(notLayout?.message == "\(dir.path) is not an OCI image layout: it has no oci-layout file")
-            let missing = #expect(throws: XArchError.self) { try OCILayout.open(at: dir.path + "/nope") }
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let notLayout = #expect(throws: XArchError.self) { try OCILayout.open(at: dir) }
+            #expect(notLayout?.message == "\(dir) is not an OCI image layout: it has no oci-layout file")
+            let missing = #expect(throws: XArchError.self) { try OCILayout.open(at: dir + "/nope") }
             #expect(missing?.code == .notFound)
-            try #"{"imageLayoutVersion":"2.0.0"}"#.write(toFile: "\(dir.path)/oci-layout", atomically: true, encoding: .utf8)
-            let version = #expect(throws: XArchError.self) { try OCILayout.open(at: dir.path) }
+            try #"{"imageLayoutVersion":"2.0.0"}"#.write(toFile: "\(dir)/oci-layout", atomically: true, encoding: .utf8)
+            let version = #expect(throws: XArchError.self) { try OCILayout.open(at: dir) }
             #expect(version?.code == .unsupported)
-            try #"{"imageLayoutVersion":"1.0.0"}"#.write(toFile: "\(dir.path)/oci-layout", atomically: true, encoding: .utf8)
-            let noIndex = #expect(throws: XArchError.self) { try OCILayout.open(at: dir.path) }
+            try #"{"imageLayoutVersion":"1.0.0"}"#.write(toFile: "\(dir)/oci-layout", atomically: true, encoding: .utf8)
+            let noIndex = #expect(throws: XArchError.self) { try OCILayout.open(at: dir) }
             #expect(noIndex?.message.contains("it has no index.json") == true)
         }
     }
 
     @Test func blobRoundTripIsByteIdenticalAndChunked() async throws {
-        try await TempDir.with { dir in
-            let layout = try OCILayout.create(at: "\(dir.path)/l")
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
             let bytes = Fixture.bytes(3 * 1024 * 1024 + 17)
             let descriptor = Descriptor(mediaType: .ociLayer, bytes: bytes)
             #expect(try await !layout.hasBlob(descriptor.digest))
@@ -71,8 +72,8 @@ struct LayoutStoreTests {
     }
 
     @Test func emptyBlobRoundTrips() async throws {
-        try await TempDir.with { dir in
-            let layout = try OCILayout.create(at: "\(dir.path)/l")
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
             let descriptor = Descriptor(mediaType: .ociEmpty, bytes: [])
             try await layout.putBlob(descriptor, from: ByteStream(bytes: []))
             #expect(try await layout.blob(descriptor).collect(limit: 10) == [])
@@ -80,8 +81,8 @@ struct LayoutStoreTests {
     }
 
     @Test func corruptedBlobIsDetectedOnRead() async throws {
-        try await TempDir.with { dir in
-            let layout = try OCILayout.create(at: "\(dir.path)/l")
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
             let bytes = Fixture.bytes(5000)
             let descriptor = Descriptor(mediaType: .ociLayer, bytes: bytes)
             try await layout.putBlob(descriptor, from: ByteStream(bytes: bytes))
@@ -102,8 +103,8 @@ struct LayoutStoreTests {
     }
 
     @Test func missingBlobIsNotFound() async throws {
-        try await TempDir.with { dir in
-            let layout = try OCILayout.create(at: "\(dir.path)/l")
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
             let descriptor = Descriptor(mediaType: .ociLayer, bytes: [1, 2, 3])
             let error = await #expect(throws: XArchError.self) { _ = try await layout.blob(descriptor) }
             #expect(error?.code == .notFound)
@@ -127,8 +128,8 @@ struct LayoutStoreTests {
     @Test(arguments: Wrong.allCases)
     func digestMismatchOnPutLeavesNothing(_ wrong: Wrong) async throws {
         let sent = wrong.bytes
-        try await TempDir.with { dir in
-            let layout = try OCILayout.create(at: "\(dir.path)/l")
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
             let descriptor = Descriptor(mediaType: .ociLayer, bytes: Fixture.bytes(2000))
             let error = await #expect(throws: XArchError.self, "\(wrong)") {
                 try await layout.putBlob(descriptor, from: ByteStream(bytes: sent, chunkSize: 300))
@@ -141,8 +142,8 @@ struct LayoutStoreTests {
     }
 
     @Test func removeTemporaryFilesRemovesOnlyTemporaryFiles() async throws {
-        try await TempDir.with { dir in
-            let layout = try OCILayout.create(at: "\(dir.path)/l")
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
             let (descriptor, bytes) = try await Fixture.image(in: layout, seed: 1)
             try await layout.putManifest(descriptor, bytes: bytes, tag: "v1")
             for file in ["\(layout.path)/.tmp-abc", "\(layout.path)/blobs/sha256/.tmp-def"] {
@@ -157,8 +158,8 @@ struct LayoutStoreTests {
     }
 
     @Test func blobsOfAnotherAlgorithmGetTheirDirectory() async throws {
-        try await TempDir.with { dir in
-            let layout = try OCILayout.create(at: "\(dir.path)/l")
+        try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
             let bytes = Fixture.bytes(100)
             let digest = Digest.of(bytes, algorithm: .sha512)
             let descriptor = Descriptor(mediaType: .ociLayer, digest: digest, size: 100)

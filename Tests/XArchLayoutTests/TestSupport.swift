@@ -5,27 +5,6 @@ import XArchContent
 @testable import XArchLayout
 import XArchModel
 
-/// A temporary directory under `FileManager.default.temporaryDirectory`, removed by `remove()`.
-struct TempDir {
-    let path: String
-
-    init() throws {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("xarch-layout-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        path = url.path
-    }
-
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-
-    /// Runs `body` with a fresh directory and removes it afterwards, whatever happens.
-    static func with<T>(_ body: (TempDir) async throws -> T) async throws -> T {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        return try await body(dir)
-    }
-}
-
 /// Content for tests.
 enum Fixture {
     static func bytes(_ count: Int, seed: UInt8 = 1) -> [UInt8] {

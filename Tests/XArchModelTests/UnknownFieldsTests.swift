@@ -3,7 +3,8 @@ import Testing
 @testable import XArchModel
 
 /// Fields xarch does not model survive decode → CanonicalJSON.encode → decode, at every level that keeps
-/// them (design.md: "Unknown JSON fields survive a round trip").
+/// them: a document xarch reads and writes back keeps every field it does not model, so re-encoding
+/// never drops what another tool or a newer specification put there.
 @Suite("Unknown fields")
 struct UnknownFieldsTests {
     /// Every kind of JSON value, nested, as an unknown field's value.
@@ -130,9 +131,9 @@ struct UnknownFieldsTests {
             == #"{"aa":"x","manifests":[],"mediaType":"application/vnd.oci.image.index.v1+json","schemaVersion":2,"zz":1}"#)
     }
 
-    /// Known issue: `ImageConfig.History`, `ImageConfig.RootFS` and `ContainerConfig.Healthcheck` use
-    /// synthesized/partial Codable and drop fields they do not model, although ImageConfig's doc comment
-    /// and design.md promise that unknown fields survive a round trip.
+    /// `ImageConfig.History`, `ImageConfig.RootFS` and `ContainerConfig.Healthcheck` keep the fields they
+    /// do not model too, as ImageConfig's doc comment promises for the whole config: unknown fields
+    /// survive a round trip at every level.
     @Test("unknown fields in history, rootfs and Healthcheck survive", arguments: [
         #"{"history":[{"created_by":"x","x-history":1}]}"#,
         #"{"rootfs":{"type":"layers","diff_ids":[],"base_layer":"sha256:x"}}"#,

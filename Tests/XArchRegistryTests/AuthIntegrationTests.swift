@@ -9,15 +9,10 @@ import XArchTestSupport
 /// token server, a short token lifetime, and a proxy that redirects blob downloads to a foreign host.
 @Suite("authentication against real registries", .serialized)
 struct AuthIntegrationTests {
-    static var env: [String: String] { ProcessInfo.processInfo.environment }
-
-    /// `host`, user and password of a registry of `scripts/test`, or nil outside integration runs.
-    static func registry(_ prefix: String) -> (host: String, user: String, password: String)? {
-        guard let host = env[prefix] else {
-            #expect(!Integration.isEnabled, "XARCH_INTEGRATION=1 but \(prefix) is unset")
-            return nil
-        }
-        return (host, env["\(prefix)_USER"] ?? "xarch", env["\(prefix)_PASSWORD"] ?? "xarch-secret")
+    /// `host`, user and password of a registry of `scripts/test` (`PREFIX`, `PREFIX_USER`, `PREFIX_PASSWORD`).
+    static func registry(_ prefix: String) throws -> (host: String, user: String, password: String) {
+        (try Integration.require(prefix), Integration.value("\(prefix)_USER") ?? "xarch",
+         Integration.value("\(prefix)_PASSWORD") ?? "xarch-secret")
     }
 
     /// A docker config.json holding `user:password` for `host`, in a fresh directory.
@@ -51,8 +46,9 @@ struct AuthIntegrationTests {
 
     static func repository() -> String { "auth-tests/r-\(UUID().uuidString.prefix(8).lowercased())" }
 
-    @Test func basicAuthRefusesAnonymousPushAndAcceptsStoredCredentials() async throws {
-        guard let r = Self.registry("XARCH_TEST_REGISTRY_BASIC") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY_BASIC"))
+    func basicAuthRefusesAnonymousPushAndAcceptsStoredCredentials() async throws {
+        let r = try Self.registry("XARCH_TEST_REGISTRY_BASIC")
         let reference = try ImageReference(parsing: "\(r.host)/\(Self.repository())")
         let anonymous = Self.session(nil)
         await #expect { try await Self.pushImage(anonymous.repository(reference), tag: "v1") } throws: { error in
@@ -72,8 +68,9 @@ struct AuthIntegrationTests {
         await wrong.shutdown()
     }
 
-    @Test func tokenAuthFetchesOneTokenPerScopeAndPullsAnonymously() async throws {
-        guard let r = Self.registry("XARCH_TEST_REGISTRY_TOKEN"), let log = Self.env["XARCH_TEST_REGISTRY_TOKEN_TOKEN_LOG"] else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY_TOKEN", "XARCH_TEST_REGISTRY_TOKEN_TOKEN_LOG"))
+    func tokenAuthFetchesOneTokenPerScopeAndPullsAnonymously() async throws {
+        let r = try Self.registry("XARCH_TEST_REGISTRY_TOKEN"), log = try Integration.require("XARCH_TEST_REGISTRY_TOKEN_TOKEN_LOG")
         let reference = try ImageReference(parsing: "\(r.host)/\(Self.repository())")
         let before = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count
         let session = Self.session(try Self.config(for: r.host, user: r.user, password: r.password))
@@ -97,8 +94,9 @@ struct AuthIntegrationTests {
         await anonymous.shutdown()
     }
 
-    @Test func anExpiredTokenIsRefreshed() async throws {
-        guard let r = Self.registry("XARCH_TEST_REGISTRY_SHORTTTL") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY_SHORTTTL"))
+    func anExpiredTokenIsRefreshed() async throws {
+        let r = try Self.registry("XARCH_TEST_REGISTRY_SHORTTTL")
         let reference = try ImageReference(parsing: "\(r.host)/\(Self.repository())")
         let session = Self.session(try Self.config(for: r.host, user: r.user, password: r.password))
         let client = session.repository(reference)
@@ -111,9 +109,10 @@ struct AuthIntegrationTests {
     }
 
     /// A blob download redirected to another host must not carry the registry's token there.
-    @Test func authorizationNeverFollowsARedirectToAnotherHost() async throws {
-        guard let r = Self.registry("XARCH_TEST_REGISTRY_TOKEN"), let proxy = Self.env["XARCH_TEST_PROXY_TOKEN"],
-              let control = Self.env["XARCH_TEST_PROXY_TOKEN_CONTROL"] else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY_TOKEN", "XARCH_TEST_PROXY_TOKEN", "XARCH_TEST_PROXY_TOKEN_CONTROL"))
+    func authorizationNeverFollowsARedirectToAnotherHost() async throws {
+        let r = try Self.registry("XARCH_TEST_REGISTRY_TOKEN")
+        let proxy = try Integration.require("XARCH_TEST_PROXY_TOKEN"), control = try Integration.require("XARCH_TEST_PROXY_TOKEN_CONTROL")
         let repository = Self.repository()
         let session = Self.session(try Self.config(for: proxy, user: r.user, password: r.password))
         let client = session.repository(try ImageReference(parsing: "\(proxy)/\(repository)"))

@@ -15,8 +15,10 @@ struct CopyIntegrationTests {
 
     /// Within one registry every blob is mounted: no byte is uploaded, which the registry's own access
     /// log confirms (no PATCH or PUT of an upload in the new repository).
-    @Test func withinOneRegistryBlobsAreMountedNotUploaded() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let logPath = IT.env("XARCH_TEST_REGISTRY_LOG") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_REGISTRY_LOG"))
+    func withinOneRegistryBlobsAreMountedNotUploaded() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
+        let logPath = try Integration.require("XARCH_TEST_REGISTRY_LOG")
         let options = IT.options()
         let destination = IT.unique("mounted")
         try await IT.withSession(options) { session in
@@ -39,7 +41,7 @@ struct CopyIntegrationTests {
             #expect(mounts.count == blobs.count && mounts.allSatisfy { $0.status == 201 }, "\(mounts)")
 
             #expect(try Skopeo.digest("docker://\(registry)/\(destination):multi") == index.digest)
-            try await IT.withDirectory { dir in
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 try Skopeo.copyAll("docker://\(registry)/\(destination):multi", "oci:\(dir)/skopeo:multi")
                 #expect(try Skopeo.digest("oci:\(dir)/skopeo:multi") == index.digest)
             }
@@ -47,8 +49,10 @@ struct CopyIntegrationTests {
     }
 
     /// Across two registries everything is streamed, and the digests stay.
-    @Test func acrossTwoRegistriesTheDigestsStay() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let second = IT.env("XARCH_TEST_REGISTRY2") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_REGISTRY2"))
+    func acrossTwoRegistriesTheDigestsStay() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
+        let second = try Integration.require("XARCH_TEST_REGISTRY2")
         let destination = IT.unique("cross")
         try await IT.withSession { session in
             let (index, children) = try await BusyboxFixture.read(registry, session: session)
@@ -60,7 +64,7 @@ struct CopyIntegrationTests {
             for child in children {
                 #expect(try Skopeo.digest("docker://\(second)/\(destination)@\(child.descriptor.digest)") == child.descriptor.digest)
             }
-            try await IT.withDirectory { dir in
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 try Skopeo.copyAll("docker://\(second)/\(destination):multi", "oci:\(dir)/skopeo:multi")
                 #expect(try Skopeo.digest("oci:\(dir)/skopeo:multi") == index.digest)
             }
@@ -68,11 +72,13 @@ struct CopyIntegrationTests {
     }
 
     /// Registry → layout, then that layout → another registry; skopeo reads both results.
-    @Test func registryToLayoutAndLayoutToRegistry() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let second = IT.env("XARCH_TEST_REGISTRY2") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_REGISTRY2"))
+    func registryToLayoutAndLayoutToRegistry() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
+        let second = try Integration.require("XARCH_TEST_REGISTRY2")
         let destination = IT.unique("from-layout")
         try await IT.withSession { session in
-            try await IT.withDirectory { dir in
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 let expected = try Skopeo.digest("docker://\(registry)/\(Self.fixture)")
                 let down = try await IT.copy("\(registry)/\(Self.fixture)", "oci:\(dir)/layout:multi", session: session)
                 #expect(down.digest == expected.description && down.destinationDigest == expected.description)
@@ -91,8 +97,10 @@ struct CopyIntegrationTests {
     }
 
     /// A layout written by another tool (buildah) pushed by xarch; skopeo reads it back.
-    @Test func peerLayoutToRegistry() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let fixtures = IT.env("XARCH_FIXTURES") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_FIXTURES"))
+    func peerLayoutToRegistry() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
+        let fixtures = try Integration.require("XARCH_FIXTURES")
         let layout = "\(fixtures)/layouts/buildah-busybox"
         let destination = IT.unique("buildah")
         let expected = try Skopeo.digest("oci:\(layout):multi")
@@ -100,7 +108,7 @@ struct CopyIntegrationTests {
             let report = try await IT.copy("oci:\(layout):multi", "\(registry)/\(destination):v1", session: session)
             #expect(report.destinationDigest == expected.description)
             #expect(try Skopeo.digest("docker://\(registry)/\(destination):v1") == expected)
-            try await IT.withDirectory { dir in
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 try Skopeo.copyAll("docker://\(registry)/\(destination):v1", "oci:\(dir)/skopeo:v1")
                 #expect(try Skopeo.digest("oci:\(dir)/skopeo:v1") == expected)
             }
@@ -108,14 +116,16 @@ struct CopyIntegrationTests {
     }
 
     /// The other way round: skopeo pushes, xarch copies that to a layout with the same digests.
-    @Test func whatSkopeoPushesXArchCopies() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let fixtures = IT.env("XARCH_FIXTURES") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_FIXTURES"))
+    func whatSkopeoPushesXArchCopies() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
+        let fixtures = try Integration.require("XARCH_FIXTURES")
         let repository = IT.unique("by-skopeo")
         try Skopeo.copyAll("oci:\(fixtures)/layouts/buildah-busybox:multi", "docker://\(registry)/\(repository):pushed")
         let pushed = try Skopeo.digest("docker://\(registry)/\(repository):pushed")
         #expect(pushed == (try Skopeo.digest("oci:\(fixtures)/layouts/buildah-busybox:multi")))
         try await IT.withSession { session in
-            try await IT.withDirectory { dir in
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 let report = try await IT.copy("\(registry)/\(repository):pushed", "oci:\(dir)/copy:pushed", session: session)
                 #expect(report.digest == pushed.description)
                 #expect(try Skopeo.digest("oci:\(dir)/copy:pushed") == pushed)
@@ -134,8 +144,10 @@ struct CopyIntegrationTests {
 
     /// A copy whose destination already has the content costs two HEAD requests: the source's root and
     /// the destination's tag, as the registry's access log and the report both say.
-    @Test func anUpToDateCopyCostsExactlyTwoHeadRequests() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let logPath = IT.env("XARCH_TEST_REGISTRY_LOG") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_REGISTRY_LOG"))
+    func anUpToDateCopyCostsExactlyTwoHeadRequests() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
+        let logPath = try Integration.require("XARCH_TEST_REGISTRY_LOG")
         let destination = IT.unique("up-to-date")
         let source = "\(registry)/\(Self.fixture)", target = "\(registry)/\(destination):multi"
         try await IT.withSession { session in
@@ -156,11 +168,12 @@ struct CopyIntegrationTests {
 
     /// A platform filter pushes a reduced index with the attestations of the kept platforms; skopeo reads
     /// it and every child.
-    @Test func aPlatformFilterPushesAReducedIndexSkopeoReads() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+    func aPlatformFilterPushesAReducedIndexSkopeoReads() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
         let full = IT.unique("demo"), reduced = IT.unique("demo-reduced")
         try await IT.withSession { session in
-            try await IT.withDirectory { dir in
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 let demo = try await TestImages.demo(at: "\(dir)/demo")
                 let pushed = try await IT.copy("oci:\(dir)/demo:demo", "\(registry)/\(full):demo", session: session)
                 #expect(pushed.destinationDigest == demo.index.digest.description)
@@ -199,13 +212,15 @@ struct CopyIntegrationTests {
     }
 
     /// Bytes moved are the unique blob bytes: four platforms sharing a base layer send it once.
-    @Test func bytesMovedAreTheUniqueBlobBytes() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let second = IT.env("XARCH_TEST_REGISTRY2"),
-              let logPath = IT.env("XARCH_TEST_REGISTRY_LOG") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_REGISTRY2", "XARCH_TEST_REGISTRY_LOG"))
+    func bytesMovedAreTheUniqueBlobBytes() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
+        let second = try Integration.require("XARCH_TEST_REGISTRY2")
+        let logPath = try Integration.require("XARCH_TEST_REGISTRY_LOG")
         let repository = IT.unique("shared-base")
         let options = IT.options()
         try await IT.withSession(options) { session in
-            try await IT.withDirectory { dir in
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 let built = try await ITImages.sharedBase(at: "\(dir)/src", tag: "v1")
                 let unique = built.blobs.reduce(Int64(0)) { $0 + $1.size }
                 #expect(built.blobs.count == 9, "one base, four own layers, four configs")

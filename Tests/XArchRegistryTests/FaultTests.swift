@@ -10,7 +10,8 @@ import XArchTestSupport
 /// Copies through the fault proxy in front of the main registry (scripts/README.md, "Fault proxy
 /// control API"). Proxy rules are global, so the suite is serialized and every rule matches a
 /// repository of its own test.
-@Suite("faults through the proxy", .serialized)
+@Suite("faults through the proxy", .serialized,
+       .requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_PROXY", "XARCH_TEST_PROXY_CONTROL"))
 struct FaultTests {
     struct Env {
         let registry: String
@@ -27,10 +28,9 @@ struct FaultTests {
         var config: Descriptor { child.manifest.config }
     }
 
-    static func env() -> Env? {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let proxy = IT.env("XARCH_TEST_PROXY"),
-              let control = IT.env("XARCH_TEST_PROXY_CONTROL") else { return nil }
-        return Env(registry: registry, proxy: proxy, control: control)
+    static func env() throws -> Env {
+        Env(registry: try Integration.require("XARCH_TEST_REGISTRY"), proxy: try Integration.require("XARCH_TEST_PROXY"),
+            control: try Integration.require("XARCH_TEST_PROXY_CONTROL"))
     }
 
     static func prepare(_ name: String, _ env: Env, session: RegistrySession) async throws -> Prepared {
@@ -45,10 +45,10 @@ struct FaultTests {
 
     /// Runs `body` with the environment, a session, a prepared repository and a temporary directory.
     static func run(_ name: String, _ body: (Env, RegistrySession, Prepared, String) async throws -> Void) async throws {
-        guard let env = env() else { return }
+        let env = try env()
         try await IT.withSession { session in
             let prepared = try await prepare(name, env, session: session)
-            try await IT.withDirectory { dir in try await body(env, session, prepared, dir) }
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in try await body(env, session, prepared, dir) }
         }
     }
 
@@ -162,7 +162,7 @@ struct FaultTests {
 
     // A streamed upload cannot be replayed by the HTTP layer: the copy engine starts the blob again.
     @Test func anUploadBrokenByA503IsStartedAgainFromTheSource() async throws {
-        guard let env = Self.env() else { return }
+        let env = try Self.env()
         let repository = IT.unique("upload-retry")
         let uploads = "/v2/\(repository)/blobs/uploads/"
         try FaultProxy.arm(env.control, ["match": uploads, "method": "PUT", "fault": "status", "status": 503, "times": 1])
@@ -181,12 +181,12 @@ struct FaultTests {
 
     // (e) 503 forever: a bounded number of attempts, then one clear sentence.
     @Test func serviceUnavailableForeverIsOneClearSentence() async throws {
-        guard let env = Self.env() else { return }
+        let env = try Self.env()
         let repository = IT.unique("down")
         let path = "/v2/\(repository)/manifests/"
         try FaultProxy.arm(env.control, ["match": path, "fault": "status", "status": 503, "times": -1])
         try await IT.withSession { session in
-            try await IT.withDirectory { dir in
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 await #expect { try await IT.copy("\(env.proxy)/\(repository):img", "oci:\(dir)/out:img", session: session) } throws: { error in
                     guard let x = error as? XArchError else { return false }
                     return x.code == .unavailable && x.message.contains("503") && x.message.contains(env.proxy)

@@ -18,8 +18,9 @@ struct IndexIntegrationTests {
 
     /// The native-runner merge: eight per-arch tags become one index that skopeo and buildah read, and a
     /// host of each platform gets its own child.
-    @Test func perArchBusyboxImagesBecomeOneIndexThePeersRead() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+    func perArchBusyboxImagesBecomeOneIndexThePeersRead() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
         let repository = IT.unique("merge")
         try await IT.withSession { session in
             let pushed = try await IndexIT.pushPerArch(registry, repository: repository, session: session)
@@ -30,7 +31,7 @@ struct IndexIntegrationTests {
             #expect(report.blobs == .init() && report.manifests == .init(), "children of the destination repository are there")
             let reference = "docker://\(registry)/\(repository):1.35"
             #expect(try Skopeo.digest(reference).description == report.digest)
-            try await IT.withDirectory { dir in
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 try Skopeo.copyAll(reference, "oci:\(dir)/all:1.35")
                 #expect(try Skopeo.digest("oci:\(dir)/all:1.35").description == report.digest)
                 try Peer.run("skopeo", ["copy", "--quiet", "--src-tls-verify=false", "--override-os", "linux", "--override-arch", "arm64",
@@ -45,8 +46,10 @@ struct IndexIntegrationTests {
 
     /// The request budget, from the registry's own log: K single-arch tags of one repository cost K
     /// manifest GETs, at most K config GETs and one index PUT — nothing more.
-    @Test func kTagsCostKManifestGetsKConfigGetsAndOneIndexPut() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let logPath = IT.env("XARCH_TEST_REGISTRY_LOG") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_REGISTRY_LOG"))
+    func kTagsCostKManifestGetsKConfigGetsAndOneIndexPut() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
+        let logPath = try Integration.require("XARCH_TEST_REGISTRY_LOG")
         let repository = IT.unique("budget")
         let pushed = try await IT.withSession { session in
             try await IndexIT.pushPerArch(registry, repository: repository, session: session)
@@ -72,8 +75,10 @@ struct IndexIntegrationTests {
 
     /// An index and an image from two other repositories of the destination registry: every blob is
     /// mounted, none uploaded, and each child is written before the index.
-    @Test func anIndexAndAnImageFromTwoRepositoriesAreMountedNotUploaded() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let logPath = IT.env("XARCH_TEST_REGISTRY_LOG") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_REGISTRY_LOG"))
+    func anIndexAndAnImageFromTwoRepositoriesAreMountedNotUploaded() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
+        let logPath = try Integration.require("XARCH_TEST_REGISTRY_LOG")
         let part = IT.unique("part"), single = IT.unique("single"), merged = IT.unique("merged")
         let options = IT.options()
         try await IT.withSession(options) { session in
@@ -97,7 +102,7 @@ struct IndexIntegrationTests {
             #expect(mounts.count == BusyboxFixture.blobs(used).count && mounts.allSatisfy { $0.status == 201 })
             let puts = mine.filter { $0.method == "PUT" && $0.path.contains("/manifests/") }
             #expect(puts.last?.path == "/v2/\(merged)/manifests/1.35" && puts.count == 4, "children first, the index last")
-            try await IT.withDirectory { dir in
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 try Skopeo.copyAll("docker://\(registry)/\(merged):1.35", "oci:\(dir)/m:1.35")
                 #expect(try Skopeo.digest("oci:\(dir)/m:1.35").description == report.digest)
             }
@@ -105,8 +110,10 @@ struct IndexIntegrationTests {
     }
 
     /// Sources in one registry, the index in another: children (and their blobs) are copied first.
-    @Test func acrossTwoRegistriesTheChildrenAreCopiedFirst() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let second = IT.env("XARCH_TEST_REGISTRY2") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_REGISTRY2"))
+    func acrossTwoRegistriesTheChildrenAreCopiedFirst() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
+        let second = try Integration.require("XARCH_TEST_REGISTRY2")
         let repository = IT.unique("cross-src"), destination = IT.unique("cross-index")
         try await IT.withSession { session in
             let pushed = try await IndexIT.pushPerArch(registry, repository: repository, session: session,
@@ -126,8 +133,9 @@ struct IndexIntegrationTests {
 
     /// The same image twice is one entry; two images of one platform are refused, naming both sources,
     /// and nothing is pushed.
-    @Test func aDuplicatePlatformIsRefusedNamingBothAndNothingIsPushed() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+    func aDuplicatePlatformIsRefusedNamingBothAndNothingIsPushed() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
         let repository = IT.unique("dup")
         try await IT.withSession { session in
             let pushed = try await IndexIT.pushPerArch(registry, repository: repository, session: session, only: ["linux/amd64"])
@@ -151,8 +159,10 @@ struct IndexIntegrationTests {
         }
     }
 
-    @Test func aSubsetOfAnIndexAndATemplate() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+
+    func aSubsetOfAnIndexAndATemplate() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
         let repository = IT.unique("subset")
         try await IT.withSession { session in
             let (_, children) = try await BusyboxFixture.read(registry, session: session)
@@ -174,8 +184,9 @@ struct IndexIntegrationTests {
     }
 
     /// A Docker manifest list of the fixture's Docker images; OCI children are refused.
-    @Test func aDockerManifestListSkopeoReads() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+    func aDockerManifestListSkopeoReads() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
         let repository = IT.unique("docker-list")
         try await IT.withSession { session in
             let pushed = try await IndexIT.pushPerArch(registry, repository: repository, session: session, fixtureTag: "docker",
@@ -204,8 +215,10 @@ struct IndexIntegrationTests {
     /// The request budget of edits, from the registry's log: `index add` of one single-arch tag reads
     /// the index, the tag's manifest and its config and writes the index once; `remove` and `annotate`
     /// read the index and write it, nothing else (the children are in the repository already).
-    @Test func editsCostOneIndexReadAndOneWrite() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let logPath = IT.env("XARCH_TEST_REGISTRY_LOG") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_REGISTRY_LOG"))
+    func editsCostOneIndexReadAndOneWrite() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
+        let logPath = try Integration.require("XARCH_TEST_REGISTRY_LOG")
         let repository = IT.unique("edit-budget")
         let index = "/v2/\(repository)/manifests/1.35"
         let target = try ImageLocation(parsing: "\(registry)/\(repository):1.35")
@@ -244,8 +257,9 @@ struct IndexIntegrationTests {
     }
 
     /// add, remove and annotate write the edited index under the same tag; skopeo reads each result.
-    @Test func editsInPlace() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+    func editsInPlace() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
         let repository = IT.unique("edit")
         try await IT.withSession { session in
             let pushed = try await IndexIT.pushPerArch(registry, repository: repository, session: session,

@@ -8,15 +8,8 @@ import XArchModel
 import XArchRegistry
 import XArchTestSupport
 
-/// The environment `scripts/test` gives the integration suites of this target (scripts/README.md).
+/// Helpers of the integration suites of this target (their environment: `Integration`).
 enum IT {
-    /// A variable of the environment, or nil; under `XARCH_INTEGRATION=1` its absence is a failure.
-    static func env(_ name: String) -> String? {
-        if let value = ProcessInfo.processInfo.environment[name], !value.isEmpty { return value }
-        #expect(!Integration.isEnabled, "XARCH_INTEGRATION=1 but \(name) is unset (run the tests with scripts/test)")
-        return nil
-    }
-
     /// `xarch-tests/NAME-xxxxxxxx`: a repository no other test uses.
     static func unique(_ name: String) -> String { "xarch-tests/\(name)-\(UUID().uuidString.prefix(8).lowercased())" }
 
@@ -47,13 +40,6 @@ enum IT {
                      options: CopyOptions = CopyOptions()) async throws -> CopyReport {
         try await ImageCopy.copy(from: try ImageLocation(parsing: source), to: try ImageLocation(parsing: destination),
                                  resolver: StoreResolver(session: session), options: options)
-    }
-
-    /// A temporary directory for the duration of `body`.
-    static func withDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
-        let dir = try TestImages.temporaryDirectory("xarch-itest")
-        defer { TestImages.cleanup(dir) }
-        return try await body(dir)
     }
 
     /// Deterministic bytes that do not compress (a linear congruential generator).

@@ -9,17 +9,11 @@ import XArchTestSupport
 /// The registry client against the real `docker-registry` that `scripts/test` starts.
 @Suite("registry client against docker-registry")
 struct RegistryClientTests {
-    static func registry() -> String? {
-        guard let host = Integration.registry else {
-            #expect(!Integration.isEnabled, "XARCH_INTEGRATION=1 but XARCH_TEST_REGISTRY is unset")
-            return nil
-        }
-        return host
-    }
+    static func registry() throws -> String { try Integration.require("XARCH_TEST_REGISTRY") }
 
     static func withClient(_ repository: String, limits: RegistryLimits = RegistryLimits(),
                            _ body: (RegistryClient, RegistrySession) async throws -> Void) async throws {
-        guard let host = registry() else { return }
+        let host = try registry()
         var options = RegistryOptions()
         options.limits = limits
         let session = RegistrySession(options: options)
@@ -32,9 +26,9 @@ struct RegistryClientTests {
         await session.shutdown()
     }
 
-    static func unique(_ name: String) -> String { "xarch-tests/\(name)-\(UUID().uuidString.prefix(8).lowercased())" }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
 
-    @Test func readsTheFixtureIndexWithTheDigestSkopeoSees() async throws {
+    func readsTheFixtureIndexWithTheDigestSkopeoSees() async throws {
         try await Self.withClient("fixtures/busybox") { client, _ async throws in
             let raw = try Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(client.registry)/fixtures/busybox:multi"])
             let document = try await client.manifest(.tag("multi"))
@@ -53,8 +47,10 @@ struct RegistryClientTests {
         }
     }
 
-    @Test func missingThingsAreNilOrNotFound() async throws {
-        try await Self.withClient(Self.unique("missing")) { client, _ async throws in
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+
+    func missingThingsAreNilOrNotFound() async throws {
+        try await Self.withClient(IT.unique("missing")) { client, _ async throws in
             #expect(try await client.manifestDescriptor(.tag("nope")) == nil)
             #expect(try await client.blobSize(Digest.of([1, 2, 3])) == nil)
             await #expect { try await client.manifest(.tag("nope")) } throws: { error in
@@ -64,11 +60,11 @@ struct RegistryClientTests {
     }
 
     /// What xarch pushes, skopeo reads with the same digest.
-    @Test(arguments: [false, true])
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"), arguments: [false, true])
     func pushesBlobsAndManifestsSkopeoReads(chunked: Bool) async throws {
         var limits = RegistryLimits()
         if chunked { limits.chunkThreshold = 1; limits.chunkSize = 64 * 1024 }
-        try await Self.withClient(Self.unique(chunked ? "chunked" : "push"), limits: limits) { client, _ async throws in
+        try await Self.withClient(IT.unique(chunked ? "chunked" : "push"), limits: limits) { client, _ async throws in
             let layerBytes = try TarWriter.archive([.file("hello.txt", Array(repeating: 0x61, count: 300_000))])
             let layer = Descriptor(mediaType: .ociLayer, bytes: layerBytes)
             try await client.putBlob(layer, from: ByteStream(bytes: layerBytes, chunkSize: 10_000))
@@ -88,8 +84,10 @@ struct RegistryClientTests {
         }
     }
 
-    @Test func wrongDigestOnUploadIsRefusedByTheRegistry() async throws {
-        try await Self.withClient(Self.unique("wrong")) { client, _ async throws in
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+
+    func wrongDigestOnUploadIsRefusedByTheRegistry() async throws {
+        try await Self.withClient(IT.unique("wrong")) { client, _ async throws in
             let bytes: [UInt8] = Array("real content".utf8)
             let lie = Descriptor(mediaType: .ociLayer, digest: Digest.of(Array("other".utf8)), size: Int64(bytes.count))
             await #expect(throws: XArchError.self) { try await client.putBlob(lie, from: ByteStream(bytes: bytes)) }
@@ -99,10 +97,11 @@ struct RegistryClientTests {
 
     /// distribution 2.8 answers every tag in one page (it ignores `n`), so paging is checked on the
     /// `Link` parser below and completeness here.
-    @Test func listsEveryTag() async throws {
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+    func listsEveryTag() async throws {
         var limits = RegistryLimits()
         limits.tagPageSize = 2
-        try await Self.withClient(Self.unique("tags"), limits: limits) { client, _ async throws in
+        try await Self.withClient(IT.unique("tags"), limits: limits) { client, _ async throws in
             let empty = Array("{}".utf8)
             let config = Descriptor(mediaType: .ociConfig, bytes: empty)
             try await client.putBlob(config, from: ByteStream(bytes: empty))
@@ -114,12 +113,14 @@ struct RegistryClientTests {
         }
     }
 
-    @Test func mountsABlobFromAnotherRepositoryWithoutUploadingIt() async throws {
-        guard let host = Self.registry() else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+
+    func mountsABlobFromAnotherRepositoryWithoutUploadingIt() async throws {
+        let host = try Self.registry()
         let session = RegistrySession()
         defer { Task { await session.shutdown() } }
-        let source = session.repository(try ImageReference(parsing: "\(host)/\(Self.unique("mount-src"))"))
-        let target = session.repository(try ImageReference(parsing: "\(host)/\(Self.unique("mount-dst"))"))
+        let source = session.repository(try ImageReference(parsing: "\(host)/\(IT.unique("mount-src"))"))
+        let target = session.repository(try ImageReference(parsing: "\(host)/\(IT.unique("mount-dst"))"))
         let bytes = Array("a blob to mount \(UUID())".utf8)
         let blob = Descriptor(mediaType: .ociLayer, bytes: bytes)
         try await source.putBlob(blob, from: ByteStream(bytes: bytes))
@@ -133,8 +134,10 @@ struct RegistryClientTests {
         #expect(try await target.mountBlob(absent, from: source.blobOrigin) == false)
     }
 
-    @Test func deletesManifestsAndFallsBackToTheReferrersTagSchema() async throws {
-        try await Self.withClient(Self.unique("delete")) { client, _ async throws in
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+
+    func deletesManifestsAndFallsBackToTheReferrersTagSchema() async throws {
+        try await Self.withClient(IT.unique("delete")) { client, _ async throws in
             let empty = Array("{}".utf8)
             let config = Descriptor(mediaType: .ociConfig, bytes: empty)
             try await client.putBlob(config, from: ByteStream(bytes: empty))

@@ -10,10 +10,12 @@ import XArchTestSupport
 @Suite("registry error messages")
 struct RegistryErrorTests {
     /// Pushing anonymously to a registry that wants credentials (Basic auth).
-    @Test func anonymousPushToAnAuthenticatedRegistrySaysXArchLogin() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let basic = IT.env("XARCH_TEST_REGISTRY_BASIC"),
-              let user = IT.env("XARCH_TEST_REGISTRY_BASIC_USER"), let password = IT.env("XARCH_TEST_REGISTRY_BASIC_PASSWORD")
-        else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_REGISTRY_BASIC", "XARCH_TEST_REGISTRY_BASIC_USER", "XARCH_TEST_REGISTRY_BASIC_PASSWORD"))
+    func anonymousPushToAnAuthenticatedRegistrySaysXArchLogin() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
+        let basic = try Integration.require("XARCH_TEST_REGISTRY_BASIC")
+        let user = try Integration.require("XARCH_TEST_REGISTRY_BASIC_USER")
+        let password = try Integration.require("XARCH_TEST_REGISTRY_BASIC_PASSWORD")
         let repository = IT.unique("anonymous-push")
         try await IT.withSession { session in
             await #expect { try await IT.copy("\(registry)/fixtures/busybox:multi", "\(basic)/\(repository):multi", session: session) } throws: { error in
@@ -32,11 +34,13 @@ struct RegistryErrorTests {
         }
     }
 
-    @Test func aMissingSourceIsNotFound() async throws {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY") else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+
+    func aMissingSourceIsNotFound() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
         let repository = IT.unique("missing")
         try await IT.withSession { session in
-            try await IT.withDirectory { dir in
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 await #expect { try await IT.copy("\(registry)/\(repository):nope", "oci:\(dir)/out", session: session) } throws: { error in
                     guard let x = error as? XArchError else { return false }
                     return x.code == .notFound && x.message.contains("\(repository):nope") && !x.message.contains("\n")

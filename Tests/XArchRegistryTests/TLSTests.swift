@@ -8,7 +8,8 @@ import XArchTestSupport
 
 /// The HTTPS registry of `scripts/test` (its own CA). It listens on loopback, so xarch tries plain HTTP
 /// first and must switch to https when the server says it speaks TLS.
-@Suite("TLS registry")
+@Suite("TLS registry", .requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_REGISTRY_TLS", "XARCH_TEST_REGISTRY_TLS_CA",
+                                            "XARCH_TEST_REGISTRY_TLS_CERT_DIR", "XARCH_TEST_REGISTRY_TLS_LOG"))
 struct TLSTests {
     struct Env {
         let registry: String
@@ -17,17 +18,16 @@ struct TLSTests {
         let certDir: String
     }
 
-    static func env() -> Env? {
-        guard let registry = IT.env("XARCH_TEST_REGISTRY"), let tls = IT.env("XARCH_TEST_REGISTRY_TLS"),
-              let ca = IT.env("XARCH_TEST_REGISTRY_TLS_CA"), let certDir = IT.env("XARCH_TEST_REGISTRY_TLS_CERT_DIR")
-        else { return nil }
-        return Env(registry: registry, tls: tls, ca: ca, certDir: certDir)
+    static func env() throws -> Env {
+        Env(registry: try Integration.require("XARCH_TEST_REGISTRY"), tls: try Integration.require("XARCH_TEST_REGISTRY_TLS"),
+            ca: try Integration.require("XARCH_TEST_REGISTRY_TLS_CA"),
+            certDir: try Integration.require("XARCH_TEST_REGISTRY_TLS_CERT_DIR"))
     }
 
     static let fixture = "\(BusyboxFixture.repository):\(BusyboxFixture.tag)"
 
     @Test func withTheCACertificateTheCopyWorksOverHTTPS() async throws {
-        guard let env = Self.env() else { return }
+        let env = try Self.env()
         let repository = IT.unique("tls")
         let options = IT.options { $0.caCertificates = [env.ca] }
         try await IT.withSession(options) { session in
@@ -36,13 +36,13 @@ struct TLSTests {
             #expect(report.destinationDigest == expected.description && report.blobs.copied > 0)
             #expect(try Skopeo.digest("docker://\(env.tls)/\(repository):multi", ["--cert-dir=\(env.certDir)"]) == expected)
             // And back, reading over https.
-            try await IT.withDirectory { dir in
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 let down = try await IT.copy("\(env.tls)/\(repository):multi", "oci:\(dir)/out:multi", session: session)
                 #expect(down.digest == expected.description)
                 #expect(try Skopeo.digest("oci:\(dir)/out:multi") == expected)
             }
             // The requests really reached the TLS registry (its access log has them).
-            let log = AccessLog(path: try #require(IT.env("XARCH_TEST_REGISTRY_TLS_LOG")))
+            let log = AccessLog(path: try Integration.require("XARCH_TEST_REGISTRY_TLS_LOG"))
             let lines = try await log.settle(userAgent: options.userAgent) { lines in
                 lines.contains { $0.method == "PUT" && $0.path == "/v2/\(repository)/manifests/multi" }
             }
@@ -51,7 +51,7 @@ struct TLSTests {
     }
 
     @Test func withoutTheCACertificateItFailsSuggestingCACert() async throws {
-        guard let env = Self.env() else { return }
+        let env = try Self.env()
         let repository = IT.unique("tls-untrusted")
         try await IT.withSession { session in
             await #expect { try await IT.copy("\(env.registry)/\(Self.fixture)", "\(env.tls)/\(repository):multi", session: session) } throws: { error in
@@ -71,7 +71,7 @@ struct TLSTests {
     }
 
     @Test func anInsecureHostSkipsVerification() async throws {
-        guard let env = Self.env() else { return }
+        let env = try Self.env()
         let repository = IT.unique("tls-insecure")
         let options = IT.options { $0.insecureHosts = [env.tls] }
         try await IT.withSession(options) { session in

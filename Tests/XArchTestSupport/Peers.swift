@@ -1,20 +1,5 @@
 import Foundation
 
-/// The environment `scripts/test` prepares for integration tests: a real registry on loopback and
-/// fixtures built by the real peers (umoci, buildah, skopeo).
-public enum Integration {
-    static var env: [String: String] { ProcessInfo.processInfo.environment }
-
-    /// True under `scripts/test` (`XARCH_INTEGRATION=1`): integration tests must run, not skip.
-    public static var isEnabled: Bool { env["XARCH_INTEGRATION"] == "1" }
-
-    /// `$XARCH_FIXTURES` (the repository's `fixtures/` folder).
-    public static var fixtures: String? { env["XARCH_FIXTURES"] }
-
-    /// `host:port` of the test registry.
-    public static var registry: String? { env["XARCH_TEST_REGISTRY"] }
-}
-
 /// Runs a peer tool (skopeo, umoci, …) and returns its standard output.
 public enum Peer {
     public struct Failure: Error, CustomStringConvertible {

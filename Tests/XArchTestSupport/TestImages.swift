@@ -16,6 +16,14 @@ public enum TestImages {
 
     public static func cleanup(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
 
+    /// Runs `body` with a fresh temporary directory, removed afterwards whatever happens.
+    public static func withTemporaryDirectory<T>(_ name: String = "xarch-test",
+                                                 _ body: (String) async throws -> T) async throws -> T {
+        let dir = try temporaryDirectory(name)
+        defer { cleanup(dir) }
+        return try await body(dir)
+    }
+
     /// Stores an image for `platform` with one layer; returns its manifest descriptor (platform set
     /// unless `describePlatform` is false).
     public static func image(_ platform: Platform, in store: OCILayout, content: String? = nil,

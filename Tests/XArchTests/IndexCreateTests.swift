@@ -13,7 +13,7 @@ struct IndexCreateTests {
     static let three = ["linux/amd64", "linux/arm64", "linux/arm/v7"]
 
     @Test func singleImagesAreMergedByDigestWithTheirConfigsPlatforms() async throws {
-        try await IndexFixture.withDirectory { dir in
+        try await TestImages.withTemporaryDirectory("xarch-index") { dir in
             let store = try OCILayout.create(at: "\(dir)/app")
             let images = try await IndexFixture.perArch(Self.three, in: store)
             let report = try await IndexEditor.create(IndexFixture.sources(store, ["1.2-amd64", "1.2-arm64", "1.2-armv7"]),
@@ -37,7 +37,7 @@ struct IndexCreateTests {
     /// The request budget: K tags of the destination repository cost K manifest reads, K config reads
     /// (their platforms) and one index write — no existence check, no other read.
     @Test func kTagsOfTheDestinationRepositoryCostKReadsKConfigsAndOneWrite() async throws {
-        try await IndexFixture.withDirectory { dir in
+        try await TestImages.withTemporaryDirectory("xarch-index") { dir in
             let layout = try OCILayout.create(at: "\(dir)/app")
             let specs = ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386", "linux/ppc64le",
                          "linux/s390x", "linux/riscv64"]
@@ -72,7 +72,7 @@ struct IndexCreateTests {
     }
 
     @Test func aDuplicatePlatformIsRefusedNamingBothSources() async throws {
-        try await IndexFixture.withDirectory { dir in
+        try await TestImages.withTemporaryDirectory("xarch-index") { dir in
             let store = try OCILayout.create(at: "\(dir)/app")
             try await IndexFixture.perArch(["linux/amd64"], in: store, prefix: "a-")
             try await IndexFixture.perArch(["linux/amd64"], in: store, prefix: "b-", seed: "other")
@@ -90,7 +90,7 @@ struct IndexCreateTests {
     }
 
     @Test func theSameImageTwiceIsOneEntry() async throws {
-        try await IndexFixture.withDirectory { dir in
+        try await TestImages.withTemporaryDirectory("xarch-index") { dir in
             let store = try OCILayout.create(at: "\(dir)/app")
             try await IndexFixture.perArch(Self.three, in: store)
             let three = try await IndexEditor.create(IndexFixture.sources(store, ["1.2-amd64", "1.2-arm64", "1.2-armv7"]),
@@ -131,7 +131,7 @@ struct IndexCreateTests {
     }
 
     @Test func aTemplatedSourceOfAnotherPlatformIsRefused() async throws {
-        try await IndexFixture.withDirectory { dir in
+        try await TestImages.withTemporaryDirectory("xarch-index") { dir in
             let store = try OCILayout.create(at: "\(dir)/app")
             let amd64 = try await IndexFixture.image(try Platform(parsing: "linux/amd64"), in: store, content: "x", mediaType: .ociManifest)
             try await store.putManifest(amd64, bytes: try await store.manifest(.digest(amd64.digest)).bytes, tag: "1.2-arm64")

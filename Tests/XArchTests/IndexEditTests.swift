@@ -87,7 +87,7 @@ struct IndexEditTests {
     }
 
     @Test func editingAnImageOrAMissingTagSaysWhatToDo() async throws {
-        try await IndexFixture.withDirectory { dir in
+        try await TestImages.withTemporaryDirectory("xarch-index") { dir in
             let store = try OCILayout.create(at: "\(dir)/app")
             try await IndexFixture.perArch(["linux/amd64"], in: store)
             let platforms = [try Platform(parsing: "linux/amd64")]

@@ -10,7 +10,7 @@ import XArchTestSupport
 @Suite("index media types, annotations and templates")
 struct IndexFormatTests {
     @Test func aDockerManifestListOfDockerImages() async throws {
-        try await IndexFixture.withDirectory { dir in
+        try await TestImages.withTemporaryDirectory("xarch-index") { dir in
             let store = try OCILayout.create(at: "\(dir)/app")
             let images = try await IndexFixture.perArch(["linux/amd64", "linux/arm64"], in: store, mediaType: .dockerManifest)
             let report = try await IndexEditor.create(IndexFixture.sources(store, ["1.2-amd64", "1.2-arm64"]), destination: store,
@@ -23,7 +23,7 @@ struct IndexFormatTests {
     }
 
     @Test func aDockerManifestListRefusesAnOCIChildNamingIt() async throws {
-        try await IndexFixture.withDirectory { dir in
+        try await TestImages.withTemporaryDirectory("xarch-index") { dir in
             let store = try OCILayout.create(at: "\(dir)/app")
             try await IndexFixture.perArch(["linux/amd64"], in: store, mediaType: .dockerManifest)
             try await IndexFixture.perArch(["linux/arm64"], in: store)
@@ -37,7 +37,7 @@ struct IndexFormatTests {
     }
 
     @Test func attestationsInADockerListAreRefusedUnlessDropped() async throws {
-        try await IndexFixture.withDirectory { dir in
+        try await TestImages.withTemporaryDirectory("xarch-index") { dir in
             let store = try OCILayout.create(at: "\(dir)/app")
             let image = try await IndexFixture.image(try Platform(parsing: "linux/amd64"), in: store, content: "d", mediaType: .dockerManifest)
             var entry = image
@@ -56,7 +56,7 @@ struct IndexFormatTests {
     }
 
     @Test func indexAnnotationsAreSetOnOCIIndexesAndRefusedOnDockerLists() async throws {
-        try await IndexFixture.withDirectory { dir in
+        try await TestImages.withTemporaryDirectory("xarch-index") { dir in
             let store = try OCILayout.create(at: "\(dir)/app")
             try await IndexFixture.perArch(["linux/amd64"], in: store, mediaType: .dockerManifest)
             let annotations = [AnnotationKey.revision: "abc123", AnnotationKey.source: "https://example.test/app"]

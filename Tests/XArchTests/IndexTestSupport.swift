@@ -75,13 +75,6 @@ enum IndexFixture {
         return descriptor
     }
 
-    /// A fresh directory for the test, removed afterwards.
-    static func withDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
-        let dir = try TestImages.temporaryDirectory("xarch-index")
-        defer { TestImages.cleanup(dir) }
-        return try await body(dir)
-    }
-
     /// Sources of `store` by tag.
     static func sources(_ store: any ContentSource, _ tags: [String]) -> [IndexSource] {
         tags.map { IndexSource(store: store, reference: .tag($0), name: "\(store.displayName):\($0)") }

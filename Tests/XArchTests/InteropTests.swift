@@ -13,12 +13,9 @@ struct PeerFixtures {
     let root: String
     let tagged: [Tagged]
 
-    /// Loads the fixtures; under `scripts/test` (XARCH_INTEGRATION=1) their absence is a failure.
-    static func load() throws -> PeerFixtures? {
-        guard let root = Integration.fixtures else {
-            #expect(!Integration.isEnabled, "XARCH_INTEGRATION=1 but XARCH_FIXTURES is unset")
-            return nil
-        }
+    /// Loads the fixtures of `$XARCH_FIXTURES`.
+    static func load() throws -> PeerFixtures {
+        let root = try Integration.require("XARCH_FIXTURES")
         let data = try Data(contentsOf: URL(fileURLWithPath: root + "/manifest.json"))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let layouts = try #require(json["layouts"] as? [String: [String: Any]])
@@ -38,8 +35,9 @@ struct PeerFixtures {
 
 @Suite("interop with skopeo, umoci and buildah")
 struct InteropTests {
-    @Test func readsLayoutsWrittenByThePeers() async throws {
-        guard let fixtures = try PeerFixtures.load() else { return }
+    @Test(.requiresEnvironment("XARCH_FIXTURES"))
+    func readsLayoutsWrittenByThePeers() async throws {
+        let fixtures = try PeerFixtures.load()
         let writers = Set(fixtures.tagged.map { URL(fileURLWithPath: $0.layout).lastPathComponent })
         #expect(writers.isSuperset(of: ["umoci-busybox", "buildah-busybox"]))
         if Integration.registry != nil { #expect(writers.contains("skopeo-busybox")) }
@@ -60,9 +58,9 @@ struct InteropTests {
         }
     }
 
-    @Test func armHostsPickTheRightChildOfTheEightPlatformIndex() async throws {
-        guard let fixtures = try PeerFixtures.load(),
-              let multi = fixtures.tagged.first(where: { $0.tag == "multi" }) else { return }
+    @Test(.requiresEnvironment("XARCH_FIXTURES"))
+    func armHostsPickTheRightChildOfTheEightPlatformIndex() async throws {
+        let multi = try #require(try PeerFixtures.load().tagged.first(where: { $0.tag == "multi" }))
         let location = try ImageLocation(parsing: "oci:\(multi.layout):multi")
         func pick(_ p: String) async throws -> String? {
             try await Resolution.resolve(location, platform: try Platform(parsing: p), strict: false, session: TestSession.shared).selected?.platform
@@ -73,8 +71,8 @@ struct InteropTests {
         #expect(try await pick("linux/riscv64") == nil)
     }
 
-    @Test func peersReadALayoutWrittenByXArch() async throws {
-        guard Integration.isEnabled else { return }
+    @Test(.requiresTools("skopeo", "umoci"))
+    func peersReadALayoutWrittenByXArch() async throws {
         let dir = try TestImages.temporaryDirectory()
         defer { TestImages.cleanup(dir) }
         let demo = try await TestImages.demo(at: dir)

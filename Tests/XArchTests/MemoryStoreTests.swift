@@ -56,7 +56,7 @@ struct MemoryResolver: StoreResolving {
     }
 
     @Test func anIndexIsAssembledFromMemoryIntoMemory() async throws {
-        try await IndexFixture.withDirectory { dir in
+        try await TestImages.withTemporaryDirectory("xarch-index") { dir in
             let layout = try OCILayout.create(at: "\(dir)/app")
             let specs = ["linux/amd64", "linux/arm64"]
             try await IndexFixture.perArch(specs, in: layout)

@@ -9,17 +9,8 @@ import XArchVerify
 
 /// Images for `xarch verify` tests, built through the layout store API from the busybox fixtures.
 enum VerifyFixtures {
-    /// `$XARCH_FIXTURES`, else the repository's `fixtures/` (made by scripts/fixtures).
-    static let root: String = ProcessInfo.processInfo.environment["XARCH_FIXTURES"]
-        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("fixtures").path
-
-    /// Whether the fixtures exist (under scripts/test they must: the tests fail then instead).
-    static let available = FileManager.default.fileExists(atPath: "\(root)/layouts/buildah-busybox/index.json")
-        || ProcessInfo.processInfo.environment["XARCH_INTEGRATION"] == "1"
-
     static func busybox(_ debianArch: String) throws -> [UInt8] {
-        try Array(Data(contentsOf: URL(fileURLWithPath: "\(root)/busybox/\(debianArch)/busybox")))
+        try Array(Data(contentsOf: URL(fileURLWithPath: "\(Integration.fixturesRoot)/busybox/\(debianArch)/busybox")))
     }
 
     static func systemFile(_ path: String) throws -> [UInt8] { try Array(Data(contentsOf: URL(fileURLWithPath: path))) }

@@ -6,12 +6,12 @@ import XArchModel
 import XArchTestSupport
 import XArchVerify
 
-@Suite("xarch verify on images built from the fixtures", .enabled(if: VerifyFixtures.available, "needs the fixtures (scripts/fixtures)"))
+@Suite("xarch verify on images built from the fixtures", .requiresFixture("layouts/buildah-busybox/index.json"))
 struct VerificationTests {
     static let all8 = ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v5", "linux/386", "linux/ppc64le", "linux/s390x", "linux/mips64le"]
 
     @Test func correctEightPlatformBusyboxIndexPasses() async throws {
-        let location = try ImageLocation(parsing: "oci:\(VerifyFixtures.root)/layouts/buildah-busybox:multi")
+        let location = try ImageLocation(parsing: "oci:\(Integration.fixturesRoot)/layouts/buildah-busybox:multi")
         let report = try await Verification.verify(location, require: Self.all8)
         #expect(report.passed, "\(report.findings.map(\.message))")
         #expect(report.findings.isEmpty)
@@ -20,8 +20,9 @@ struct VerificationTests {
         #expect(report.platforms.map(\.expected).contains("linux/arm/v5 (ARM EABI5, soft-float)"))
     }
 
-    @Test func registryCopyOfTheFixturePasses() async throws {
-        guard let registry = Integration.registry else { return }
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY"))
+    func registryCopyOfTheFixturePasses() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
         let report = try await Verification.verify(try ImageLocation(parsing: "\(registry)/fixtures/busybox:multi"), require: Self.all8)
         #expect(report.passed && report.platforms.count == 8, "\(report.findings.map(\.message))")
     }

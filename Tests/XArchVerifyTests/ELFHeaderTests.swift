@@ -3,7 +3,7 @@ import Testing
 import XArchModel
 @testable import XArchVerify
 
-@Suite("ELF headers and the platform table", .enabled(if: Fixtures.available, "needs the busybox fixtures (scripts/fixtures)"))
+@Suite("ELF headers and the platform table", Fixtures.required)
 struct ELFHeaderTests {
     func parse(_ bytes: [UInt8], prefix: Int = 16 * 1024) -> ELFParseResult {
         ELFHeader.parse(prefix: Array(bytes.prefix(prefix)), fileSize: Int64(bytes.count))

@@ -1,15 +1,15 @@
 import Foundation
+import Testing
+import XArchTestSupport
 
 /// Where the busybox fixtures are: `$XARCH_FIXTURES`, else the repository's `fixtures/` (made by
 /// `scripts/fixtures`; tests that need them are skipped when they are absent outside `scripts/test`).
 enum Fixtures {
-    static let root: String = ProcessInfo.processInfo.environment["XARCH_FIXTURES"]
-        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("fixtures").path
+    static var root: String { Integration.fixturesRoot }
 
-    /// Whether the busybox builds are there (always under `scripts/test`, which fails without them).
-    static let available = FileManager.default.fileExists(atPath: "\(root)/busybox/amd64/busybox")
-        || ProcessInfo.processInfo.environment["XARCH_INTEGRATION"] == "1"
+    /// The suites that read the busybox builds run when they are there, and always under `scripts/test`
+    /// (which fails without them); otherwise they are skipped, saying so.
+    static let required = ConditionTrait.requiresFixture("busybox/amd64/busybox")
 
     static func busybox(_ debianArch: String) throws -> [UInt8] {
         try Array(Data(contentsOf: URL(fileURLWithPath: "\(root)/busybox/\(debianArch)/busybox")))

@@ -5,7 +5,7 @@ import XArchModel
 import XArchTestSupport
 @testable import XArchVerify
 
-@Suite("layers applied and platforms scanned", .enabled(if: Fixtures.available, "needs the busybox fixtures (scripts/fixtures)"))
+@Suite("layers applied and platforms scanned", Fixtures.required)
 struct PlatformScanTests {
     static let ls: [UInt8] = (try? Array(Data(contentsOf: URL(fileURLWithPath: "/bin/ls")))) ?? []
 
