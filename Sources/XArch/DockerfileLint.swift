@@ -1,7 +1,7 @@
 import Foundation
 import XArchDockerfile
 import XArchModel
-import XArchRegistry
+import XArchContent
 
 /// `xarch lint`: the multi-architecture rules over Dockerfiles, and with `checkBase` every base image
 /// looked up in its registry (or layout) for the platforms the build targets.
@@ -19,7 +19,7 @@ public enum DockerfileLint {
     }
 
     /// Lints each file; a file that does not parse throws an error naming `file:line:column`.
-    public static func lint(files: [String], options: Options, session: RegistrySession) async throws -> [Finding] {
+    public static func lint(files: [String], options: Options, resolver: any StoreResolving) async throws -> [Finding] {
         var findings: [Finding] = []
         var cache: [String: BaseImageCheck.Availability] = [:]
         for file in files {
@@ -40,11 +40,11 @@ public enum DockerfileLint {
                     if let known = cache[requirement.image] {
                         availability = known
                     } else {
-                        availability = try await lookup(location, session: session)
+                        availability = try await lookup(location, resolver: resolver)
                         cache[requirement.image] = availability
                     }
                     found += BaseImageCheck.findings(requirement, availability: availability,
-                                                     pinnedByDigest: isPinned(location), file: file)
+                                                     pinnedByDigest: location.digest != nil, file: file)
                 }
             }
             findings += found.filter { $0.severity >= options.threshold }.sorted { ($0.range.start, $0.rule) < ($1.range.start, $1.rule) }
@@ -53,16 +53,9 @@ public enum DockerfileLint {
     }
 
     /// The platforms an image provides: an index's entries (attestations excluded), or an image's config.
-    static func lookup(_ location: ImageLocation, session: RegistrySession) async throws -> BaseImageCheck.Availability {
-        let (report, _) = try await Inspection.inspect(location, session: session)
+    static func lookup(_ location: ImageLocation, resolver: any StoreResolving) async throws -> BaseImageCheck.Availability {
+        let (report, _) = try await Inspection.inspect(location, resolver: resolver)
         if let image = report.image { return .manifest(image.platformDetail) }
         return .index((report.platforms ?? []).compactMap(\.platformDetail))
-    }
-
-    static func isPinned(_ location: ImageLocation) -> Bool {
-        switch location {
-        case .registry(let reference): reference.digest != nil
-        case .layout(let layout): layout.digest != nil
-        }
     }
 }

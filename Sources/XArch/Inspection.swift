@@ -1,6 +1,5 @@
 import XArchContent
 import XArchModel
-import XArchRegistry
 
 /// What `xarch inspect` reports: the stable `--format json` schema (documented in the README).
 public struct InspectReport: Codable, Sendable {
@@ -53,8 +52,8 @@ public struct InspectReport: Codable, Sendable {
 /// `xarch inspect`: media type, digest and size, every platform entry of an index with attestations
 /// shown apart, or an image's config platform, layer count and total size.
 public enum Inspection {
-    public static func inspect(_ location: ImageLocation, session: RegistrySession) async throws -> (InspectReport, ManifestDocument) {
-        let image = try StoreResolver(session: session).open(location)
+    public static func inspect(_ location: ImageLocation, resolver: any StoreResolving) async throws -> (InspectReport, ManifestDocument) {
+        let image = try resolver.open(location)
         let root = try await image.root()
         var report = InspectReport(reference: location.description, mediaType: root.mediaType.rawValue,
                                    digest: root.digest.description, size: root.descriptor.size,

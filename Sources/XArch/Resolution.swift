@@ -1,6 +1,5 @@
 import XArchContent
 import XArchModel
-import XArchRegistry
 
 /// What `xarch resolve` reports: the stable `--format json` schema (documented in the README).
 public struct ResolveReport: Codable, Sendable {
@@ -32,8 +31,8 @@ public struct ResolveReport: Codable, Sendable {
 /// `xarch resolve`: the digest a host of a platform would pull, ranked as containerd ranks.
 public enum Resolution {
     public static func resolve(_ location: ImageLocation, platform requested: Platform,
-                               strict: Bool, session: RegistrySession) async throws -> ResolveReport {
-        let image = try StoreResolver(session: session).open(location)
+                               strict: Bool, resolver: any StoreResolving) async throws -> ResolveReport {
+        let image = try resolver.open(location)
         let root = try await image.root()
         let requested = requested.normalized
         let matcher: PlatformMatcher = strict ? .onlyStrict(requested) : .only(requested)

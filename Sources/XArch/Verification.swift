@@ -1,14 +1,13 @@
 import XArchContent
 import XArchModel
-import XArchRegistry
 import XArchVerify
 
 /// `xarch verify` for a location: the location opened by the store resolver, then `ImageVerification`.
 public enum Verification {
-    /// Verifies the image or index at `location` (registry repositories use `session`).
+    /// Verifies the image or index at `location`, opened by `resolver`.
     public static func verify(_ location: ImageLocation, options: VerifyOptions = .init(),
-                              session: RegistrySession) async throws -> VerifyReport {
-        let image = try StoreResolver(session: session).open(location)
+                              resolver: any StoreResolving) async throws -> VerifyReport {
+        let image = try resolver.open(location)
         return try await ImageVerification.verify(image, name: location.description, options: options)
     }
 

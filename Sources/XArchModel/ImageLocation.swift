@@ -69,3 +69,13 @@ public enum ImageLocation: Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension ImageLocation {
+    /// The digest the location pins, if any (`NAME@sha256:…`, `oci:PATH@sha256:…`).
+    public var digest: Digest? {
+        switch self {
+        case .registry(let reference): reference.digest
+        case .layout(let layout): layout.digest
+        }
+    }
+}
