@@ -25,11 +25,12 @@ public enum LayerScanner {
 
     /// Adds one tar entry: whiteouts and opaque markers by name, every other entry by type.
     static func add(_ entry: TarEntry, to summary: inout LayerSummary) {
-        if case .path(let cleaned, wasAbsolute: true) = TarPath.clean(entry.path) {
+        let name = TarPath.clean(entry.path)
+        if case .path(let cleaned, wasAbsolute: true) = name {
             summary.issues.append(.init(severity: .warning, kind: .unsafePath, path: entry.path,
                                         message: "the layer has an absolute entry name '\(entry.path)'; extractors place it at /\(cleaned)"))
         }
-        switch LayerEntryMeaning.of(entry, file: { FileFacts(mode: $0.mode, size: $0.size, prefix: $0.prefix) }) {
+        switch LayerEntryMeaning.of(entry, cleaned: name, file: { FileFacts(mode: $0.mode, size: $0.size, prefix: $0.prefix) }) {
         case .nothing:
             return
         case .escapingName:

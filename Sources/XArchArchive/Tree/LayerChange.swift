@@ -40,7 +40,12 @@ public enum LayerEntryMeaning<File: Sendable & Hashable>: Sendable, Hashable {
 
     /// The meaning of `entry`; `file` makes the kept form of a regular file.
     public static func of(_ entry: TarEntry, file: (TarEntry) -> File) -> LayerEntryMeaning {
-        guard case .path(let path, let wasAbsolute) = TarPath.clean(entry.path) else { return .escapingName }
+        of(entry, cleaned: TarPath.clean(entry.path), file: file)
+    }
+
+    /// The meaning of `entry` whose name the caller cleaned already (`TarPath.clean(entry.path)`).
+    public static func of(_ entry: TarEntry, cleaned: TarPath.Cleaned, file: (TarEntry) -> File) -> LayerEntryMeaning {
+        guard case .path(let path, let wasAbsolute) = cleaned else { return .escapingName }
         guard !path.isEmpty else { return .nothing }
         let (parent, base) = TarPath.split(path)
         if base == ".wh..wh..opq" { return .change(LayerChange(path: parent, change: .opaque), wasAbsolute: wasAbsolute) }
