@@ -45,9 +45,17 @@ enum FileTree {
         return fd
     }
 
-    /// Creates the directory `name` (mode 0755; the owner can always write it while unpacking).
+    /// Creates the directory `name` (mode 0755 whatever the umask; the owner can always write it while
+    /// unpacking).
     static func makeDirectory(_ directory: Int32, _ name: String, display: String) throws {
         guard mkdirat(directory, name, 0o755) == 0 else { throw POSIXFile.error("create directory", display) }
+        try setMode(directory, name, 0o755, display: display)
+    }
+
+    /// Sets the mode of `name`, just created by the unpacker and not a symlink (so there is nothing
+    /// to follow), past the umask `mkdirat`, `mkfifoat` and `mknodat` apply.
+    static func setMode(_ directory: Int32, _ name: String, _ mode: UInt32, display: String) throws {
+        guard fchmodat(directory, name, mode_t(mode & 0o7777), 0) == 0 else { throw POSIXFile.error("set the mode of", display) }
     }
 
     /// The names in the open directory `directory`, without `.` and `..`.

@@ -111,6 +111,7 @@ final class LayerApplier {
         case .fifo:
             guard mkfifoat(parent.fd, name, mode_t(entry.mode & 0o7777)) == 0 else { throw POSIXFile.error("create the FIFO", shown) }
             try finish(parent.fd, name, entry, shown: shown)
+            try FileTree.setMode(parent.fd, name, entry.mode, display: shown)
         case .characterDevice, .blockDevice:
             let type = entry.kind == .characterDevice ? S_IFCHR : S_IFBLK
             guard mknodat(parent.fd, name, type | mode_t(entry.mode & 0o7777), Self.device(entry)) == 0 else {
@@ -119,6 +120,7 @@ final class LayerApplier {
                 return
             }
             try finish(parent.fd, name, entry, shown: shown)
+            try FileTree.setMode(parent.fd, name, entry.mode, display: shown)
         case .hardLink, .other:
             report.skipped.append(.init(path: "/" + real, reason: "unsupported tar entry type"))
         }

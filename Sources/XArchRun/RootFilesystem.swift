@@ -37,6 +37,7 @@ public enum RootFilesystem {
         /// How many owners the kernel refused (ids not mapped in a user namespace).
         public var ownersRefused = 0
 
+        /// An empty report, before any layer.
         public init() {}
     }
 
@@ -44,8 +45,10 @@ public enum RootFilesystem {
     public struct Skipped: Sendable, Hashable {
         /// The path inside the root ("/dev/null").
         public var path: String
+        /// Why, for a person ("device nodes are not permitted here (Operation not permitted)").
         public var reason: String
 
+        /// A skipped entry at `path`.
         public init(path: String, reason: String) {
             self.path = path
             self.reason = reason

@@ -55,11 +55,13 @@ public struct RootFilesystemCache: Sendable {
     public struct Entry: Sendable, Hashable {
         /// The tree's directory.
         public var path: String
-        /// What the unpack did; nil when the tree was already there (nothing was unpacked).
+        /// What the unpack did; nil when the tree was already there (nothing was unpacked), or when a
+        /// concurrent unpacker put the same tree in place first (this one's copy was discarded).
         public var report: RootFilesystem.Report?
         /// The tree is a temporary one (`noCache`): the caller removes it with `RootFilesystem.remove`.
         public var isTemporary: Bool
 
+        /// Whether the tree came from the cache.
         public var wasCached: Bool { report == nil }
     }
 

@@ -16,7 +16,7 @@ typealias E = TarWriter.Entry
         tool.header.modificationTime = 1_700_000_000
         var dir = E.directory("opt/ro", mode: 0o555)
         dir.header.modificationTime = 1_600_000_000
-        var fifo = E(TarHeader(name: "run/pipe", kind: .fifo, mode: 0o640))
+        var fifo = E(TarHeader(name: "run/pipe", kind: .fifo, mode: 0o666))
         fifo.header.modificationTime = 1_500_000_000
         let layer = try await layers.layer([
             .directory("usr"), .directory("usr/bin"), tool,
@@ -41,7 +41,8 @@ typealias E = TarWriter.Entry
         #expect(RunFiles.link(root + "/bin") == "usr/bin")
         #expect(RunFiles.inode(root + "/usr/bin/tool2") == RunFiles.inode(root + "/usr/bin/tool"))
         #expect(RunFiles.format(root + "/run/pipe") == S_IFIFO)
-        #expect(RunFiles.mode(root + "/run/pipe") == 0o640)
+        #expect(RunFiles.mode(root + "/run/pipe") == 0o666, "past the umask")
+        #expect(RunFiles.mode(root + "/run") == 0o755, "a parent made on the way")
         #expect(RunFiles.bytes(root + "/abs/file") == [9], "an absolute name lands under the root")
         #expect(RunFiles.mode(root) == 0o755)
         #expect(scratch.outside().isEmpty, "no temporary directory is left beside the tree")
@@ -93,24 +94,36 @@ typealias E = TarWriter.Entry
         #expect(!RunFiles.exists(root + "/.wh.a") && !RunFiles.exists(root + "/c/.wh..wh..opq"))
     }
 
-    @Test func devicesAreCreatedOrReportedAsSkipped() async throws {
+    static let deviceLayer: [E] = [
+        .directory("dev"),
+        E(TarHeader(name: "dev/null", kind: .characterDevice, mode: 0o666, deviceMajor: 1, deviceMinor: 3)),
+    ]
+
+    @Test(.enabled(if: RunFiles.canMakeDevices, "needs root with CAP_MKNOD in the initial user namespace"))
+    func devicesAreCreatedWherePermitted() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let layers = LayerStore()
-        let layer = try await layers.layer([
-            .directory("dev"),
-            E(TarHeader(name: "dev/null", kind: .characterDevice, mode: 0o666, deviceMajor: 1, deviceMinor: 3)),
-        ])
+        let layer = try await layers.layer(Self.deviceLayer)
         let report = try await RootFilesystem.unpack([layer], from: layers.store, into: scratch.rootfs)
-        if report.skipped.isEmpty {
-            #expect(RunFiles.format(scratch.rootfs + "/dev/null") == S_IFCHR)
-        } else {
-            #expect(report.skipped.map(\.path) == ["/dev/null"])
-            #expect(!RunFiles.exists(scratch.rootfs + "/dev/null"))
-        }
+        #expect(report.skipped.isEmpty)
+        #expect(RunFiles.format(scratch.rootfs + "/dev/null") == S_IFCHR)
+        #expect(RunFiles.mode(scratch.rootfs + "/dev/null") == 0o666)
     }
 
-    @Test(.enabled(if: geteuid() == 0, "owners are applied only when running as root"))
+    @Test(.enabled(if: !RunFiles.canMakeDevices, "needs a process that may not create devices (a normal user, a user namespace)"))
+    func devicesAreSkippedAndReportedElsewhere() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let layers = LayerStore()
+        let layer = try await layers.layer(Self.deviceLayer)
+        let report = try await RootFilesystem.unpack([layer], from: layers.store, into: scratch.rootfs)
+        #expect(report.skipped.map(\.path) == ["/dev/null"])
+        #expect(!RunFiles.exists(scratch.rootfs + "/dev/null"))
+        #expect(RunFiles.format(scratch.rootfs + "/dev") == S_IFDIR)
+    }
+
+    @Test(.enabled(if: geteuid() == 0 && RunFiles.mapsEveryID, "owners are applied only as root with every id mapped"))
     func ownersAreAppliedAsRoot() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
@@ -124,6 +137,30 @@ typealias E = TarWriter.Entry
         #expect(attributes[.groupOwnerAccountID] as? Int == 5678)
         let dir = try FileManager.default.attributesOfItem(atPath: scratch.rootfs + "/d")
         #expect(dir[.ownerAccountID] as? Int == 42)
+    }
+
+    @Test(.enabled(if: geteuid() == 0 && !RunFiles.mapsEveryID, "needs root in a user namespace that maps few ids"))
+    func ownersRefusedInAUserNamespaceAreCounted() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let layers = LayerStore()
+        let layer = try await layers.layer([.file("owned", [1], uid: 1234, gid: 5678), .directory("d", uid: 42, gid: 43)])
+        let report = try await RootFilesystem.unpack([layer], from: layers.store, into: scratch.rootfs)
+        #expect(report.ownersApplied)
+        #expect(report.ownersRefused == 2)
+        #expect(RunFiles.bytes(scratch.rootfs + "/owned") == [1])
+    }
+
+    @Test(.enabled(if: geteuid() != 0, "runs as a normal user"))
+    func ownersAreNotAppliedAsANormalUser() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let layers = LayerStore()
+        let layer = try await layers.layer([.file("owned", [1], uid: 1234, gid: 5678)])
+        let report = try await RootFilesystem.unpack([layer], from: layers.store, into: scratch.rootfs)
+        #expect(!report.ownersApplied)
+        #expect(report.ownersRefused == 0)
+        #expect(RunFiles.bytes(scratch.rootfs + "/owned") == [1])
     }
 
     @Test(.enabled(if: Integration.hasFixture("busybox/arm64/busybox"),

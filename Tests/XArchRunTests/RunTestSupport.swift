@@ -100,6 +100,22 @@ enum RunFiles {
 
     static func link(_ path: String) -> String? { try? FileManager.default.destinationOfSymbolicLink(atPath: path) }
 
+    /// Whether this process's user namespace maps every uid (the initial namespace does).
+    static var mapsEveryID: Bool {
+        guard let map = try? String(contentsOfFile: "/proc/self/uid_map", encoding: .utf8) else { return false }
+        return map.split(separator: " ", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            == ["0", "0", "4294967295"]
+    }
+
+    /// Whether `mknod` of a device can work: root with every id mapped and CAP_MKNOD (bit 27) effective.
+    static var canMakeDevices: Bool {
+        guard geteuid() == 0, mapsEveryID,
+              let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+              let caps = UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16) else { return false }
+        return caps & (1 << 27) != 0
+    }
+
     static func exists(_ path: String) -> Bool {
         var st = stat()
         return lstat(path, &st) == 0
