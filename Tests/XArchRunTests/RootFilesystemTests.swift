@@ -94,6 +94,7 @@ typealias E = TarWriter.Entry
         #expect(!RunFiles.exists(root + "/.wh.a") && !RunFiles.exists(root + "/c/.wh..wh..opq"))
     }
 
+    static let owned: [E] = [.file("owned", [1], uid: 1234, gid: 5678), .directory("d", uid: 42, gid: 43)]
     static let deviceLayer: [E] = [
         .directory("dev"),
         E(TarHeader(name: "dev/null", kind: .characterDevice, mode: 0o666, deviceMajor: 1, deviceMinor: 3)),
@@ -103,9 +104,7 @@ typealias E = TarWriter.Entry
     func devicesAreCreatedWherePermitted() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let layers = LayerStore()
-        let layer = try await layers.layer(Self.deviceLayer)
-        let report = try await RootFilesystem.unpack([layer], from: layers.store, into: scratch.rootfs)
+        let report = try await scratch.unpack(Self.deviceLayer)
         #expect(report.skipped.isEmpty)
         #expect(RunFiles.format(scratch.rootfs + "/dev/null") == S_IFCHR)
         #expect(RunFiles.mode(scratch.rootfs + "/dev/null") == 0o666)
@@ -115,9 +114,7 @@ typealias E = TarWriter.Entry
     func devicesAreSkippedAndReportedElsewhere() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let layers = LayerStore()
-        let layer = try await layers.layer(Self.deviceLayer)
-        let report = try await RootFilesystem.unpack([layer], from: layers.store, into: scratch.rootfs)
+        let report = try await scratch.unpack(Self.deviceLayer)
         #expect(report.skipped.map(\.path) == ["/dev/null"])
         #expect(!RunFiles.exists(scratch.rootfs + "/dev/null"))
         #expect(RunFiles.format(scratch.rootfs + "/dev") == S_IFDIR)
@@ -127,9 +124,7 @@ typealias E = TarWriter.Entry
     func ownersAreAppliedAsRoot() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let layers = LayerStore()
-        let layer = try await layers.layer([.file("owned", [1], uid: 1234, gid: 5678), .directory("d", uid: 42, gid: 43)])
-        let report = try await RootFilesystem.unpack([layer], from: layers.store, into: scratch.rootfs)
+        let report = try await scratch.unpack(Self.owned)
         #expect(report.ownersApplied)
         #expect(report.ownersRefused == 0)
         let attributes = try FileManager.default.attributesOfItem(atPath: scratch.rootfs + "/owned")
@@ -143,9 +138,7 @@ typealias E = TarWriter.Entry
     func ownersRefusedInAUserNamespaceAreCounted() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let layers = LayerStore()
-        let layer = try await layers.layer([.file("owned", [1], uid: 1234, gid: 5678), .directory("d", uid: 42, gid: 43)])
-        let report = try await RootFilesystem.unpack([layer], from: layers.store, into: scratch.rootfs)
+        let report = try await scratch.unpack(Self.owned)
         #expect(report.ownersApplied)
         #expect(report.ownersRefused == 2)
         #expect(RunFiles.bytes(scratch.rootfs + "/owned") == [1])
@@ -155,9 +148,7 @@ typealias E = TarWriter.Entry
     func ownersAreNotAppliedAsANormalUser() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let layers = LayerStore()
-        let layer = try await layers.layer([.file("owned", [1], uid: 1234, gid: 5678)])
-        let report = try await RootFilesystem.unpack([layer], from: layers.store, into: scratch.rootfs)
+        let report = try await scratch.unpack(Self.owned)
         #expect(!report.ownersApplied)
         #expect(report.ownersRefused == 0)
         #expect(RunFiles.bytes(scratch.rootfs + "/owned") == [1])

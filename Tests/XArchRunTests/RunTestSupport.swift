@@ -3,6 +3,7 @@ import Testing
 import XArchArchive
 import XArchContent
 import XArchModel
+import XArchRun
 import XArchTestSupport
 
 /// Layers for the unpacker, made by the real tar writer and gzip, held in a `MemoryStore`.
@@ -54,6 +55,13 @@ struct Scratch {
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("xarch-run-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    /// Unpacks one layer of `entries` into `rootfs`.
+    func unpack(_ entries: [TarWriter.Entry]) async throws -> RootFilesystem.Report {
+        let layers = LayerStore()
+        let layer = try await layers.layer(entries)
+        return try await RootFilesystem.unpack([layer], from: layers.store, into: rootfs)
     }
 
     func remove() {
