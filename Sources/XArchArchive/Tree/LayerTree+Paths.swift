@@ -1,20 +1,24 @@
 /// Path walking with symlink resolution inside the image root, as the kernel resolves paths in a
 /// container: absolute targets start again at the root, `..` at the root stays there, and more than
 /// 40 links on one walk (Linux's MAXSYMLINKS) is a loop.
+///
+/// `@inlinable` / `@usableFromInline` throughout the tree: the verifier applies hundreds of thousands of
+/// entries per image, and a generic type used from another module is only specialized (no generic
+/// metadata lookups, no witness-table copies per node) when its code is visible there.
 extension LayerTree {
-    static var maxSymlinks: Int { 40 }
+    @usableFromInline static var maxSymlinks: Int { 40 }
 
     /// The node at `path`, or nil.
-    func lookup(_ path: String, followLast: Bool) -> Int32? {
+    @inlinable func lookup(_ path: String, followLast: Bool) -> Int32? {
         var budget = Self.maxSymlinks
         return walk(from: Self.root, Self.components(path), followLast: followLast, budget: &budget)
     }
 
-    static func components(_ path: String) -> [Substring] {
+    @inlinable static func components(_ path: String) -> [Substring] {
         path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
     }
 
-    private func walk(from start: Int32, _ components: [Substring], followLast: Bool, budget: inout Int) -> Int32? {
+    @inlinable func walk(from start: Int32, _ components: [Substring], followLast: Bool, budget: inout Int) -> Int32? {
         var current = start
         for (i, component) in components.enumerated() {
             if component == ".." {
@@ -40,7 +44,7 @@ extension LayerTree {
     /// Puts `record` at `path`, creating missing parent directories and following symlinked parents
     /// (an entry under `lib/` lands in `usr/lib/` when `lib` links there). A directory over a
     /// directory keeps its children; anything else replaces what was there.
-    mutating func insert(_ path: String, _ record: Record) {
+    @inlinable mutating func insert(_ path: String, _ record: Record) {
         let parts = Self.components(path)
         guard let name = parts.last, !parts.contains("..") else { return }
         var current = Self.root
@@ -62,7 +66,7 @@ extension LayerTree {
     }
 
     /// A new node under `parent`, replacing whatever had that name.
-    private mutating func add(_ name: String, under parent: Int32, _ record: Record) -> Int32 {
+    @inlinable mutating func add(_ name: String, under parent: Int32, _ record: Record) -> Int32 {
         let index = Int32(nodes.count)
         nodes.append(Node(name: name, parent: parent, record: record))
         nodes[Int(parent)].children[name] = index
@@ -70,7 +74,7 @@ extension LayerTree {
     }
 
     /// Removes `node` (and so everything under it) from its parent.
-    mutating func unlink(_ node: Int32) {
+    @inlinable mutating func unlink(_ node: Int32) {
         let parent = nodes[Int(node)].parent
         nodes[Int(parent)].children[nodes[Int(node)].name] = nil
         nodes[Int(node)].children = [:]

@@ -19,6 +19,11 @@ public struct LayerTree<File: Sendable & Hashable>: Sendable {
     public struct Record: Sendable, Hashable {
         public var kind: Kind
         public var layer: Int
+
+        @inlinable public init(kind: Kind, layer: Int) {
+            self.kind = kind
+            self.layer = layer
+        }
     }
 
     /// A hard link whose target is not a file in the layers below it or before it in its layer.
@@ -26,31 +31,44 @@ public struct LayerTree<File: Sendable & Hashable>: Sendable {
         /// The link and its target, relative to the root.
         public var path: String
         public var target: String
+
+        @inlinable public init(path: String, target: String) {
+            self.path = path
+            self.target = target
+        }
     }
 
+    @usableFromInline
     struct Node: Sendable {
-        var name: String
-        var parent: Int32
-        var children: [String: Int32] = [:]
-        var record: Record
+        @usableFromInline var name: String
+        @usableFromInline var parent: Int32
+        @usableFromInline var children: [String: Int32] = [:]
+        @usableFromInline var record: Record
+
+        @inlinable init(name: String, parent: Int32, record: Record) {
+            self.name = name
+            self.parent = parent
+            self.record = record
+        }
     }
 
-    var nodes: [Node]
+    @usableFromInline var nodes: [Node]
     /// The layers applied, in order.
-    public private(set) var layers: [Digest] = []
-    static var root: Int32 { 0 }
+    public var layers: [Digest] { appliedLayers }
+    @usableFromInline var appliedLayers: [Digest] = []
+    @usableFromInline static var root: Int32 { 0 }
 
-    public init() {
+    @inlinable public init() {
         nodes = [Node(name: "", parent: Self.root, record: Record(kind: .directory, layer: -1))]
     }
 
     /// Applies one layer on top of the others: first its whiteouts and opaque markers (they hide
     /// what lower layers have, never the layer's own entries), then its changes in archive order.
     /// Returns the hard links that could not be applied.
-    @discardableResult
+    @discardableResult @inlinable
     public mutating func apply(_ changes: [LayerChange<File>], layer digest: Digest) -> [DanglingLink] {
-        let position = layers.count
-        layers.append(digest)
+        let position = appliedLayers.count
+        appliedLayers.append(digest)
         for change in changes {
             switch change.change {
             case .whiteout:
@@ -83,12 +101,12 @@ public struct LayerTree<File: Sendable & Hashable>: Sendable {
 
     /// The record at `path` (relative or absolute), following symlinks on the way, and the last
     /// one too when `followLast`. nil when nothing is there or the symlinks loop.
-    public func record(at path: String, followLast: Bool = true) -> Record? {
+    @inlinable public func record(at path: String, followLast: Bool = true) -> Record? {
         lookup(path, followLast: followLast).map { nodes[Int($0)].record }
     }
 
     /// Calls `body` with the path ("/bin/busybox") and record of every file in the file system.
-    public func forEachFile(_ body: (String, Record) -> Void) {
+    @inlinable public func forEachFile(_ body: (String, Record) -> Void) {
         var stack: [(Int32, String)] = [(Self.root, "")]
         while let (node, path) = stack.popLast() {
             for (name, child) in nodes[Int(node)].children.sorted(by: { $0.key > $1.key }) {
@@ -100,7 +118,7 @@ public struct LayerTree<File: Sendable & Hashable>: Sendable {
     }
 
     /// Number of paths present (directories included).
-    public var pathCount: Int {
+    @inlinable public var pathCount: Int {
         var count = 0, stack: [Int32] = [Self.root]
         while let node = stack.popLast() {
             count += nodes[Int(node)].children.count
