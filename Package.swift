@@ -19,6 +19,8 @@ import PackageDescription
 /// - `XArchCopy`: the copy engine (graph walk, plan, scheduler, transfer, reports), against the
 ///   protocols only.
 /// - `XArchIndex`: index assembly and editing, on top of the copy engine; protocols only.
+/// - `XArchRun`: running a platform's programs in a root filesystem directory, natively or under QEMU
+///   through a private binfmt_misc in a user namespace (`Sandbox`, the C constructor in `CXArchSandbox`).
 /// - `XArch`: the one store resolver (location → registry repository or layout) and the thin
 ///   operations (inspect, resolve, verify and lint glue, host detection).
 /// - `XArchBuild`: `xarch build`, a daemonless multi-platform build from a Dockerfile: reproducible
@@ -39,6 +41,7 @@ let package = Package(
         .library(name: "XArchVerify", targets: ["XArchVerify"]),
         .library(name: "XArchCopy", targets: ["XArchCopy"]),
         .library(name: "XArchIndex", targets: ["XArchIndex"]),
+        .library(name: "XArchRun", targets: ["XArchRun"]),
         .library(name: "XArch", targets: ["XArch"]),
         .library(name: "XArchBuild", targets: ["XArchBuild"]),
     ],
@@ -61,6 +64,8 @@ let package = Package(
         .target(name: "XArchDockerfile", dependencies: ["XArchModel"]),
         .target(name: "XArchCopy", dependencies: ["XArchModel", "XArchContent"]),
         .target(name: "XArchIndex", dependencies: ["XArchModel", "XArchContent", "XArchCopy"]),
+        .target(name: "CXArchSandbox"),
+        .target(name: "XArchRun", dependencies: ["XArchModel", "XArchContent", "XArchArchive", "CXArchSandbox"]),
         .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [
@@ -114,6 +119,7 @@ let layers: [[String]] = [
     ["XArchVerify"],
     ["XArchCopy"],
     ["XArchIndex"],
+    ["XArchRun"],
     ["XArchBuild", "XArch"],
     ["XArchCLI"],
 ]
