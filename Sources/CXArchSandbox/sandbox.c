@@ -25,10 +25,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
-
 int xarch_sandbox_linked(void) { return 1; }
 
 void xs_fail(const char *step) {
@@ -237,9 +233,11 @@ __attribute__((constructor)) static void xs_constructor(void) {
     if (path == NULL || path[0] == '\0') {
         return;
     }
-    /* Nothing the spawning program left open may reach the command. */
-    if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
-        xs_fail("close_range(CLOSE_RANGE_CLOEXEC)");
+    /* Nothing the spawning program left open may reach the command, nor stay open in the waiter,
+     * child and init, which never exec (a writable fd held there makes exec of that file fail with
+     * ETXTBSY in the spawning program). */
+    if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {
+        xs_fail("close_range");
     }
     struct xs_spec spec;
     xs_read_spec(path, &spec);

@@ -82,7 +82,7 @@ public struct Sandbox: Sendable {
         sigfillset(&all)
         sigemptyset(&none)
         let flags = Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
-        let output = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
+        let output = O_WRONLY | O_CREAT | O_TRUNC // no O_CLOEXEC: these are the command's stdout and stderr
         guard (keepStandardInput || posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) == 0),
               posix_spawn_file_actions_addopen(&actions, 1, outputPath, output, 0o600) == 0,
               posix_spawn_file_actions_addopen(&actions, 2, errorPath, output, 0o600) == 0,
