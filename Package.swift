@@ -99,6 +99,7 @@ let package = Package(
         ]),
         .testTarget(name: "XArchDockerfileTests", dependencies: ["XArchDockerfile", "XArchModel"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "XArchRunTests", dependencies: ["XArchRun", "XArchModel", "XArchTestSupport"]),
         .testTarget(name: "XArchCLITests", dependencies: [
             "XArchCLI", "XArch", "XArchModel", "XArchRegistry", "XArchTestSupport", "xarch",
         ]),

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import XArchModel
+import XArchRun
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The sandbox on the host's own architecture: exit codes, signals, timeouts, environment, identity,
+/// the private /tmp, and failures of the sandbox itself.
+@Suite(.enabled(if: RootFilesystem.canRun("amd64") && RootFilesystem.mode("amd64") == .native(personality32: false),
+                RootFilesystem.reason("amd64")))
+struct SandboxTests {
+    @Test func nativeMachine() async throws {
+        let root = try RootFilesystem("amd64")
+        defer { root.remove() }
+        let result = try await root.run("amd64", ["/bin/busybox", "uname", "-m"])
+        #expect(result.termination == .exited(0), "\(result.standardErrorText)")
+        #expect(result.standardOutputText == "x86_64\n")
+        #expect(result.sandboxFailure == nil)
+    }
+
+    @Test func exitCodePassesThrough() async throws {
+        let root = try RootFilesystem("amd64")
+        defer { root.remove() }
+        let result = try await root.run("amd64", ["sh", "-c", "exit 7"])
+        #expect(result.termination == .exited(7), "\(result.standardErrorText)")
+        #expect(result.status == 7)
+    }
+
+    @Test func signalIsReported() async throws {
+        let root = try RootFilesystem("amd64")
+        defer { root.remove() }
+        let result = try await root.run("amd64", ["sh", "-c", "kill -9 $$"])
+        #expect(result.termination == .signaled(SIGKILL), "\(result.standardErrorText)")
+        #expect(result.termination.description == "signal SIGKILL")
+        #expect(!result.timedOut)
+    }
+
+    @Test func timeoutKillsEverything() async throws {
+        let root = try RootFilesystem("amd64")
+        defer { root.remove() }
+        let marker = "xarch-timeout-\(UUID().uuidString)"
+        let result = try await root.run("amd64", ["sh", "-c", "/bin/busybox sleep 30; echo \(marker)"]) {
+            $0.timeout = .seconds(1)
+        }
+        #expect(result.timedOut)
+        #expect(result.termination == .signaled(SIGKILL))
+        #expect(result.duration < .seconds(10))
+        var left = processes(containing: marker)
+        for _ in 0..<40 where !left.isEmpty {
+            try await Task.sleep(for: .milliseconds(50))
+            left = processes(containing: marker)
+        }
+        #expect(left.isEmpty, "still running: \(left)")
+    }
+
+    @Test func environmentIsExactlyTheGivenOne() async throws {
+        let root = try RootFilesystem("amd64")
+        defer { root.remove() }
+        let environment = ["PATH=/bin", "A=1", "SPACED=a b=c"]
+        let result = try await root.run("amd64", ["busybox", "env"], environment: environment)
+        #expect(result.termination == .exited(0), "\(result.standardErrorText)")
+        #expect(result.standardOutputText.split(separator: "\n").map(String.init) == environment)
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "uids other than the caller's map only when running as root"))
+    func userIdentity() async throws {
+        let root = try RootFilesystem("amd64")
+        defer { root.remove() }
+        let result = try await root.run("amd64", ["busybox", "id"]) {
+            $0.uid = 65534
+            $0.gid = 65534
+            $0.groups = [100]
+        }
+        #expect(result.termination == .exited(0), "\(result.standardErrorText)")
+        #expect(result.standardOutputText == "uid=65534 gid=65534 groups=100\n")
+    }
+
+    @Test func tmpIsPrivate() async throws {
+        let root = try RootFilesystem("amd64")
+        defer { root.remove() }
+        let result = try await root.run("amd64", ["sh", "-c", "echo hi > /tmp/written && busybox cat /tmp/written"])
+        #expect(result.termination == .exited(0), "\(result.standardErrorText)")
+        #expect(result.standardOutputText == "hi\n")
+        #expect(!FileManager.default.fileExists(atPath: root.path + "/tmp/written"))
+    }
+
+    @Test func hostnameAndIsolatedNetwork() async throws {
+        let root = try RootFilesystem("amd64")
+        defer { root.remove() }
+        let result = try await root.run("amd64", ["sh", "-c", "busybox hostname; busybox ls /sys/class/net 2>/dev/null; busybox cat /proc/net/dev | busybox wc -l"]) {
+            $0.hostname = "sandbox-host"
+        }
+        #expect(result.termination == .exited(0), "\(result.standardErrorText)")
+        // hostname, then /proc/net/dev: two header lines and lo only.
+        #expect(result.standardOutputText == "sandbox-host\n3\n")
+    }
+
+    @Test func missingCommandIs127() async throws {
+        let root = try RootFilesystem("amd64")
+        defer { root.remove() }
+        let result = try await root.run("amd64", ["no-such-command"])
+        #expect(result.termination == .exited(127))
+        #expect(result.sandboxFailure == nil)
+        #expect(result.standardErrorText.contains("exec no-such-command"))
+    }
+
+    @Test func sandboxFailureIsTold() async throws {
+        let spec = SandboxSpec(rootfs: "/nonexistent-\(UUID().uuidString)", arguments: ["/bin/sh"])
+        let result = try await Sandbox().run(spec)
+        #expect(result.status == 125)
+        let failure = try #require(result.sandboxFailure)
+        #expect(failure.hasPrefix("xarch-sandbox: mount (bind) on /nonexistent-"), "\(failure)")
+    }
+
+    @Test func skippedModeThrows() async throws {
+        let spec = SandboxSpec(rootfs: "/", arguments: ["/bin/true"], mode: .skipped(reason: "test"))
+        await #expect(throws: XArchError.self) { try await Sandbox().run(spec) }
+    }
+}
