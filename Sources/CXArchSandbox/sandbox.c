@@ -191,6 +191,11 @@ static void xs_child(const struct xs_spec *spec, pid_t waiter, int ready_fd, int
 
 /// The waiter: the process Swift spawned. Returns the exit code.
 static int xs_run(const struct xs_spec *spec) {
+    /* A child that died early must not kill the waiter through a write to its pipe; the command gets
+     * every signal back at its default before exec. */
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+        xs_fail("ignore SIGPIPE");
+    }
     int ready[2], go[2];
     if (pipe2(ready, O_CLOEXEC) != 0 || pipe2(go, O_CLOEXEC) != 0) {
         xs_fail("pipe2");

@@ -18,6 +18,10 @@ public struct Sandbox: Sendable {
     /// The program spawned; it must link `XArchRun` (so its constructor is present).
     public var executable: String
 
+    /// Nil: map ids 0–65535 to themselves when running as root, else map the caller to 0. Tests set it
+    /// to try the unprivileged mapping as root.
+    var identityMap: Bool?
+
     public init(executable: String = "/proc/self/exe") {
         self.executable = executable
     }
@@ -29,8 +33,8 @@ public struct Sandbox: Sendable {
     /// Runs `spec` and waits for it. Cancelling the task or passing `spec.timeout` kills the whole run
     /// (SIGKILL to the spawned process; its namespace's init and so every process inside die with it).
     public func run(_ spec: SandboxSpec) async throws -> SandboxResult {
-        precondition(Self.isLinked)
-        let bytes = try spec.encoded(identityMap: geteuid() == 0)
+        guard Self.isLinked else { throw XArchError(.unsupported, "the sandbox constructor is not linked") }
+        let bytes = try spec.encoded(identityMap: identityMap ?? (geteuid() == 0))
         let directory = try Self.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let specPath = directory + "/spec", outputPath = directory + "/stdout", errorPath = directory + "/stderr"

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import XArchModel
-import XArchRun
+@testable import XArchRun
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -75,6 +75,50 @@ struct SandboxTests {
         }
         #expect(result.termination == .exited(0), "\(result.standardErrorText)")
         #expect(result.standardOutputText == "uid=65534 gid=65534 groups=100\n")
+    }
+
+    @Test func unprivilegedMappingMapsOnlyTheCaller() async throws {
+        let root = try RootFilesystem("amd64")
+        defer { root.remove() }
+        var sandbox = Sandbox()
+        sandbox.identityMap = false
+        let spec = SandboxSpec(rootfs: root.path, arguments: ["sh", "-c", "busybox id -u; busybox cat /proc/self/uid_map"],
+                               environment: ["PATH=/bin"])
+        let result = try await sandbox.run(spec)
+        #expect(result.termination == .exited(0), "\(result.standardErrorText)")
+        let lines = result.standardOutputText.split(separator: "\n").map { $0.split(separator: " ") }
+        #expect(lines == [["0"], ["0", "\(geteuid())", "1"]])
+        var nobody = spec
+        nobody.uid = 65534
+        let refused = try await sandbox.run(nobody)
+        #expect(refused.status == 125)
+        #expect(refused.sandboxFailure == "xarch-sandbox: setuid: Invalid argument")
+    }
+
+    @Test func cancellationKillsEverything() async throws {
+        let root = try RootFilesystem("amd64")
+        defer { root.remove() }
+        let marker = "xarch-cancel-\(UUID().uuidString)"
+        let path = root.path
+        let task = Task {
+            try await Sandbox().run(SandboxSpec(rootfs: path, arguments: ["sh", "-c", "/bin/busybox sleep 30; echo \(marker)"]))
+        }
+        var started = processes(containing: marker)
+        for _ in 0..<100 where started.isEmpty {
+            try await Task.sleep(for: .milliseconds(20))
+            started = processes(containing: marker)
+        }
+        #expect(!started.isEmpty, "the command never appeared")
+        task.cancel()
+        let result = try await task.value
+        #expect(result.termination == .signaled(SIGKILL))
+        #expect(!result.timedOut)
+        var left = processes(containing: marker)
+        for _ in 0..<40 where !left.isEmpty {
+            try await Task.sleep(for: .milliseconds(50))
+            left = processes(containing: marker)
+        }
+        #expect(left.isEmpty, "still running: \(left)")
     }
 
     @Test func tmpIsPrivate() async throws {
