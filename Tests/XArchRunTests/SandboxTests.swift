@@ -121,6 +121,36 @@ struct SandboxTests {
         #expect(left.isEmpty, "still running: \(left)")
     }
 
+    /// SIGTERM to the spawned process travels through the child and init to the command.
+    @Test func terminationIsForwarded() async throws {
+        let root = try RootFilesystem("amd64")
+        defer { root.remove() }
+        let marker = "xarch-term-\(UUID().uuidString)"
+        let path = root.path
+        let task = Task {
+            try await Sandbox().run(SandboxSpec(rootfs: path, arguments: ["sh", "-c", "/bin/busybox sleep 30; echo \(marker)"]))
+        }
+        var shell = processes(containing: marker)
+        for _ in 0..<100 where shell.isEmpty {
+            try await Task.sleep(for: .milliseconds(20))
+            shell = processes(containing: marker)
+        }
+        let command = try #require(shell.first, "the command never appeared")
+        // command → init → child → the spawned process.
+        let spawned = try (0..<3).reduce(command) { pid, _ in try #require(parent(of: pid)) }
+        #expect(FileManager.default.contents(atPath: "/proc/\(spawned)/cmdline").map { $0.starts(with: Array("xarch-sandbox".utf8)) } == true)
+        kill(pid_t(spawned)!, SIGTERM)
+        let result = try await task.value
+        #expect(result.termination == .signaled(SIGTERM), "\(result.standardErrorText)")
+    }
+
+    private func parent(of pid: String) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 1 ? String(fields[1]) : nil
+    }
+
     @Test func tmpIsPrivate() async throws {
         let root = try RootFilesystem("amd64")
         defer { root.remove() }
