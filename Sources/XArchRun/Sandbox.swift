@@ -47,16 +47,11 @@ public struct Sandbox: Sendable {
         let pid = try spawn(specPath: specPath, outputPath: outputPath, errorPath: errorPath,
                             keepStandardInput: spec.keepStandardInput)
         let run = RunState(pid: pid)
+        if let timeout = spec.timeout {
+            run.startTimer(timeout)
+        }
         let raw = await withTaskCancellationHandler {
-            let timer = spec.timeout.map { timeout in
-                Task {
-                    try await Task.sleep(for: timeout)
-                    run.kill(timedOut: true)
-                }
-            }
-            let status = await Self.wait(run)
-            timer?.cancel()
-            return status
+            await Self.wait(run)
         } onCancel: {
             run.kill(timedOut: false)
         }
@@ -148,12 +143,28 @@ public struct Sandbox: Sendable {
 private final class RunState: Sendable {
     let pid: pid_t
     private let state = Mutex((ended: false, timedOut: false))
+    private let ended = DispatchSemaphore(value: 0)
 
     init(pid: pid_t) { self.pid = pid }
 
     var timedOut: Bool { state.withLock { $0.timedOut } }
 
-    func markEnded() { state.withLock { $0.ended = true } }
+    func markEnded() {
+        state.withLock { $0.ended = true }
+        ended.signal()
+    }
+
+    /// Kills the run after `timeout` unless it ended. The timer is a thread of its own, not a task: a
+    /// busy cooperative pool must not delay the kill.
+    func startTimer(_ timeout: Duration) {
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = max(0, seconds) * 1_000_000_000 + attoseconds / 1_000_000_000
+        Thread.detachNewThread { [self] in
+            if ended.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .timedOut {
+                kill(timedOut: true)
+            }
+        }
+    }
 
     func kill(timedOut: Bool) {
         state.withLock { state in

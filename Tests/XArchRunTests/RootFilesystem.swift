@@ -94,3 +94,14 @@ func processes(containing marker: String) -> [String] {
         return String(decoding: data, as: UTF8.self).contains(marker)
     }
 }
+
+/// Polls `condition` every 20 ms for up to `seconds` (generous: the suite may run on a loaded machine);
+/// returns its last value.
+func eventually(within seconds: Int = 20, _ condition: () -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while !condition() {
+        guard ContinuousClock.now < deadline else { return false }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return true
+}

@@ -46,13 +46,8 @@ struct SandboxTests {
         }
         #expect(result.timedOut)
         #expect(result.termination == .signaled(SIGKILL))
-        #expect(result.duration < .seconds(10))
-        var left = processes(containing: marker)
-        for _ in 0..<40 where !left.isEmpty {
-            try await Task.sleep(for: .milliseconds(50))
-            left = processes(containing: marker)
-        }
-        #expect(left.isEmpty, "still running: \(left)")
+        #expect(result.duration < .seconds(20))
+        #expect(try await eventually { processes(containing: marker).isEmpty }, "still running: \(processes(containing: marker))")
     }
 
     @Test func environmentIsExactlyTheGivenOne() async throws {
@@ -103,22 +98,12 @@ struct SandboxTests {
         let task = Task {
             try await Sandbox().run(SandboxSpec(rootfs: path, arguments: ["sh", "-c", "/bin/busybox sleep 30; echo \(marker)"]))
         }
-        var started = processes(containing: marker)
-        for _ in 0..<100 where started.isEmpty {
-            try await Task.sleep(for: .milliseconds(20))
-            started = processes(containing: marker)
-        }
-        #expect(!started.isEmpty, "the command never appeared")
+        #expect(try await eventually { !processes(containing: marker).isEmpty }, "the command never appeared")
         task.cancel()
         let result = try await task.value
         #expect(result.termination == .signaled(SIGKILL))
         #expect(!result.timedOut)
-        var left = processes(containing: marker)
-        for _ in 0..<40 where !left.isEmpty {
-            try await Task.sleep(for: .milliseconds(50))
-            left = processes(containing: marker)
-        }
-        #expect(left.isEmpty, "still running: \(left)")
+        #expect(try await eventually { processes(containing: marker).isEmpty }, "still running: \(processes(containing: marker))")
     }
 
     /// SIGTERM to the spawned process travels through the child and init to the command.
@@ -130,12 +115,8 @@ struct SandboxTests {
         let task = Task {
             try await Sandbox().run(SandboxSpec(rootfs: path, arguments: ["sh", "-c", "/bin/busybox sleep 30; echo \(marker)"]))
         }
-        var shell = processes(containing: marker)
-        for _ in 0..<100 where shell.isEmpty {
-            try await Task.sleep(for: .milliseconds(20))
-            shell = processes(containing: marker)
-        }
-        let command = try #require(shell.first, "the command never appeared")
+        _ = try await eventually { !processes(containing: marker).isEmpty }
+        let command = try #require(processes(containing: marker).first, "the command never appeared")
         // command → init → child → the spawned process.
         let spawned = try (0..<3).reduce(command) { pid, _ in try #require(parent(of: pid)) }
         #expect(FileManager.default.contents(atPath: "/proc/\(spawned)/cmdline").map { $0.starts(with: Array("xarch-sandbox".utf8)) } == true)
