@@ -29,16 +29,17 @@ struct RootFilesystem {
 
     static func mode(_ arch: String) -> ExecutionMode { modes.mode(for: platform(arch)) }
 
-    /// Whether the fixture exists and this host can run the architecture (natively or emulated).
+    /// Whether the fixture exists (always assumed under scripts/test, which builds it, so that its
+    /// absence fails there) and this host can run the architecture (natively or emulated).
     static func canRun(_ arch: String) -> Bool {
-        guard FileManager.default.fileExists(atPath: busybox(arch)) else { return false }
+        guard Integration.hasFixture("busybox/\(arch)/busybox") else { return false }
         if case .skipped = mode(arch) { return false }
         return true
     }
 
     /// The emulator when the fixture exists and the architecture runs under QEMU here.
     static func emulator(_ arch: String) -> QEMUEmulator? {
-        guard FileManager.default.fileExists(atPath: busybox(arch)), case .binfmtUserNamespace(let emulator) = mode(arch) else {
+        guard Integration.hasFixture("busybox/\(arch)/busybox"), case .binfmtUserNamespace(let emulator) = mode(arch) else {
             return nil
         }
         return emulator
@@ -104,4 +105,33 @@ func eventually(within seconds: Int = 20, _ condition: () -> Bool) async throws 
         try await Task.sleep(for: .milliseconds(20))
     }
     return true
+}
+
+/// Calls `action` with the pid of the first process whose command line holds `marker`, from a thread of
+/// its own (not a task: a cooperative pool busy with other tests must not delay it), polling for up to
+/// 30 s; never calls it if no such process appears.
+func whenRunning(_ marker: String, _ action: @escaping @Sendable (String) -> Void) {
+    Thread.detachNewThread {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let pid = processes(containing: marker).first {
+                action(pid)
+                return
+            }
+            usleep(20_000)
+        }
+    }
+}
+
+/// The pid `generations` parents above `pid`, from `/proc/PID/stat`.
+func ancestor(of pid: String, generations: Int) -> String? {
+    var current = pid
+    for _ in 0..<generations {
+        guard let stat = try? String(contentsOfFile: "/proc/\(current)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 1 else { return nil }
+        current = String(fields[1])
+    }
+    return current
 }

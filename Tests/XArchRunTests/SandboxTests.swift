@@ -98,10 +98,9 @@ struct SandboxTests {
         let task = Task {
             try await Sandbox().run(SandboxSpec(rootfs: path, arguments: ["sh", "-c", "/bin/busybox sleep 30; echo \(marker)"]))
         }
-        #expect(try await eventually { !processes(containing: marker).isEmpty }, "the command never appeared")
-        task.cancel()
+        whenRunning(marker) { _ in task.cancel() }
         let result = try await task.value
-        #expect(result.termination == .signaled(SIGKILL))
+        #expect(result.termination == .signaled(SIGKILL), "not cancelled while running: \(result.standardOutputText)")
         #expect(!result.timedOut)
         #expect(try await eventually { processes(containing: marker).isEmpty }, "still running: \(processes(containing: marker))")
     }
@@ -115,21 +114,15 @@ struct SandboxTests {
         let task = Task {
             try await Sandbox().run(SandboxSpec(rootfs: path, arguments: ["sh", "-c", "/bin/busybox sleep 30; echo \(marker)"]))
         }
-        _ = try await eventually { !processes(containing: marker).isEmpty }
-        let command = try #require(processes(containing: marker).first, "the command never appeared")
-        // command → init → child → the spawned process.
-        let spawned = try (0..<3).reduce(command) { pid, _ in try #require(parent(of: pid)) }
-        #expect(FileManager.default.contents(atPath: "/proc/\(spawned)/cmdline").map { $0.starts(with: Array("xarch-sandbox".utf8)) } == true)
-        kill(pid_t(spawned)!, SIGTERM)
+        whenRunning(marker) { command in
+            // command → init → child → the spawned process, whose argv[0] the sandbox names.
+            guard let spawned = ancestor(of: command, generations: 3),
+                  FileManager.default.contents(atPath: "/proc/\(spawned)/cmdline")?.starts(with: Array("xarch-sandbox".utf8)) == true,
+                  let pid = pid_t(spawned) else { return }
+            kill(pid, SIGTERM)
+        }
         let result = try await task.value
-        #expect(result.termination == .signaled(SIGTERM), "\(result.standardErrorText)")
-    }
-
-    private func parent(of pid: String) -> String? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.count > 1 ? String(fields[1]) : nil
+        #expect(result.termination == .signaled(SIGTERM), "not terminated through the spawned process: \(result.standardOutputText)")
     }
 
     @Test func tmpIsPrivate() async throws {
