@@ -55,7 +55,7 @@ public struct Sandbox: Sendable {
         } onCancel: {
             run.kill(timedOut: false)
         }
-        let duration = ContinuousClock.now - start
+        let duration = run.endedAt.map { $0 - start } ?? ContinuousClock.now - start
         let status: Int32 = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
         let (output, outputCut) = Self.tail(of: outputPath, limit: spec.outputLimit)
         let (errors, errorsCut) = Self.tail(of: errorPath, limit: spec.outputLimit)
@@ -142,15 +142,23 @@ public struct Sandbox: Sendable {
 /// The spawned process of one run: killed at most while it has not been reaped.
 private final class RunState: Sendable {
     let pid: pid_t
-    private let state = Mutex((ended: false, timedOut: false))
+    private let state = Mutex((ended: false, timedOut: false, endedAt: ContinuousClock.Instant?.none))
     private let ended = DispatchSemaphore(value: 0)
 
     init(pid: pid_t) { self.pid = pid }
 
     var timedOut: Bool { state.withLock { $0.timedOut } }
 
+    /// When the process ended, seen from the waiting thread (a busy cooperative pool may resume the
+    /// task much later).
+    var endedAt: ContinuousClock.Instant? { state.withLock { $0.endedAt } }
+
     func markEnded() {
-        state.withLock { $0.ended = true }
+        let now = ContinuousClock.now
+        state.withLock {
+            $0.ended = true
+            $0.endedAt = now
+        }
         ended.signal()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import XArchModel
 import XArchRun
@@ -108,12 +109,13 @@ func eventually(within seconds: Int = 20, _ condition: () -> Bool) async throws 
 }
 
 /// Calls `action` with the pid of the first process whose command line holds `marker`, from a thread of
-/// its own (not a task: a cooperative pool busy with other tests must not delay it), polling for up to
-/// 30 s; never calls it if no such process appears.
-func whenRunning(_ marker: String, _ action: @escaping @Sendable (String) -> Void) {
+/// its own (not a task: a cooperative pool busy with other tests must not delay it), polling until then
+/// or until the returned watch is stopped.
+@discardableResult
+func whenRunning(_ marker: String, _ action: @escaping @Sendable (String) -> Void) -> Watch {
+    let watch = Watch()
     Thread.detachNewThread {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
+        while !watch.isStopped {
             if let pid = processes(containing: marker).first {
                 action(pid)
                 return
@@ -121,6 +123,14 @@ func whenRunning(_ marker: String, _ action: @escaping @Sendable (String) -> Voi
             usleep(20_000)
         }
     }
+    return watch
+}
+
+/// Stops a `whenRunning` poll.
+final class Watch: Sendable {
+    private let stopped = Mutex(false)
+    var isStopped: Bool { stopped.withLock { $0 } }
+    func stop() { stopped.withLock { $0 = true } }
 }
 
 /// The pid `generations` parents above `pid`, from `/proc/PID/stat`.

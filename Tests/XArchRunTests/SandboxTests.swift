@@ -98,8 +98,9 @@ struct SandboxTests {
         let task = Task {
             try await Sandbox().run(SandboxSpec(rootfs: path, arguments: ["sh", "-c", "/bin/busybox sleep 30; echo \(marker)"]))
         }
-        whenRunning(marker) { _ in task.cancel() }
+        let watch = whenRunning(marker) { _ in task.cancel() }
         let result = try await task.value
+        watch.stop()
         #expect(result.termination == .signaled(SIGKILL), "not cancelled while running: \(result.standardOutputText)")
         #expect(!result.timedOut)
         #expect(try await eventually { processes(containing: marker).isEmpty }, "still running: \(processes(containing: marker))")
@@ -114,7 +115,7 @@ struct SandboxTests {
         let task = Task {
             try await Sandbox().run(SandboxSpec(rootfs: path, arguments: ["sh", "-c", "/bin/busybox sleep 30; echo \(marker)"]))
         }
-        whenRunning(marker) { command in
+        let watch = whenRunning(marker) { command in
             // command → init → child → the spawned process, whose argv[0] the sandbox names.
             guard let spawned = ancestor(of: command, generations: 3),
                   FileManager.default.contents(atPath: "/proc/\(spawned)/cmdline")?.starts(with: Array("xarch-sandbox".utf8)) == true,
@@ -122,6 +123,7 @@ struct SandboxTests {
             kill(pid, SIGTERM)
         }
         let result = try await task.value
+        watch.stop()
         #expect(result.termination == .signaled(SIGTERM), "not terminated through the spawned process: \(result.standardOutputText)")
     }
 
