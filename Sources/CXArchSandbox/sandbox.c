@@ -127,9 +127,28 @@ static void xs_write_maps(const struct xs_spec *spec, pid_t child) {
     xs_write_file(child, "gid_map", line);
 }
 
-/// init, pid 1 of the new pid namespace. Never returns.
-static void xs_init(const struct xs_spec *spec) {
+/// init, pid 1 of the new pid namespace. Never returns. `alive_fd` is the read end of a pipe whose
+/// write end only the child holds: EOF means the child died before PR_SET_PDEATHSIG took effect
+/// (getppid() cannot tell, it is 0 in a new pid namespace).
+static void xs_init(const struct xs_spec *spec, int alive_fd, int alive_write_fd) {
     xs_die_with_parent();
+    if (close(alive_write_fd) != 0) {
+        xs_fail("close pipe end");
+    }
+    char byte;
+    ssize_t n;
+    do {
+        n = read(alive_fd, &byte, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0) {
+        _exit(XARCH_SANDBOX_FAILURE); /* the child is gone: nobody waits for this run */
+    }
+    if (n < 0 && errno != EAGAIN) {
+        xs_fail("read liveness pipe");
+    }
+    if (close(alive_fd) != 0) {
+        xs_fail("close pipe end");
+    }
     pid_t command = fork();
     if (command < 0) {
         xs_fail("fork command");
@@ -178,12 +197,19 @@ static void xs_child(const struct xs_spec *spec, pid_t waiter, int ready_fd, int
         xs_fail("close sync pipes");
     }
     xs_die_with_parent();
+    int alive[2];
+    if (pipe2(alive, O_CLOEXEC | O_NONBLOCK) != 0) {
+        xs_fail("pipe2");
+    }
     pid_t init = fork();
     if (init < 0) {
         xs_fail("fork init");
     }
     if (init == 0) {
-        xs_init(spec);
+        xs_init(spec, alive[0], alive[1]);
+    }
+    if (close(alive[0]) != 0) {
+        xs_fail("close pipe end");
     }
     xs_forward_signals_to(init);
     _exit(xs_wait(init));

@@ -127,6 +127,15 @@ struct SandboxTests {
         #expect(result.termination == .signaled(SIGTERM), "not terminated through the spawned process: \(result.standardOutputText)")
     }
 
+    @Test func onlyStandardDescriptorsReachTheCommand() async throws {
+        let root = try RootFilesystem("amd64")
+        defer { root.remove() }
+        let result = try await root.run("amd64", ["busybox", "ls", "/proc/self/fd"])
+        #expect(result.termination == .exited(0), "\(result.standardErrorText)")
+        // 3 is the directory ls itself opened.
+        #expect(result.standardOutputText.split(separator: "\n") == ["0", "1", "2", "3"])
+    }
+
     @Test func tmpIsPrivate() async throws {
         let root = try RootFilesystem("amd64")
         defer { root.remove() }
