@@ -19,8 +19,10 @@ import PackageDescription
 /// - `XArchCopy`: the copy engine (graph walk, plan, scheduler, transfer, reports), against the
 ///   protocols only.
 /// - `XArchIndex`: index assembly and editing, on top of the copy engine; protocols only.
-/// - `XArchRun`: the runner's root filesystems: an image's layers unpacked into a directory with
-///   every path contained in it, cached by layer chain (the base of `xarch test` and RUN).
+/// - `XArchRun`: the runner (the base of `xarch test` and RUN): an image's layers unpacked into a root
+///   filesystem directory with every path contained in it, cached by layer chain; and a program run in
+///   it natively or under QEMU through a private binfmt_misc in a user namespace (`Sandbox`, with the C
+///   constructor in `CXArchSandbox`).
 /// - `XArch`: the one store resolver (location → registry repository or layout) and the thin
 ///   operations (inspect, resolve, verify and lint glue, host detection).
 /// - `XArchBuild`: `xarch build`, a daemonless multi-platform build from a Dockerfile: reproducible
@@ -64,7 +66,8 @@ let package = Package(
         .target(name: "XArchDockerfile", dependencies: ["XArchModel"]),
         .target(name: "XArchCopy", dependencies: ["XArchModel", "XArchContent"]),
         .target(name: "XArchIndex", dependencies: ["XArchModel", "XArchContent", "XArchCopy"]),
-        .target(name: "XArchRun", dependencies: ["XArchModel", "XArchContent", "XArchArchive"]),
+        .target(name: "CXArchSandbox"),
+        .target(name: "XArchRun", dependencies: ["XArchModel", "XArchContent", "XArchArchive", "CXArchSandbox"]),
         .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [

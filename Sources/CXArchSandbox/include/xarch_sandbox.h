@@ -1,0 +1,24 @@
+#ifndef XARCH_SANDBOX_H
+#define XARCH_SANDBOX_H
+
+/// The sandbox of `XArchRun`: when the environment variable `XARCH_SANDBOX_SPEC` names a spec file, a
+/// constructor of this object runs before the program's main (while the process is still
+/// single-threaded, which `unshare(CLONE_NEWUSER)` requires), builds the namespaces, runs the command
+/// the spec describes and exits with its status; it never returns into main. Without the variable it
+/// returns at once and the program runs normally.
+///
+/// Exit status of a sandboxed run: the command's exit code, `128 + N` when a signal N ended it, or
+/// `XARCH_SANDBOX_FAILURE` when the sandbox itself could not be built (one line on stderr, starting
+/// with `XARCH_SANDBOX_PREFIX`, names the step and the errno).
+
+/// The environment variable naming the spec file.
+#define XARCH_SANDBOX_ENV "XARCH_SANDBOX_SPEC"
+/// The exit status of a sandbox failure.
+#define XARCH_SANDBOX_FAILURE 125
+/// The prefix of the sandbox's own error line on stderr.
+#define XARCH_SANDBOX_PREFIX "xarch-sandbox: "
+
+/// Returns 1. Swift calls it so that the object holding the constructor is surely linked.
+int xarch_sandbox_linked(void);
+
+#endif

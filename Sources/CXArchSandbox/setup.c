@@ -1,0 +1,266 @@
+// The command's process: pid 2 of the new namespaces, with every capability of the new user namespace.
+// Builds the root (proc, a tmpfs /tmp, a minimal /dev on a tmpfs, the private binfmt_misc), pivots
+// into it, takes the identity, and execs. Every mount lives in the private mount namespace and every
+// binfmt registration in the private binfmt_misc of the new user namespace: both vanish with the run.
+#define _GNU_SOURCE
+#include "xarch_sandbox.h"
+#include "sandbox_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static const char *const xs_devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
+
+static void xs_join(char *out, const char *a, const char *b) {
+    if ((size_t)snprintf(out, PATH_MAX, "%s%s", a, b) >= PATH_MAX) {
+        errno = ENAMETOOLONG;
+        xs_fail_path("path", a);
+    }
+}
+
+/// A directory to mount on: created when missing; refused when it is anything but a directory (a
+/// symlink in the image must not redirect a mount).
+static void xs_mount_point(const char *path) {
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            errno = ENOTDIR;
+            xs_fail_path("mount point", path);
+        }
+        return;
+    }
+    if (errno != ENOENT || mkdir(path, 0755) != 0) {
+        xs_fail_path("create mount point", path);
+    }
+}
+
+static void xs_mount(const char *source, const char *target, const char *type, unsigned long flags,
+                     const char *data) {
+    if (mount(source, target, type, flags, data) != 0) {
+        char step[64];
+        snprintf(step, sizeof step, "mount %s on", type ? type : "(bind)");
+        xs_fail_path(step, target);
+    }
+}
+
+static void xs_make_dev(const char *rootfs) {
+    char dev[PATH_MAX], path[PATH_MAX];
+    xs_join(dev, rootfs, "/dev");
+    xs_mount_point(dev);
+    xs_mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=1024k");
+    for (size_t i = 0; i < sizeof xs_devices / sizeof xs_devices[0]; i++) {
+        char host[64];
+        snprintf(host, sizeof host, "/dev/%s", xs_devices[i]);
+        if (access(host, F_OK) != 0) {
+            continue; /* the host has none (e.g. no /dev/tty): leave it out */
+        }
+        snprintf(path, sizeof path, "%s/%s", dev, xs_devices[i]);
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 || close(fd) != 0) {
+            xs_fail_path("create device mount point", path);
+        }
+        xs_mount(host, path, NULL, MS_BIND, NULL);
+    }
+    static const char *const links[][2] = {
+        {"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"},
+        {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+    };
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dev, links[i][1]);
+        if (symlink(links[i][0], path) != 0) {
+            xs_fail_path("symlink", path);
+        }
+    }
+    snprintf(path, sizeof path, "%s/shm", dev);
+    if (mkdir(path, 01777) != 0) {
+        xs_fail_path("mkdir", path);
+    }
+}
+
+static void xs_register_binfmt(const char *rootfs, char *const *lines) {
+    char dir[PATH_MAX], path[PATH_MAX];
+    xs_join(dir, rootfs, "/proc/sys/fs/binfmt_misc");
+    xs_mount("binfmt_misc", dir, "binfmt_misc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    xs_join(path, dir, "/register");
+    for (size_t i = 0; lines[i] != NULL; i++) {
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) {
+            xs_fail_path("open", path);
+        }
+        size_t length = strlen(lines[i]);
+        if (write(fd, lines[i], length) != (ssize_t)length) {
+            xs_fail_path("register binfmt handler (the interpreter must exist and be a static ELF)", lines[i]);
+        }
+        if (close(fd) != 0) {
+            xs_fail_path("close", path);
+        }
+    }
+}
+
+static void xs_loopback_up(void) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        xs_fail("socket for lo");
+    }
+    struct ifreq request;
+    memset(&request, 0, sizeof request);
+    strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+    if (ioctl(fd, SIOCGIFFLAGS, &request) != 0) {
+        xs_fail("get lo flags");
+    }
+    request.ifr_flags |= IFF_UP;
+    if (ioctl(fd, SIOCSIFFLAGS, &request) != 0) {
+        xs_fail("bring lo up");
+    }
+    if (close(fd) != 0) {
+        xs_fail("close socket");
+    }
+}
+
+/// mkdir -p inside the new root.
+static void xs_make_workdir(const char *workdir) {
+    char path[PATH_MAX];
+    xs_join(path, workdir, "");
+    for (char *slash = path + 1;; slash++) {
+        if (*slash == '/' || *slash == '\0') {
+            char saved = *slash;
+            *slash = '\0';
+            if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+                xs_fail_path("create workdir", path);
+            }
+            *slash = saved;
+            if (saved == '\0') {
+                break;
+            }
+        }
+    }
+}
+
+static void xs_enter_root(const char *rootfs) {
+    if (chdir(rootfs) != 0) {
+        xs_fail_path("chdir", rootfs);
+    }
+    if (syscall(SYS_pivot_root, ".", ".") != 0) {
+        xs_fail_path("pivot_root", rootfs);
+    }
+    if (umount2(".", MNT_DETACH) != 0) {
+        xs_fail("detach the old root");
+    }
+    if (chdir("/") != 0) {
+        xs_fail("chdir /");
+    }
+}
+
+static void xs_take_identity(const struct xs_spec *spec) {
+    if (spec->map_identity) {
+        if (setgroups(spec->ngroups, spec->groups) != 0) {
+            xs_fail("setgroups");
+        }
+    } else if (spec->ngroups > 0) {
+        errno = EPERM;
+        xs_fail("setgroups (extra groups need the identity map, i.e. running as root)");
+    }
+    if (setgid(spec->gid) != 0) {
+        xs_fail("setgid");
+    }
+    if (setuid(spec->uid) != 0) {
+        xs_fail("setuid");
+    }
+}
+
+static void xs_reset_signals(void) {
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP) {
+            (void)signal(sig, SIG_DFL); /* fails only for the signals glibc reserves */
+        }
+    }
+    sigset_t none;
+    if (sigemptyset(&none) != 0 || sigprocmask(SIG_SETMASK, &none, NULL) != 0) {
+        xs_fail("sigprocmask");
+    }
+}
+
+/// execve, or for a name without `/` each directory of the command's own PATH (as execvpe does, but
+/// with the given environment's PATH). Exits 127 when not found, 126 when not executable.
+static void xs_exec(char *const *argv, char *const *envp) __attribute__((noreturn));
+static void xs_exec(char *const *argv, char *const *envp) {
+    const char *name = argv[0];
+    if (strchr(name, '/') != NULL) {
+        execve(name, argv, envp);
+    } else {
+        const char *search = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        for (size_t i = 0; envp[i] != NULL; i++) {
+            if (strncmp(envp[i], "PATH=", 5) == 0) {
+                search = envp[i] + 5;
+            }
+        }
+        int saved = ENOENT;
+        for (const char *dir = search;; ) {
+            const char *end = strchrnul(dir, ':');
+            char path[PATH_MAX];
+            int length = snprintf(path, sizeof path, "%.*s/%s", (int)(end - dir), dir, name);
+            if (length > 0 && length < (int)sizeof path) {
+                execve(path, argv, envp);
+                if (errno != ENOENT && errno != ENOTDIR) {
+                    saved = errno;
+                }
+            }
+            if (*end == '\0') {
+                break;
+            }
+            dir = end + 1;
+        }
+        errno = saved;
+    }
+    int saved = errno;
+    fprintf(stderr, XARCH_SANDBOX_PREFIX "exec %s: %s\n", name, strerror(saved));
+    _exit(saved == ENOENT ? 127 : 126);
+}
+
+void xs_setup_and_exec(const struct xs_spec *spec) {
+    char path[PATH_MAX];
+    const char *rootfs = spec->rootfs;
+    xs_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+    xs_mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL);
+    xs_join(path, rootfs, "/proc");
+    xs_mount_point(path);
+    xs_mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    xs_join(path, rootfs, "/tmp");
+    xs_mount_point(path);
+    xs_mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+    xs_make_dev(rootfs);
+    if (spec->binfmt[0] != NULL) {
+        xs_register_binfmt(rootfs, spec->binfmt);
+    }
+    if (spec->hostname != NULL && sethostname(spec->hostname, strlen(spec->hostname)) != 0) {
+        xs_fail("sethostname");
+    }
+    if (!spec->host_network) {
+        xs_loopback_up();
+    }
+    xs_enter_root(rootfs);
+    xs_make_workdir(spec->workdir);
+    if (chdir(spec->workdir) != 0) {
+        xs_fail_path("chdir", spec->workdir);
+    }
+    xs_take_identity(spec);
+    if (spec->personality32 && personality(PER_LINUX32) == -1) {
+        xs_fail("personality(PER_LINUX32)");
+    }
+    xs_reset_signals();
+    xs_exec(spec->argv, spec->envp);
+}

@@ -1,0 +1,184 @@
+import CXArchSandbox
+import Foundation
+import Synchronization
+import XArchModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a command in a root filesystem directory, natively or under QEMU through a binfmt_misc private
+/// to a new user namespace, with new mount, pid, uts, ipc (and network) namespaces: nothing global
+/// changes and nothing mounted, registered or running survives the run.
+///
+/// The namespaces are built by the C constructor of `CXArchSandbox`, which runs before `main` in a
+/// fresh, single-threaded process (a multithreaded process cannot enter a new user namespace): `run`
+/// spawns `executable` — a program linking this module, by default this very program — with only
+/// `XARCH_SANDBOX_SPEC` in its environment, so it runs the sandbox instead of its `main`.
+public struct Sandbox: Sendable {
+    /// The program spawned; it must link `XArchRun` (so its constructor is present).
+    public var executable: String
+
+    /// Nil: map ids 0–65535 to themselves when running as root, else map the caller to 0. Tests set it
+    /// to try the unprivileged mapping as root.
+    var identityMap: Bool?
+
+    public init(executable: String = "/proc/self/exe") {
+        self.executable = executable
+    }
+
+    /// Whether the constructor object is linked into this program (always true; calling it keeps the
+    /// linker from dropping the object).
+    public static var isLinked: Bool { xarch_sandbox_linked() == 1 }
+
+    /// Runs `spec` and waits for it. Cancelling the task or passing `spec.timeout` kills the whole run
+    /// (SIGKILL to the spawned process; its namespace's init and so every process inside die with it).
+    public func run(_ spec: SandboxSpec) async throws -> SandboxResult {
+        guard Self.isLinked else { throw XArchError(.unsupported, "the sandbox constructor is not linked") }
+        let bytes = try spec.encoded(identityMap: identityMap ?? (geteuid() == 0))
+        let directory = try Self.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let specPath = directory + "/spec", outputPath = directory + "/stdout", errorPath = directory + "/stderr"
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: specPath))
+        } catch {
+            throw XArchError(.io, "cannot write the sandbox spec file \(specPath)", cause: error)
+        }
+        let start = ContinuousClock.now
+        let pid = try spawn(specPath: specPath, outputPath: outputPath, errorPath: errorPath,
+                            keepStandardInput: spec.keepStandardInput)
+        let run = RunState(pid: pid)
+        if let timeout = spec.timeout {
+            run.startTimer(timeout)
+        }
+        let raw = await withTaskCancellationHandler {
+            await Self.wait(run)
+        } onCancel: {
+            run.kill(timedOut: false)
+        }
+        let duration = run.endedAt.map { $0 - start } ?? ContinuousClock.now - start
+        let status: Int32 = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+        let (output, outputCut) = Self.tail(of: outputPath, limit: spec.outputLimit)
+        let (errors, errorsCut) = Self.tail(of: errorPath, limit: spec.outputLimit)
+        var failure: String?
+        if status == XARCH_SANDBOX_FAILURE {
+            failure = String(decoding: errors, as: UTF8.self).split(whereSeparator: \.isNewline)
+                .last { $0.hasPrefix(XARCH_SANDBOX_PREFIX) }.map(String.init)
+        }
+        return SandboxResult(termination: SandboxResult.termination(status: status), status: status,
+                             duration: duration, timedOut: run.timedOut, sandboxFailure: failure,
+                             standardOutput: output, standardError: errors,
+                             standardOutputTruncated: outputCut, standardErrorTruncated: errorsCut)
+    }
+
+    private func spawn(specPath: String, outputPath: String, errorPath: String, keepStandardInput: Bool) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        guard posix_spawn_file_actions_init(&actions) == 0 else { throw Self.failure("posix_spawn_file_actions_init") }
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        guard posix_spawnattr_init(&attributes) == 0 else { throw Self.failure("posix_spawnattr_init") }
+        defer { posix_spawnattr_destroy(&attributes) }
+        var all = sigset_t(), none = sigset_t()
+        sigfillset(&all)
+        sigemptyset(&none)
+        let flags = Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
+        let output = O_WRONLY | O_CREAT | O_TRUNC // no O_CLOEXEC: these are the command's stdout and stderr
+        guard (keepStandardInput || posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) == 0),
+              posix_spawn_file_actions_addopen(&actions, 1, outputPath, output, 0o600) == 0,
+              posix_spawn_file_actions_addopen(&actions, 2, errorPath, output, 0o600) == 0,
+              posix_spawnattr_setsigdefault(&attributes, &all) == 0,
+              posix_spawnattr_setsigmask(&attributes, &none) == 0,
+              posix_spawnattr_setflags(&attributes, flags) == 0 else {
+            throw Self.failure("posix_spawn setup")
+        }
+        let duplicate: (String) -> UnsafeMutablePointer<CChar>? = { strdup($0) }
+        let argv = ["xarch-sandbox", specPath].map(duplicate) + [nil]
+        let envp = ["\(XARCH_SANDBOX_ENV)=\(specPath)"].map(duplicate) + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid = pid_t()
+        let code = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard code == 0 else {
+            throw XArchError(.io, "cannot start the sandbox \(executable): \(String(cString: strerror(code)))")
+        }
+        return pid
+    }
+
+    /// The raw wait status. Waits with `WNOWAIT` first and marks the run ended before reaping, so a
+    /// late kill can never hit a reused pid.
+    private static func wait(_ run: RunState) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var info = siginfo_t()
+                while waitid(P_PID, id_t(run.pid), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
+                run.markEnded()
+                var status: Int32 = 0
+                while waitpid(run.pid, &status, 0) < 0, errno == EINTR {}
+                continuation.resume(returning: status)
+            }
+        }
+    }
+
+    private static func tail(of path: String, limit: Int) -> ([UInt8], Bool) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return ([], false) }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        let cut = size > UInt64(max(limit, 0))
+        guard (try? handle.seek(toOffset: cut ? size - UInt64(max(limit, 0)) : 0)) != nil else { return ([], false) }
+        return ([UInt8]((try? handle.readToEnd()) ?? Data()), cut)
+    }
+
+    private static func makeTemporaryDirectory() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/xarch-sandbox-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw failure("mkdtemp")
+        }
+        return String(cString: made)
+    }
+
+    private static func failure(_ step: String) -> XArchError {
+        XArchError(.io, "cannot start the sandbox: \(step) failed: \(String(cString: strerror(errno)))")
+    }
+}
+
+/// The spawned process of one run: killed at most while it has not been reaped.
+private final class RunState: Sendable {
+    let pid: pid_t
+    private let state = Mutex((ended: false, timedOut: false, endedAt: ContinuousClock.Instant?.none))
+    private let ended = DispatchSemaphore(value: 0)
+
+    init(pid: pid_t) { self.pid = pid }
+
+    var timedOut: Bool { state.withLock { $0.timedOut } }
+
+    /// When the process ended, seen from the waiting thread (a busy cooperative pool may resume the
+    /// task much later).
+    var endedAt: ContinuousClock.Instant? { state.withLock { $0.endedAt } }
+
+    func markEnded() {
+        let now = ContinuousClock.now
+        state.withLock {
+            $0.ended = true
+            $0.endedAt = now
+        }
+        ended.signal()
+    }
+
+    /// Kills the run after `timeout` unless it ended. The timer is a thread of its own, not a task: a
+    /// busy cooperative pool must not delay the kill.
+    func startTimer(_ timeout: Duration) {
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = max(0, seconds) * 1_000_000_000 + attoseconds / 1_000_000_000
+        Thread.detachNewThread { [self] in
+            if ended.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .timedOut {
+                kill(timedOut: true)
+            }
+        }
+    }
+
+    func kill(timedOut: Bool) {
+        state.withLock { state in
+            guard !state.ended else { return }
+            state.timedOut = state.timedOut || timedOut
+            _ = Glibc.kill(pid, SIGKILL)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import XArchModel
+
+/// What to run in the sandbox: a command in a root filesystem directory, with its exact environment
+/// and identity, in the given execution mode.
+public struct SandboxSpec: Sendable {
+    /// Whether the command shares the host's network or gets a new network namespace with only `lo`.
+    public enum Network: String, Sendable, Hashable {
+        case none
+        case host
+    }
+
+    /// The root filesystem directory (absolute). `proc`, `tmp` and `dev` are created in it as mount points
+    /// when missing; everything mounted on them is private to the run.
+    public var rootfs: String
+    /// argv; a first word without `/` is searched in the `PATH` of `environment`.
+    public var arguments: [String]
+    /// The whole environment, `K=V` each; nothing else is added except `QEMU_CPU` under emulation
+    /// (when the emulator has a CPU and the environment sets none).
+    public var environment: [String]
+    /// The working directory inside (created when missing).
+    public var workingDirectory: String
+    public var uid: UInt32
+    public var gid: UInt32
+    /// Extra groups (only when running as root, which maps ids 0–65535 identically).
+    public var groups: [UInt32]
+    public var hostname: String?
+    public var network: Network
+    public var mode: ExecutionMode
+    /// After this, the whole run is killed (`SandboxResult.timedOut`).
+    public var timeout: Duration?
+    /// Whether the command reads this process's stdin; otherwise its stdin is `/dev/null`.
+    public var keepStandardInput: Bool
+    /// The bytes kept of stdout and of stderr each (the tail).
+    public var outputLimit: Int
+
+    public init(rootfs: String, arguments: [String], environment: [String] = [], workingDirectory: String = "/",
+                uid: UInt32 = 0, gid: UInt32 = 0, groups: [UInt32] = [], hostname: String? = nil,
+                network: Network = .none, mode: ExecutionMode = .native(personality32: false),
+                timeout: Duration? = nil, keepStandardInput: Bool = false, outputLimit: Int = 1 << 20) {
+        self.rootfs = rootfs
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.uid = uid
+        self.gid = gid
+        self.groups = groups
+        self.hostname = hostname
+        self.network = network
+        self.mode = mode
+        self.timeout = timeout
+        self.keepStandardInput = keepStandardInput
+        self.outputLimit = outputLimit
+    }
+
+    /// The spec file the C constructor reads: NUL-terminated `key=value` records (see
+    /// `Sources/CXArchSandbox/spec.c`). `identityMap`: map ids 0–65535 to themselves (root) instead of
+    /// mapping the caller to 0.
+    func encoded(identityMap: Bool) throws -> [UInt8] {
+        var records = ["version=1", "rootfs=\(rootfs)"]
+        guard rootfs.hasPrefix("/"), workingDirectory.hasPrefix("/") else {
+            throw XArchError(.invalidInput, "the sandbox needs an absolute root filesystem path and working directory")
+        }
+        guard !arguments.isEmpty else { throw XArchError(.invalidInput, "the sandbox was given no command") }
+        records += arguments.map { "arg=\($0)" }
+        var environment = environment
+        switch mode {
+        case .native(let personality32):
+            if personality32 { records.append("personality=linux32") }
+        case .binfmtUserNamespace(let emulator):
+            records.append("binfmt=\(emulator.registration.line)")
+            if let cpu = emulator.cpu, !environment.contains(where: { $0.hasPrefix("QEMU_CPU=") }) {
+                environment.append("QEMU_CPU=\(cpu)")
+            }
+        case .skipped(let reason):
+            throw XArchError(.unsupported, "this platform cannot run here: \(reason)")
+        }
+        records += environment.map { "env=\($0)" }
+        records += ["workdir=\(workingDirectory)", "uid=\(uid)", "gid=\(gid)"] + groups.map { "group=\($0)" }
+        if let hostname { records.append("hostname=\(hostname)") }
+        records += ["network=\(network.rawValue)", "map=\(identityMap ? "identity" : "self")"]
+        var bytes: [UInt8] = []
+        for record in records {
+            guard !record.utf8.contains(0) else {
+                throw XArchError(.invalidInput, "a sandbox argument, variable or path holds a NUL byte")
+            }
+            bytes += record.utf8
+            bytes.append(0)
+        }
+        return bytes
+    }
+}
