@@ -67,14 +67,7 @@ enum FileTree {
         }
         defer { closedir(stream) }
         rewinddir(stream)
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        return POSIXFile.names(in: stream)
     }
 
     /// Removes `name` from `directory`, with everything under it when it is a directory (symlinks are

@@ -119,8 +119,13 @@ package enum POSIXFile {
             throw error("list", path)
         }
         defer { closedir(dir) }
+        return names(in: dir)
+    }
+
+    /// The names left in an open directory stream, without `.` and `..`.
+    package static func names(in stream: OpaquePointer) -> [String] {
         var names: [String] = []
-        while let entry = readdir(dir) {
+        while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
