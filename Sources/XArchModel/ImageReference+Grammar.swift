@@ -79,6 +79,10 @@ extension ImageReference {
             if let port, port.isEmpty || !port.unicodeScalars.allSatisfy(isDigit) {
                 return "registry \(quoted) has port \(quote(port)), which is not a number"
             }
+            // A TCP port is 1–65535 (RFC 793); a larger number must not reach the socket layer.
+            if let port, !(port.count <= 5 && (1...65535).contains(Int(port) ?? 0)) {
+                return "registry \(quoted) has port \(quote(port)), which is not a TCP port (1–65535)"
+            }
             return nil
         }
 

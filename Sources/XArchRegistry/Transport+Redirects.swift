@@ -26,6 +26,12 @@ public struct RedirectTransport: RegistryTransport {
                   let from = URL(string: current.url) else {
                 throw XArchError(.registry, "\(Redaction.host(of: current.url)) sent an invalid redirect")
             }
+            if let port = target.port, !(1...65535).contains(port) {
+                throw XArchError(.registry, "\(Redaction.host(of: current.url)) redirected to port \(port), which is not a TCP port (1–65535)")
+            }
+            if let scheme = target.scheme, scheme != "http", scheme != "https" {
+                throw XArchError(.registry, "\(Redaction.host(of: current.url)) redirected to a \(scheme): URL; only http and https are followed")
+            }
             if from.scheme == "https", target.scheme != "https" {
                 throw XArchError(.registry, "\(Redaction.host(of: current.url)) redirected from https to \(target.scheme ?? "?"); refusing the downgrade")
             }

@@ -143,6 +143,11 @@ struct ImageReferenceTests {
 
     static let invalid: [Invalid] = [
         Invalid("", "it is empty"),
+        // Ports outside 1–65535 never reach the socket layer (it traps on them).
+        Invalid("127.0.0.1:70000/x", "which is not a TCP port (1–65535)"),
+        Invalid("127.0.0.1:0/x", "which is not a TCP port (1–65535)"),
+        Invalid("127.0.0.1:99999999999999999999/x", "which is not a TCP port (1–65535)"),
+        Invalid("[::1]:65536/x", "which is not a TCP port (1–65535)"),
         Invalid(":justtag", "the repository name is missing"),
         Invalid("@sha256:\(h64)", "the repository name is missing"),
         Invalid(":", "the repository name is missing"),

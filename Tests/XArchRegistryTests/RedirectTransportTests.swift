@@ -40,6 +40,17 @@ struct RedirectTransportTests {
         #expect(script.seen[1].header("Authorization") == nil)
     }
 
+    /// A registry may not steer xarch to a port the socket layer cannot take (it traps on them), nor to
+    /// another scheme.
+    @Test(arguments: ["http://127.0.0.1:99999/x", "http://127.0.0.1:0/x", "file:///etc/passwd"])
+    func redirectsOutsideHTTPAndTCPPortsAreRefused(location: String) async throws {
+        let script = Script([(302, [("Location", location)])])
+        await #expect { try await RedirectTransport(script).send(Self.request("http://127.0.0.1:5000/v2/y")) } throws: { error in
+            "\(error)".contains("TCP port") || "\(error)".contains("only http and https")
+        }
+        #expect(script.seen.count == 1, "nothing is sent to the refused target")
+    }
+
     @Test func httpsToHTTPIsRefused() async throws {
         let script = Script([(302, [("Location", "http://registry.example/v2/x")])])
         await #expect { try await RedirectTransport(script).send(Self.request("https://registry.example/v2/y")) } throws: { error in
