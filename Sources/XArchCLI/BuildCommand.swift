@@ -28,7 +28,7 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
     @Option(name: .shortAndLong, help: ArgumentHelp("The Dockerfile (default: CONTEXT/Dockerfile).", valueName: "path"))
     var file: String?
 
-    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
+    @Option(name: .long, help: ArgumentHelp(
         "Target platforms, comma-separated or repeated (linux/amd64,linux/arm64), or all.", valueName: "platform"))
     var platform: [String] = []
 

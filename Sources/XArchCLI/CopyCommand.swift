@@ -19,7 +19,7 @@ struct CopyCommand: AsyncParsableCommand, XArchRunnable {
 
     @OptionGroup var output: FormatOption
 
-    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
+    @Option(name: .long, help: ArgumentHelp(
         "Keep only these platforms (comma-separated or repeated), e.g. linux/amd64,linux/arm64.", valueName: "platform"))
     var platform: [String] = []
 
