@@ -75,6 +75,7 @@ let package = Package(
         ]),
         .target(name: "XArchCLI", dependencies: [
             "XArch", "XArchModel", "XArchDockerfile", "XArchBuild", "XArchVerify", "XArchCopy", "XArchIndex", "XArchRegistry",
+            "XArchRun",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "xarch", dependencies: ["XArchCLI"]),

@@ -80,6 +80,13 @@ struct CLITests {
         let compatible = json?["compatible"] as? [String] ?? []
         #expect(host.hasPrefix("linux/"))
         #expect(compatible.first.map { host.hasPrefix($0) } == true, "\(host) vs \(compatible)")
+        // Every listed platform has a mode; the host's own runs natively; a skipped one says why.
+        let runnable = json?["runnable"] as? [[String: Any]] ?? []
+        #expect(runnable.count == 11)
+        #expect(runnable.allSatisfy { ["native", "binfmt-userns", "skipped"].contains($0["mode"] as? String ?? "") })
+        #expect(runnable.first { ($0["platform"] as? String).map { host.hasPrefix($0) } == true }?["mode"] as? String == "native")
+        #expect(runnable.filter { $0["mode"] as? String == "skipped" }.allSatisfy { !($0["reason"] as? String ?? "").isEmpty })
+        #expect(runnable.filter { $0["mode"] as? String == "binfmt-userns" }.allSatisfy { $0["emulator"] is String })
     }
 
     @Test func missingLayoutIsOneLineExitOne() async {
