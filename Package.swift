@@ -91,7 +91,7 @@ let package = Package(
             "XArchCopy", "XArchIndex",
         ]),
         .testTarget(name: "XArchArchiveTests", dependencies: ["XArchArchive", "XArchModel", "XArchContent", "XArchTestSupport"]),
-        .testTarget(name: "XArchRunTests", dependencies: ["XArchRun", "XArchArchive", "XArchModel", "XArchContent", "XArchTestSupport"]),
+        .testTarget(name: "XArchRunTests", dependencies: ["XArchRun", "XArchArchive", "XArchModel", "XArchContent", "XArchTestSupport", "XArchLayout"]),
         .testTarget(name: "XArchVerifyTests", dependencies: ["XArchVerify", "XArchArchive", "XArchModel", "XArchContent", "XArchTestSupport"]),
         .testTarget(name: "XArchRegistryTests", dependencies: [
             "XArchRegistry", "XArchModel", "XArchArchive", "XArchContent", "XArchTestSupport", "XArch", "XArchLayout",
