@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "XArchCopy", dependencies: ["XArchModel", "XArchContent"]),
         .target(name: "XArchIndex", dependencies: ["XArchModel", "XArchContent", "XArchCopy"]),
         .target(name: "CXArchSandbox"),
-        .target(name: "XArchRun", dependencies: ["XArchModel", "XArchContent", "XArchArchive", "CXArchSandbox"]),
+        .target(name: "XArchRun", dependencies: ["XArchModel", "XArchContent", "XArchArchive", "XArchVerify", "CXArchSandbox"]),
         .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [
