@@ -38,7 +38,8 @@ extension ImageTest {
         Self.judge(run, timeout: timeout, options: options, into: &result)
     }
 
-    /// Fills `result` from a finished run: pass when it exited with the expected code and stdout matches.
+    /// Fills `result` from a finished run: pass when it exited with the expected code and stdout matches
+    /// (`^` and `$` match at every line, as grep's do).
     static func judge(_ run: SandboxResult, timeout: Duration, options: ImageTestOptions, into result: inout ImageTestResult) {
         let (seconds, attoseconds) = run.duration.components
         result.durationSeconds = Double(seconds) + Double(attoseconds) / 1e18
@@ -55,7 +56,7 @@ extension ImageTest {
         } else if run.termination != .exited(options.expectedExit) {
             result.reason = "\(run.termination), expected exit \(options.expectedExit)"
         } else if let pattern = options.expectedOutput, let regex = try? Regex(pattern),
-                  !result.stdout.contains(regex) {
+                  !result.stdout.contains(regex.anchorsMatchLineEndings()) {
             result.reason = "stdout does not match /\(pattern)/"
         } else {
             result.passed = true

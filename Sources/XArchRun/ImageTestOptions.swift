@@ -18,7 +18,7 @@ public struct ImageTestOptions: Sendable {
     public var timeout: Duration?
     /// The exit code that passes.
     public var expectedExit: Int32 = 0
-    /// A regular expression stdout must contain a match of.
+    /// A regular expression stdout must contain a match of (`^` and `$` match at line ends, as in grep).
     public var expectedOutput: String?
     /// Unpack into a temporary tree, removed afterwards; the cache is neither read nor written.
     public var noCache = false
