@@ -9,15 +9,16 @@ import XArchTestSupport
 struct BusyboxImages {
     let store = MemoryStore()
 
-    /// An image labelled `platform` holding the busybox of the Debian architecture `arch`.
-    func image(_ platform: Platform, busybox arch: String, config: ContainerConfig? = nil) async throws -> Descriptor {
+    /// An image labelled `platform` holding the busybox of the Debian architecture `arch` (and `extra`).
+    func image(_ platform: Platform, busybox arch: String, config: ContainerConfig? = nil,
+               extra: [TarWriter.Entry] = []) async throws -> Descriptor {
         let busybox = try requireBytes(BusyboxRoot.busybox(arch))
         let passwd = Array("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n".utf8)
         let group = Array("root:x:0:\nstaff:x:50:nobody\nnogroup:x:65534:\n".utf8)
         let tar = try TarWriter.archive([
             .directory("bin"), .file("bin/busybox", busybox, mode: 0o755), .symlink("bin/sh", to: "busybox"),
             .directory("etc"), .file("etc/passwd", passwd), .file("etc/group", group),
-        ])
+        ] + extra)
         let layer = Descriptor(mediaType: .ociLayer, bytes: tar)
         try await store.putBlob(layer, from: stream(tar))
         var imageConfig = ImageConfig(architecture: platform.architecture, os: platform.os,
