@@ -63,7 +63,8 @@ struct TestCommand: AsyncParsableCommand, XArchRunnable {
         options.platforms = platform == "all" ? [] : try VerifyCommand.platforms(platform)
         options.command = command
         options.entrypoint = entrypoint
-        options.environment = env.map { $0.contains("=") ? $0 : "\($0)=\(ProcessInfo.processInfo.environment[$0] ?? "")" }
+        // `-e K` takes K from this environment, and is left out when K is unset here (docker run -e).
+        options.environment = env.compactMap { e in e.contains("=") ? e : ProcessInfo.processInfo.environment[e].map { "\(e)=\($0)" } }
         options.user = user
         options.timeout = timeout.map { .milliseconds(Int64($0 * 1000)) }
         options.expectedExit = expectExit
