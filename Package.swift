@@ -22,7 +22,8 @@ import PackageDescription
 /// - `XArchRun`: the runner (the base of `xarch test` and RUN): an image's layers unpacked into a root
 ///   filesystem directory with every path contained in it, cached by layer chain; and a program run in
 ///   it natively or under QEMU through a private binfmt_misc in a user namespace (`Sandbox`, with the C
-///   constructor in `CXArchSandbox`).
+///   constructor in `CXArchSandbox`); and `ImageTest`, every platform of an image run that way, its
+///   program first checked against the platform with `XArchVerify`'s ELF check.
 /// - `XArch`: the one store resolver (location → registry repository or layout) and the thin
 ///   operations (inspect, resolve, verify and lint glue, host detection).
 /// - `XArchBuild`: `xarch build`, a daemonless multi-platform build from a Dockerfile: reproducible
@@ -67,15 +68,14 @@ let package = Package(
         .target(name: "XArchCopy", dependencies: ["XArchModel", "XArchContent"]),
         .target(name: "XArchIndex", dependencies: ["XArchModel", "XArchContent", "XArchCopy"]),
         .target(name: "CXArchSandbox"),
-        .target(name: "XArchRun", dependencies: ["XArchModel", "XArchContent", "XArchArchive", "CXArchSandbox"]),
+        .target(name: "XArchRun", dependencies: ["XArchModel", "XArchContent", "XArchArchive", "XArchVerify", "CXArchSandbox"]),
         .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [
             "XArchModel", "XArchContent", "XArchArchive", "XArchCopy", "XArchDockerfile", "XArchVerify",
         ]),
         .target(name: "XArchCLI", dependencies: [
-            "XArch", "XArchModel", "XArchDockerfile", "XArchBuild", "XArchVerify", "XArchCopy", "XArchIndex", "XArchRegistry",
-            "XArchRun",
+            "XArch", "XArchModel", "XArchDockerfile", "XArchBuild", "XArchVerify", "XArchCopy", "XArchIndex", "XArchRegistry", "XArchRun",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "xarch", dependencies: ["XArchCLI"]),
@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "XArchDockerfileTests", dependencies: ["XArchDockerfile", "XArchModel"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "XArchCLITests", dependencies: [
-            "XArchCLI", "XArch", "XArchModel", "XArchRegistry", "XArchTestSupport", "xarch",
+            "XArchCLI", "XArch", "XArchModel", "XArchRegistry", "XArchTestSupport", "xarch", "XArchRun",
         ]),
     ],
     swiftLanguageModes: [.v6]

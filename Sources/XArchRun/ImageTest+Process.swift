@@ -1,0 +1,103 @@
+import XArchModel
+
+/// The process a platform's test starts, composed from the image config as `docker run` does.
+struct ImageProcess: Sendable, Hashable {
+    /// The `PATH` set when the image's `Env` has none (Docker's and containerd's default).
+    static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+    var arguments: [String]
+    var environment: [String]
+    var workingDirectory: String
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
+    var groups: [UInt32] = []
+
+    /// argv = Entrypoint + (the arguments after `--`, else Cmd); `--entrypoint` replaces Entrypoint and
+    /// drops the image's Cmd (`docker run --entrypoint`). Env = the image's `Env`, a default `PATH` when
+    /// missing, `HOSTNAME`, `HOME` from the image's own `/etc/passwd` (else `/`), then `-e` additions.
+    /// `USER` (the image's or `--user`) is resolved in the image's `/etc/passwd` and `/etc/group`.
+    init(config: ContainerConfig?, options: ImageTestOptions, hostname: String, paths: RootPaths) throws {
+        let entrypoint = options.entrypoint.map { $0.isEmpty ? [] : [$0] } ?? config?.entrypoint ?? []
+        let command = !options.command.isEmpty ? options.command : options.entrypoint != nil ? [] : config?.cmd ?? []
+        arguments = entrypoint + command
+        guard !arguments.isEmpty else {
+            throw XArchError(.invalidInput, "no command to run: the image has no Entrypoint or Cmd; give one after --")
+        }
+        let identity = try UserIdentity(options.user ?? config?.user ?? "", paths: paths)
+        (uid, gid, groups) = (identity.uid, identity.gid, identity.groups)
+        var environment = config?.env ?? []
+        if Self.value("PATH", in: environment) == nil { environment.append("PATH=\(Self.defaultPath)") }
+        Self.set("HOSTNAME=\(hostname)", in: &environment)
+        if Self.value("HOME", in: environment) == nil { environment.append("HOME=\(identity.home ?? "/")") }
+        for addition in options.environment { Self.set(addition, in: &environment) }
+        self.environment = environment
+        let directory = config?.workingDir ?? ""
+        workingDirectory = directory.isEmpty ? "/" : directory.hasPrefix("/") ? directory : "/" + directory
+    }
+
+    /// The value of `name` in a `K=V` list.
+    static func value(_ name: String, in environment: [String]) -> String? {
+        environment.last { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
+    }
+
+    /// Sets `K=V` in place of an existing `K`, else at the end.
+    static func set(_ assignment: String, in environment: inout [String]) {
+        let key = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0] + "="
+        environment.removeAll { $0.hasPrefix(key) }
+        environment.append(assignment)
+    }
+}
+
+/// A `USER` value (`name`, `uid`, `name:group`, `uid:gid`) resolved in the image's own `/etc/passwd` and
+/// `/etc/group`, never the host's; a numeric user needs neither file.
+struct UserIdentity: Sendable, Hashable {
+    var uid: UInt32
+    var gid: UInt32
+    var groups: [UInt32]
+    var home: String?
+
+    init(_ spec: String, paths: RootPaths) throws {
+        let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let user = parts[0].isEmpty ? "0" : parts[0]
+        let passwd = Self.entries(paths.read("/etc/passwd"))
+        let groupFile = Self.entries(paths.read("/etc/group"))
+        let account: [String]?
+        if let number = UInt32(user) {
+            account = passwd.first { $0.count >= 3 && UInt32($0[2]) == number }
+            uid = number
+        } else {
+            guard let found = passwd.first(where: { $0.count >= 4 && $0[0] == user }), let number = UInt32(found[2]) else {
+                throw XArchError(.invalidInput, "user \(user) is not in the image's /etc/passwd")
+            }
+            account = found
+            uid = number
+        }
+        home = account.flatMap { $0.count >= 6 && !$0[5].isEmpty ? $0[5] : nil }
+        if parts.count == 2, !parts[1].isEmpty {
+            if let number = UInt32(parts[1]) {
+                gid = number
+            } else if let found = groupFile.first(where: { $0.count >= 3 && $0[0] == parts[1] }), let number = UInt32(found[2]) {
+                gid = number
+            } else {
+                throw XArchError(.invalidInput, "group \(parts[1]) is not in the image's /etc/group")
+            }
+            groups = []
+        } else {
+            let primary = account.flatMap { $0.count >= 4 ? UInt32($0[3]) : nil } ?? 0
+            let name = account?[0]
+            gid = primary
+            groups = name.map { name in
+                groupFile.filter { $0.count >= 4 && $0[3].split(separator: ",").contains { $0 == name } }
+                    .compactMap { UInt32($0[2]) }.filter { $0 != primary }
+            } ?? []
+        }
+    }
+
+    /// The colon-separated fields of each line of a passwd or group file.
+    static func entries(_ bytes: [UInt8]?) -> [[String]] {
+        guard let bytes else { return [] }
+        return String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .filter { !$0.hasPrefix("#") }
+            .map { $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init) }
+    }
+}
