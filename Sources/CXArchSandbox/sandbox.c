@@ -270,6 +270,16 @@ __attribute__((constructor)) static void xs_constructor(void) {
     if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {
         xs_fail("close_range");
     }
+    /* The waiter dies with the program that spawned it (xarch killed by a signal sent to its pid
+     * alone), and with it the child, init and the command (they die with their parents). A parent that
+     * died before the prctl took effect shows as a changed parent pid. */
+    pid_t spawner = getppid();
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
+        xs_fail("prctl(PR_SET_PDEATHSIG) in the waiter");
+    }
+    if (getppid() != spawner) {
+        _exit(XARCH_SANDBOX_FAILURE);
+    }
     struct xs_spec spec;
     xs_read_spec(path, &spec);
     _exit(xs_run(&spec));
