@@ -83,14 +83,17 @@ public struct RootFilesystemCache: Sendable {
         return Entry(path: path, report: report, isTemporary: false)
     }
 
-    /// Removes every cached tree, and the leftovers of interrupted unpacks.
-    public func prune() throws {
-        guard let names = try POSIXFile.directoryEntries(directory) else { return }
+    /// Removes every cached tree, and the leftovers of interrupted unpacks; returns how many entries
+    /// went.
+    @discardableResult
+    public func prune() throws -> Int {
+        guard let names = try POSIXFile.directoryEntries(directory) else { return 0 }
         let fd = try FileTree.openDirectory(path: directory)
         defer { POSIXFile.closeQuietly(fd) }
         for name in names {
             try FileTree.remove(fd, name, display: "\(directory)/\(name)")
         }
+        return names.count
     }
 
     /// `mkdir -p`.

@@ -101,6 +101,21 @@ struct TestCommandTests {
         let report = try JSONDecoder().decode(ImageTestReport.self, from: output)
         #expect(report.results.map(\.stdout) == ["s390x\n"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache + "/xarch/rootfs").count == 1, "unpacked into the cache")
+
+        // `xarch cache prune` empties that cache.
+        let prune = Process()
+        prune.executableURL = xarch
+        prune.arguments = ["cache", "prune", "--format", "json"]
+        prune.environment = process.environment
+        let prunePipe = Pipe()
+        prune.standardOutput = prunePipe
+        try prune.run()
+        let pruned = prunePipe.fileHandleForReading.readDataToEndOfFile()
+        prune.waitUntilExit()
+        #expect(prune.terminationStatus == 0)
+        let answer = try JSONSerialization.jsonObject(with: pruned) as? [String: Any]
+        #expect(answer?["removed"] as? Int == 1 && answer?["directory"] as? String == cache + "/xarch/rootfs")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache + "/xarch/rootfs").isEmpty)
     }
 }
 
