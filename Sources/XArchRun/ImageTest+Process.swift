@@ -59,45 +59,37 @@ struct UserIdentity: Sendable, Hashable {
     init(_ spec: String, paths: RootPaths) throws {
         let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let user = parts[0].isEmpty ? "0" : parts[0]
-        let passwd = Self.entries(paths.read("/etc/passwd"))
-        let groupFile = Self.entries(paths.read("/etc/group"))
-        let account: [String]?
+        let users = AccountDatabase.users(Self.text(paths.read("/etc/passwd")))
+        let groupFile = AccountDatabase.groups(Self.text(paths.read("/etc/group")))
+        let account: AccountDatabase.User?
         if let number = UInt32(user) {
-            account = passwd.first { $0.count >= 3 && UInt32($0[2]) == number }
+            account = users.first { $0.uid == number }
             uid = number
         } else {
-            guard let found = passwd.first(where: { $0.count >= 4 && $0[0] == user }), let number = UInt32(found[2]) else {
+            guard let found = users.first(where: { $0.name == user }) else {
                 throw XArchError(.invalidInput, "user \(user) is not in the image's /etc/passwd")
             }
             account = found
-            uid = number
+            uid = found.uid
         }
-        home = account.flatMap { $0.count >= 6 && !$0[5].isEmpty ? $0[5] : nil }
+        home = account.flatMap { $0.home.isEmpty ? nil : $0.home }
         if parts.count == 2, !parts[1].isEmpty {
             if let number = UInt32(parts[1]) {
                 gid = number
-            } else if let found = groupFile.first(where: { $0.count >= 3 && $0[0] == parts[1] }), let number = UInt32(found[2]) {
-                gid = number
+            } else if let found = groupFile.first(where: { $0.name == parts[1] }) {
+                gid = found.gid
             } else {
                 throw XArchError(.invalidInput, "group \(parts[1]) is not in the image's /etc/group")
             }
             groups = []
         } else {
-            let primary = account.flatMap { $0.count >= 4 ? UInt32($0[3]) : nil } ?? 0
-            let name = account?[0]
+            let primary = account?.gid ?? 0
             gid = primary
-            groups = name.map { name in
-                groupFile.filter { $0.count >= 4 && $0[3].split(separator: ",").contains { $0 == name } }
-                    .compactMap { UInt32($0[2]) }.filter { $0 != primary }
+            groups = account.map { account in
+                groupFile.filter { $0.members.contains(account.name) }.map(\.gid).filter { $0 != primary }
             } ?? []
         }
     }
 
-    /// The colon-separated fields of each line of a passwd or group file.
-    static func entries(_ bytes: [UInt8]?) -> [[String]] {
-        guard let bytes else { return [] }
-        return String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
-            .filter { !$0.hasPrefix("#") }
-            .map { $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init) }
-    }
+    static func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UTF8.self) } ?? "" }
 }

@@ -21,33 +21,21 @@ enum OwnerLookup {
         if let uid = Int(user), uid >= 0 {
             owner = Ownership(uid: uid, gid: uid)
         } else {
-            guard let entry = lookup(user, in: try await database("etc/passwd"), idFields: 2) else {
+            guard let entry = AccountDatabase.users(try await database("etc/passwd")).first(where: { $0.name == user }) else {
                 throw XArchError(.invalidInput, "\(what): there is no user \"\(user)\" in the stage's /etc/passwd; use numeric ids or create the user first")
             }
-            owner = Ownership(uid: entry[0], gid: entry.count > 1 ? entry[1] : entry[0])
+            owner = Ownership(uid: Int(entry.uid), gid: Int(entry.gid))
         }
         guard parts.count == 2, !parts[1].isEmpty else { return owner }
         if let gid = Int(parts[1]), gid >= 0 {
             owner.gid = gid
         } else {
-            guard let entry = lookup(parts[1], in: try await database("etc/group"), idFields: 1) else {
+            guard let entry = AccountDatabase.groups(try await database("etc/group")).first(where: { $0.name == parts[1] }) else {
                 throw XArchError(.invalidInput, "\(what): there is no group \"\(parts[1])\" in the stage's /etc/group; use a numeric id")
             }
-            owner.gid = entry[0]
+            owner.gid = Int(entry.gid)
         }
         return owner
-    }
-
-    /// The numeric fields (from the third, `idFields` of them) of the `name:…` line of a passwd or
-    /// group database.
-    static func lookup(_ name: String, in database: String, idFields: Int) -> [Int]? {
-        for line in database.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
-            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-            guard fields.count >= 2 + idFields, fields[0] == name else { continue }
-            let ids = fields[2..<(2 + idFields)].compactMap { Int($0) }
-            return ids.count == idFields ? ids : nil
-        }
-        return nil
     }
 
     /// A small text file of the tree (at most 1 MiB), or "" when it is not there.
