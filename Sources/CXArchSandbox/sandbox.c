@@ -20,12 +20,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 int xarch_sandbox_linked(void) { return 1; }
+
+int xarch_memfd_create(const char *name, unsigned int flags) { return memfd_create(name, flags); }
 
 void xs_fail(const char *step) {
     int saved = errno;

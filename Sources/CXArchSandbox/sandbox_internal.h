@@ -20,6 +20,8 @@ struct xs_spec {
     int personality32;      /* 1: PER_LINUX32 before exec */
     char **binfmt;          /* NULL-terminated registration lines; empty: native */
     int map_identity;       /* 1: uids/gids 0-65535 map to themselves (root); 0: self -> 0 */
+    const char *overlay;    /* NULL: run in rootfs itself; else a scratch directory for an overlay on it */
+    int overlay_tmpfs;      /* 1: the overlay's upper layer lives on a tmpfs mounted on `overlay` */
 };
 
 /// Writes `xarch-sandbox: STEP: strerror(errno)` to stderr and exits with 125.

@@ -150,6 +150,46 @@ static void xs_make_workdir(const char *workdir) {
     }
 }
 
+/// Mounts an overlay whose lower layer is `rootfs` on `dir`/root and returns that path in `merged`.
+/// The upper layer is a tmpfs mounted on `dir` (every write vanishes with the mount namespace), or,
+/// when that is refused (tmpfs without user xattrs, before Linux 6.6) or asked for, `dir` itself.
+/// `userxattr`: overlayfs keeps its whiteouts and opaque marks in `user.overlay.*`, which a user
+/// namespace may write.
+static void xs_mount_overlay(const struct xs_spec *spec, char *merged) {
+    char upper[PATH_MAX], work[PATH_MAX], options[3 * PATH_MAX + 64];
+    const char *dir = spec->overlay;
+    int tmpfs = spec->overlay_tmpfs;
+    xs_join(upper, dir, "/upper");
+    xs_join(work, dir, "/work");
+    xs_join(merged, dir, "/root");
+    for (;;) {
+        if (tmpfs) {
+            xs_mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=700");
+        }
+        const char *made[] = {upper, work, merged};
+        for (size_t i = 0; i < 3; i++) {
+            if (mkdir(made[i], 0755) != 0) {
+                xs_fail_path("create overlay directory", made[i]);
+            }
+        }
+        if ((size_t)snprintf(options, sizeof options, "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", spec->rootfs,
+                             upper, work) >= sizeof options) {
+            errno = ENAMETOOLONG;
+            xs_fail_path("overlay options", dir);
+        }
+        if (mount("overlay", merged, "overlay", 0, options) == 0) {
+            return;
+        }
+        if (!tmpfs || (errno != EINVAL && errno != EOPNOTSUPP)) {
+            xs_fail_path("mount overlay (lower: the root filesystem) on", merged);
+        }
+        if (umount2(dir, MNT_DETACH) != 0) {
+            xs_fail_path("unmount the overlay's tmpfs", dir);
+        }
+        tmpfs = 0; /* retry with the upper layer on disk, in dir */
+    }
+}
+
 static void xs_enter_root(const char *rootfs) {
     if (chdir(rootfs) != 0) {
         xs_fail_path("chdir", rootfs);
@@ -232,10 +272,15 @@ static void xs_exec(char *const *argv, char *const *envp) {
 }
 
 void xs_setup_and_exec(const struct xs_spec *spec) {
-    char path[PATH_MAX];
+    char path[PATH_MAX], merged[PATH_MAX];
     const char *rootfs = spec->rootfs;
     xs_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-    xs_mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL);
+    if (spec->overlay != NULL) {
+        xs_mount_overlay(spec, merged);
+        rootfs = merged;
+    } else {
+        xs_mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL);
+    }
     xs_join(path, rootfs, "/proc");
     xs_mount_point(path);
     xs_mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);

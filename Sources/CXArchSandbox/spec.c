@@ -11,6 +11,10 @@
 //   personality=linux32  run with PER_LINUX32 (linux/386 on amd64)
 //   binfmt=LINE          a binfmt_misc registration line for the private binfmt_misc (flags F and P)
 //   map=identity|self    identity (root only): 0-65535 map to themselves; self: the caller maps to 0
+//   overlay=DIR          run on an overlay whose lower layer is rootfs, so rootfs is never written; DIR
+//                        (absolute, existing, empty) receives upper/, work/ and root/ (the merged tree)
+//   overlay_upper=tmpfs|disk  tmpfs (default): the writes live in memory and vanish with the run; disk:
+//                        they stay in DIR/upper for the caller (a RUN's layer)
 #define _GNU_SOURCE
 #include "sandbox_internal.h"
 
@@ -87,6 +91,7 @@ void xs_read_spec(const char *path, struct xs_spec *spec) {
     spec->buffer = buffer;
     spec->workdir = "/";
     spec->map_identity = 1;
+    spec->overlay_tmpfs = 1;
     spec->argv = calloc(records + 1, sizeof(char *));
     spec->envp = calloc(records + 1, sizeof(char *));
     spec->binfmt = calloc(records + 1, sizeof(char *));
@@ -141,6 +146,13 @@ void xs_read_spec(const char *path, struct xs_spec *spec) {
                 xs_bad("map must be identity or self", value);
             }
             spec->map_identity = strcmp(value, "identity") == 0;
+        } else if (strcmp(key, "overlay") == 0) {
+            spec->overlay = value;
+        } else if (strcmp(key, "overlay_upper") == 0) {
+            if (strcmp(value, "tmpfs") != 0 && strcmp(value, "disk") != 0) {
+                xs_bad("overlay_upper must be tmpfs or disk", value);
+            }
+            spec->overlay_tmpfs = strcmp(value, "tmpfs") == 0;
         } else {
             xs_bad("unknown key", key);
         }
@@ -150,6 +162,10 @@ void xs_read_spec(const char *path, struct xs_spec *spec) {
     }
     if (argc == 0) {
         xs_bad("no arg record", NULL);
+    }
+    if (spec->overlay != NULL && (spec->overlay[0] != '/' || strpbrk(spec->overlay, ",:\\") != NULL ||
+                                  strpbrk(spec->rootfs, ",:\\") != NULL)) {
+        xs_bad("overlay needs absolute paths without ',', ':' or '\\'", spec->overlay);
     }
     if (spec->workdir[0] != '/') {
         xs_bad("workdir must be absolute", spec->workdir);

@@ -54,6 +54,9 @@ struct PlatformsCommand: AsyncParsableCommand, XArchRunnable {
             case .binfmtUserNamespace(let emulator):
                 return Runnable(platform: platform.formatted, mode: "binfmt-userns", emulator: emulator.path,
                                 emulatorVersion: emulator.version)
+            case .binfmtHost(let handler, _):
+                return Runnable(platform: platform.formatted, mode: "binfmt-host", emulator: handler.interpreter,
+                                reason: "global binfmt_misc handler \(handler.name)")
             case .skipped(let reason):
                 return Runnable(platform: platform.formatted, mode: "skipped", reason: reason)
             }

@@ -5,12 +5,13 @@ import XArchModel
 import XArchRun
 
 /// `xarch test REF [--platform P,…|all] [--timeout S] [--format text|json|junit] [--expect-exit N]
-/// [--expect-output REGEX] [-e K=V]… [--user U] [--entrypoint E] [--no-cache] [-- CMD ARG…]`.
+/// [--expect-output REGEX] [-e K=V]… [--user U] [--entrypoint E] [--no-cache] [--require-all] [-i]
+/// [--network none|host] [--qemu-dir DIR] [--qemu-cpu [PLATFORM=]CPU]… [-- CMD ARG…]`.
 struct TestCommand: AsyncParsableCommand, XArchRunnable {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Run a command on every platform of an image, natively or under QEMU, without a daemon.",
-        discussion: "Each platform's layers are unpacked into a root filesystem (cached by layer chain) and the command runs there in a private user namespace, under QEMU through a private binfmt_misc when the host cannot run the platform. The program is checked against the platform before it runs: an x86-64 binary in an arm64 image fails without running. Exit 0 when every platform passed, 3 when any failed, 1 when none could be run."
+        discussion: "Each platform's layers are unpacked into a root filesystem (cached by layer chain) and the command runs there in a private user namespace, under QEMU through a private binfmt_misc when the host cannot run the platform. The program is checked against the platform before it runs: an x86-64 binary in an arm64 image fails without running. Exit 0 when every platform passed, 3 when any failed (or, with --require-all, could not run), 1 when none could be run."
     )
 
     @Option(name: .long, help: "Platforms to test, comma-separated, or all (default: all).")
@@ -43,6 +44,23 @@ struct TestCommand: AsyncParsableCommand, XArchRunnable {
     @Option(name: .long, help: "Platforms run at once (default: the number of cores).")
     var jobs: Int?
 
+    @Flag(name: .customLong("require-all"), help: "Count a platform that cannot run here as failed (exit 3).")
+    var requireAll = false
+
+    @Flag(name: [.customShort("i"), .customLong("interactive")], help: "Give the command this stdin (one platform only).")
+    var interactive = false
+
+    @Option(name: .long, help: "none (default: a loopback of the run's own) or host (the host's network).")
+    var network: NetworkChoice = .none
+
+    @Option(name: .customLong("qemu-dir"), help: ArgumentHelp("Look for qemu-<arch>-static here first.", valueName: "dir"))
+    var qemuDir: String?
+
+    @Option(name: .customLong("qemu-cpu"), help: ArgumentHelp(
+        "QEMU CPU model for every emulated platform, or for one (linux/arm/v6=arm1176); default: the one the variant promises.",
+        valueName: "[platform=]cpu"))
+    var qemuCPU: [String] = []
+
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
     @Argument(help: "Image reference: NAME[:TAG][@DIGEST], docker://…, or oci:PATH[:TAG|@DIGEST].")
@@ -71,11 +89,25 @@ struct TestCommand: AsyncParsableCommand, XArchRunnable {
         options.expectedOutput = expectOutput
         options.noCache = noCache
         if let jobs { options.concurrency = jobs }
+        options.network = network.value
+        options.keepStandardInput = interactive
+        if let qemuDir, !FileManager.default.fileExists(atPath: qemuDir) {
+            throw XArchError(.invalidInput, "--qemu-dir \(qemuDir): no such directory")
+        }
+        let modes = ExecutionModes.detect(locator: QEMULocator(qemuDirectory: qemuDir),
+                                          cpuOverrides: try qemuCPU.map(ExecutionModes.cpuOverride(parsing:)))
         let cache = noCache ? nil : try RootFilesystemCache.userDefault()
         let report = try await registry.withResolver { resolver in
-            try await ImageTest(cache: cache).run(try resolver.open(location), options: options)
+            try await ImageTest(modes: modes, cache: cache).run(try resolver.open(location), options: options)
         }
         try TestOutput.print(report, format: format, context)
-        try TestOutput.verdict(report)
+        try TestOutput.verdict(report, requireAll: requireAll)
     }
+}
+
+/// `--network`: the network namespace of the command.
+enum NetworkChoice: String, ExpressibleByArgument, CaseIterable {
+    case none, host
+
+    var value: SandboxSpec.Network { self == .host ? .host : .none }
 }

@@ -21,10 +21,14 @@ enum TestOutput {
         }
     }
 
-    /// Exit 3 when a platform failed, 1 when none could be run; otherwise returns.
-    static func verdict(_ report: ImageTestReport) throws {
+    /// Exit 3 when a platform failed (or, with `requireAll`, was skipped), 1 when none could be run;
+    /// otherwise returns.
+    static func verdict(_ report: ImageTestReport, requireAll: Bool = false) throws {
         if report.failed > 0 {
             throw XArchError(.checkFailed, "\(report.failed) of \(report.results.count) platforms failed")
+        }
+        if requireAll, report.skipped > 0 {
+            throw XArchError(.checkFailed, "\(report.skipped) of \(report.results.count) platforms could not run here (--require-all)")
         }
         if report.passed == 0 {
             throw XArchError(.unsupported, "no platform could be run here (\(report.skipped) skipped)")

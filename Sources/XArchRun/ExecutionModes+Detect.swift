@@ -5,9 +5,11 @@ import Glibc
 #endif
 
 extension ExecutionModes {
-    /// The facts of this host: its platform (from `uname -m` and `/proc/cpuinfo`), kernel release and
-    /// whether user namespaces are allowed (`/proc/sys/user/max_user_namespaces` above 0).
-    public static func detect(locator: QEMULocator = QEMULocator()) -> ExecutionModes {
+    /// The facts of this host: its platform (from `uname -m` and `/proc/cpuinfo`), kernel release,
+    /// whether user namespaces are allowed (`/proc/sys/user/max_user_namespaces` above 0), the global
+    /// binfmt_misc handlers, and whether the 32-bit companion architecture really runs (`NativeProbe`).
+    public static func detect(locator: QEMULocator = QEMULocator(),
+                              cpuOverrides: [(platform: Platform?, cpu: String)] = []) -> ExecutionModes {
         var name = utsname()
         let ok = uname(&name) == 0
         func field<T>(_ value: inout T) -> String {
@@ -18,7 +20,10 @@ extension ExecutionModes {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let maximum = (try? String(contentsOfFile: "/proc/sys/user/max_user_namespaces", encoding: .utf8))
             .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
-        return ExecutionModes(host: HostCPUInfo.hostPlatform(machine: machine, cpuinfo: cpuinfo),
-                              kernelRelease: release, userNamespaces: maximum > 0, locator: locator)
+        let host = HostCPUInfo.hostPlatform(machine: machine, cpuinfo: cpuinfo)
+        let companion = ["amd64": "386", "arm64": "arm"][host.architecture]
+        return ExecutionModes(host: host, kernelRelease: release, userNamespaces: maximum > 0, locator: locator,
+                              globalHandlers: BinfmtHandler.registered(),
+                              companionRuns: companion.map(NativeProbe.runs) ?? true, cpuOverrides: cpuOverrides)
     }
 }

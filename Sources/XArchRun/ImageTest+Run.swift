@@ -1,5 +1,8 @@
 import XArchContent
 import XArchModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension ImageTest {
     /// Chooses the mode, unpacks the layers, checks the program and runs it, filling `result`.
@@ -14,6 +17,8 @@ extension ImageTest {
             return
         case .binfmtUserNamespace(let emulator):
             result.emulator = .init(path: emulator.path, version: emulator.version, cpu: emulator.cpu)
+        case .binfmtHost(let handler, let cpu):
+            result.emulator = .init(path: handler.interpreter, version: nil, cpu: cpu)
         case .native:
             break
         }
@@ -29,11 +34,13 @@ extension ImageTest {
             result.reason = problem
             return
         }
-        let timeout = options.timeout ?? (mode.name == "native" ? ImageTestOptions.nativeTimeout : ImageTestOptions.emulatedTimeout)
+        let timeout = options.timeout ?? (mode.isEmulated ? ImageTestOptions.emulatedTimeout : ImageTestOptions.nativeTimeout)
+        // A cached tree is shared by every run: writes go to an overlay that vanishes with the run.
         let spec = SandboxSpec(rootfs: tree.path, arguments: process.arguments, environment: process.environment,
                                workingDirectory: process.workingDirectory, uid: process.uid, gid: process.gid,
-                               groups: process.groups, hostname: String(digest.encoded.prefix(12)), mode: mode,
-                               timeout: timeout, outputLimit: options.outputLimit)
+                               groups: process.groups, hostname: String(digest.encoded.prefix(12)),
+                               network: options.network, rootWrites: tree.isTemporary ? .direct : .discarded, mode: mode,
+                               timeout: timeout, keepStandardInput: options.keepStandardInput, outputLimit: options.outputLimit)
         let run = try await sandbox.run(spec)
         Self.judge(run, timeout: timeout, options: options, into: &result)
     }
@@ -55,6 +62,10 @@ extension ImageTest {
             result.reason = "timed out after \(timeout.components.seconds) s and was killed"
         } else if run.termination != .exited(options.expectedExit) {
             result.reason = "\(run.termination), expected exit \(options.expectedExit)"
+            if run.termination == .signaled(SIGILL), let cpu = result.emulator?.cpu {
+                result.reason! += " (illegal instruction on the emulated \(cpu) CPU: the program uses instructions "
+                    + "that CPU lacks; is the image's platform variant right?)"
+            }
         } else if let pattern = options.expectedOutput, let regex = try? Regex(pattern),
                   !result.stdout.contains(regex.anchorsMatchLineEndings()) {
             result.reason = "stdout does not match /\(pattern)/"

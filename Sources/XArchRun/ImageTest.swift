@@ -41,6 +41,13 @@ public struct ImageTest: Sendable {
         case .image(let manifest):
             targets = [Target(descriptor: root.descriptor, manifest: manifest)]
         }
+        if options.keepStandardInput {
+            let matcher = PlatformMatcher.any(options.platforms)
+            let selected = targets.filter { options.platforms.isEmpty || $0.descriptor.platform.map(matcher.matches) ?? true }
+            guard selected.count <= 1 else {
+                throw XArchError(.invalidInput, "-i gives stdin to one command: select one of the \(selected.count) platforms with --platform")
+            }
+        }
         let results = try await BoundedConcurrency.map(targets, limit: max(1, options.concurrency)) { target in
             try await self.test(target, of: image, options: options)
         }.compactMap { $0 }

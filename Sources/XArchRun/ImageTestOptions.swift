@@ -22,6 +22,10 @@ public struct ImageTestOptions: Sendable {
     public var expectedOutput: String?
     /// Unpack into a temporary tree, removed afterwards; the cache is neither read nor written.
     public var noCache = false
+    /// `--network host`: share the host's network; otherwise only a loopback of the run's own.
+    public var network: SandboxSpec.Network = .none
+    /// `-i`: the command reads this process's stdin (then run one platform at a time); otherwise /dev/null.
+    public var keepStandardInput = false
     /// Platforms run at once (at least 1).
     public var concurrency = ProcessInfo.processInfo.activeProcessorCount
     /// Bytes of stdout and of stderr kept (the tail).

@@ -34,9 +34,11 @@ public struct Sandbox: Sendable {
     /// (SIGKILL to the spawned process; its namespace's init and so every process inside die with it).
     public func run(_ spec: SandboxSpec) async throws -> SandboxResult {
         guard Self.isLinked else { throw XArchError(.unsupported, "the sandbox constructor is not linked") }
-        let bytes = try spec.encoded(identityMap: identityMap ?? (geteuid() == 0))
         let directory = try Self.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = directory + "/overlay"
+        if spec.rootWrites == .discarded, mkdir(scratch, 0o700) != 0 { throw Self.failure("mkdir \(scratch)") }
+        let bytes = try spec.encoded(identityMap: identityMap ?? (geteuid() == 0), scratch: scratch)
         let specPath = directory + "/spec", outputPath = directory + "/stdout", errorPath = directory + "/stderr"
         do {
             try Data(bytes).write(to: URL(fileURLWithPath: specPath))

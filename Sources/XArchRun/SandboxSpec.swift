@@ -9,6 +9,18 @@ public struct SandboxSpec: Sendable {
         case host
     }
 
+    /// Where the command's writes to its root filesystem go.
+    public enum RootWrites: Sendable, Hashable {
+        /// Into `rootfs` itself (a private, temporary tree).
+        case direct
+        /// Into an overlay on `rootfs` whose upper layer is a tmpfs of the run: `rootfs` (a cached tree
+        /// other runs share) is never written, and the writes vanish with the run.
+        case discarded
+        /// Into an overlay on `rootfs` whose upper layer stays in `directory`/upper after the run (the
+        /// changes a RUN makes); `directory` must exist and be empty; it also receives `work/` and `root/`.
+        case captured(directory: String)
+    }
+
     /// The root filesystem directory (absolute). `proc`, `tmp` and `dev` are created in it as mount points
     /// when missing; everything mounted on them is private to the run.
     public var rootfs: String
@@ -25,6 +37,7 @@ public struct SandboxSpec: Sendable {
     public var groups: [UInt32]
     public var hostname: String?
     public var network: Network
+    public var rootWrites: RootWrites
     public var mode: ExecutionMode
     /// After this, the whole run is killed (`SandboxResult.timedOut`).
     public var timeout: Duration?
@@ -35,7 +48,7 @@ public struct SandboxSpec: Sendable {
 
     public init(rootfs: String, arguments: [String], environment: [String] = [], workingDirectory: String = "/",
                 uid: UInt32 = 0, gid: UInt32 = 0, groups: [UInt32] = [], hostname: String? = nil,
-                network: Network = .none, mode: ExecutionMode = .native(personality32: false),
+                network: Network = .none, rootWrites: RootWrites = .direct, mode: ExecutionMode = .native(personality32: false),
                 timeout: Duration? = nil, keepStandardInput: Bool = false, outputLimit: Int = 1 << 20) {
         self.rootfs = rootfs
         self.arguments = arguments
@@ -46,6 +59,7 @@ public struct SandboxSpec: Sendable {
         self.groups = groups
         self.hostname = hostname
         self.network = network
+        self.rootWrites = rootWrites
         self.mode = mode
         self.timeout = timeout
         self.keepStandardInput = keepStandardInput
@@ -54,8 +68,8 @@ public struct SandboxSpec: Sendable {
 
     /// The spec file the C constructor reads: NUL-terminated `key=value` records (see
     /// `Sources/CXArchSandbox/spec.c`). `identityMap`: map ids 0–65535 to themselves (root) instead of
-    /// mapping the caller to 0.
-    func encoded(identityMap: Bool) throws -> [UInt8] {
+    /// mapping the caller to 0. `scratch`: an empty directory for the overlay of `.discarded` writes.
+    func encoded(identityMap: Bool, scratch: String? = nil) throws -> [UInt8] {
         var records = ["version=1", "rootfs=\(rootfs)"]
         guard rootfs.hasPrefix("/"), workingDirectory.hasPrefix("/") else {
             throw XArchError(.invalidInput, "the sandbox needs an absolute root filesystem path and working directory")
@@ -71,6 +85,10 @@ public struct SandboxSpec: Sendable {
             if let cpu = emulator.cpu, !environment.contains(where: { $0.hasPrefix("QEMU_CPU=") }) {
                 environment.append("QEMU_CPU=\(cpu)")
             }
+        case .binfmtHost(_, let cpu):
+            if let cpu, !environment.contains(where: { $0.hasPrefix("QEMU_CPU=") }) {
+                environment.append("QEMU_CPU=\(cpu)")
+            }
         case .skipped(let reason):
             throw XArchError(.unsupported, "this platform cannot run here: \(reason)")
         }
@@ -78,6 +96,15 @@ public struct SandboxSpec: Sendable {
         records += ["workdir=\(workingDirectory)", "uid=\(uid)", "gid=\(gid)"] + groups.map { "group=\($0)" }
         if let hostname { records.append("hostname=\(hostname)") }
         records += ["network=\(network.rawValue)", "map=\(identityMap ? "identity" : "self")"]
+        switch rootWrites {
+        case .direct: break
+        case .discarded:
+            guard let scratch else { throw XArchError(.invalidInput, "the sandbox needs a scratch directory for the overlay") }
+            records += try ["overlay=\(Self.overlayPath(scratch))", "overlay_upper=tmpfs"]
+        case .captured(let directory):
+            records += try ["overlay=\(Self.overlayPath(directory))", "overlay_upper=disk"]
+        }
+        if rootWrites != .direct { _ = try Self.overlayPath(rootfs) }
         var bytes: [UInt8] = []
         for record in records {
             guard !record.utf8.contains(0) else {
@@ -87,5 +114,14 @@ public struct SandboxSpec: Sendable {
             bytes.append(0)
         }
         return bytes
+    }
+
+    /// `path` when overlayfs mount options can carry it (absolute, without `,`, `:` or `\`).
+    static func overlayPath(_ path: String) throws -> String {
+        guard path.hasPrefix("/"), !path.contains(where: { $0 == "," || $0 == ":" || $0 == "\\" }) else {
+            throw XArchError(.unsupported, "\(path): an overlay cannot be mounted on a path holding ',', ':' or '\\' "
+                + "(set XDG_CACHE_HOME and TMPDIR to plain paths, or use --no-cache)")
+        }
+        return path
     }
 }

@@ -89,3 +89,97 @@ struct ModeTests {
         #expect(throws: XArchError.self) { try bad.encoded(identityMap: true) }
     }
 }
+
+/// `binfmt-host`, the probe of the 32-bit companion, and `--qemu-cpu`.
+struct HostHandlerModeTests {
+    static let debianAarch64 = """
+        enabled
+        interpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P
+        flags: POCF
+        offset 0
+        magic 7f454c460201010000000000000000000200b700
+        mask ffffffffffffff00fffffffffffffffffeffffff
+        """
+
+    static let noQEMU = QEMULocator(qemuDirectory: "/nonexistent", environment: ["PATH": "/nonexistent"])
+
+    @Test func handlerTextIsParsedAndMatched() throws {
+        let handler = try #require(BinfmtHandler(name: "qemu-aarch64", contents: Self.debianAarch64))
+        #expect(handler.enabled && handler.fixesBinary)
+        #expect(handler.interpreter == "/usr/libexec/qemu-binfmt/aarch64-binfmt-P")
+        let aarch64 = try #require(BinfmtRegistration.builtin(qemuArchitecture: "aarch64")).magicBytes
+        let arm = try #require(BinfmtRegistration.builtin(qemuArchitecture: "arm")).magicBytes
+        #expect(aarch64.count == 20 && aarch64.prefix(4) == [0x7f, 0x45, 0x4c, 0x46])
+        #expect(handler.matches(aarch64))
+        #expect(!handler.matches(arm))
+        #expect(BinfmtHandler(name: "x", contents: "enabled\ninterpreter /x\nflags: \nextension .exe\n") == nil)
+        let disabled = try #require(BinfmtHandler(name: "d", contents: Self.debianAarch64.replacingOccurrences(of: "enabled", with: "disabled")))
+        #expect(!disabled.matches(aarch64))
+    }
+
+    @Test func hostHandlerServesOldKernelsAndHostsWithoutQEMU() throws {
+        let handler = try #require(BinfmtHandler(name: "qemu-aarch64", contents: Self.debianAarch64))
+        let old = ExecutionModes(host: try Platform(parsing: "linux/amd64"), kernelRelease: "6.1.0", userNamespaces: true,
+                                 locator: Self.noQEMU, globalHandlers: [handler])
+        #expect(old.mode(for: try Platform(parsing: "linux/arm64")) == .binfmtHost(handler, cpu: nil))
+        #expect(old.mode(for: try Platform(parsing: "linux/arm64")).isEmulated)
+        guard case .skipped(let reason) = old.mode(for: try Platform(parsing: "linux/s390x")) else {
+            Issue.record("s390x has no handler and no QEMU: skipped")
+            return
+        }
+        #expect(reason.contains("Linux 6.7") && reason.contains("apt-get install qemu-user-static"), "\(reason)")
+        var withoutF = handler
+        withoutF.flags = "PO"
+        let broken = ExecutionModes(host: old.host, kernelRelease: "6.1.0", userNamespaces: true, locator: Self.noQEMU,
+                                    globalHandlers: [withoutF])
+        guard case .skipped(let why) = broken.mode(for: try Platform(parsing: "linux/arm64")) else {
+            Issue.record("a handler without F cannot serve a chroot")
+            return
+        }
+        #expect(why.contains("lacks the F flag"))
+    }
+
+    @Test func failedProbeMovesTheCompanionToEmulation() throws {
+        let modes = ExecutionModes(host: try Platform(parsing: "linux/arm64"), kernelRelease: "6.1.0", userNamespaces: true,
+                                   locator: Self.noQEMU, companionRuns: false)
+        #expect(modes.mode(for: try Platform(parsing: "linux/arm64")) == .native(personality32: false))
+        guard case .skipped(let reason) = modes.mode(for: try Platform(parsing: "linux/arm/v7")) else {
+            Issue.record("arm/v7 on an arm64 host without AArch32 must not be native")
+            return
+        }
+        #expect(reason.contains("does not execute arm programs itself"))
+        let noUserNamespaces = ExecutionModes(host: modes.host, kernelRelease: "6.18.0", userNamespaces: false, locator: Self.noQEMU)
+        #expect(noUserNamespaces.mode(for: modes.host).name == "skipped")
+    }
+
+    @Test func cpuOverrides() throws {
+        #expect(try ExecutionModes.cpuOverride(parsing: "max").platform == nil)
+        let one = try ExecutionModes.cpuOverride(parsing: "linux/arm/v6=arm1136")
+        #expect(one.platform == Platform(os: "linux", architecture: "arm", variant: "v6") && one.cpu == "arm1136")
+        #expect(try ExecutionModes.cpuOverride(parsing: "max,sve=off").cpu == "max,sve=off")
+        #expect(throws: XArchError.self) { try ExecutionModes.cpuOverride(parsing: "linux/arm64=") }
+        let modes = ExecutionModes(host: try Platform(parsing: "linux/amd64"), kernelRelease: "6.18.0", userNamespaces: true,
+                                   locator: Self.noQEMU, cpuOverrides: [(nil, "max"), (try Platform(parsing: "linux/arm/v6"), "arm1136")])
+        #expect(modes.cpu(for: try Platform(parsing: "linux/arm/v6"), default: "arm1176") == "arm1136")
+        #expect(modes.cpu(for: try Platform(parsing: "linux/arm/v7"), default: "cortex-a15") == "max")
+        #expect(ExecutionModes(host: modes.host, kernelRelease: "6.18.0", userNamespaces: true, locator: Self.noQEMU)
+            .cpu(for: try Platform(parsing: "linux/arm/v7"), default: "cortex-a15") == "cortex-a15")
+    }
+
+    @Test func probeProgramsAreWellFormed() throws {
+        let i386 = try #require(NativeProbe.program("386"))
+        #expect(i386.prefix(4) == [0x7f, 0x45, 0x4c, 0x46] && i386[4] == 1 && i386[18] == 3)
+        #expect(try #require(NativeProbe.program("arm"))[18] == 40)
+        #expect(NativeProbe.program("s390x") == nil)
+    }
+
+    /// On an amd64 host with IA-32 emulation (the usual kernel), the i386 probe really runs.
+    @Test(.enabled(if: ExecutionModes.detect().host.architecture == "amd64"
+                   && FileManager.default.fileExists(atPath: "/proc/sys/abi/vsyscall32"), "needs an amd64 host with IA-32 emulation"))
+    func i386ProbeRunsOnAnAmd64Host() throws {
+        #expect(NativeProbe.runs("386"))
+        var garbage = try #require(NativeProbe.program("386"))
+        garbage[18] = 0xff // an unknown e_machine: exec fails
+        #expect(!NativeProbe.execute(garbage))
+    }
+}

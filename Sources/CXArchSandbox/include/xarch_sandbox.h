@@ -21,4 +21,7 @@
 /// Returns 1. Swift calls it so that the object holding the constructor is surely linked.
 int xarch_sandbox_linked(void);
 
+/// memfd_create(2) (glibc declares it only under _GNU_SOURCE, which Swift's Glibc module lacks).
+int xarch_memfd_create(const char *name, unsigned int flags);
+
 #endif

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import XArchModel
+@testable import XArchRun
+
+/// Where a command's writes go (`SandboxSpec.RootWrites`) and which network it sees.
+@Suite(.enabled(if: BusyboxRoot.canRun("amd64") && BusyboxRoot.mode("amd64") == .native(personality32: false),
+                BusyboxRoot.reason("amd64")))
+struct SandboxOverlayTests {
+    /// Lists the root tree as `path mode` lines, to see that nothing in it changed.
+    static func listing(_ root: String) -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        var lines: [String] = []
+        while let name = enumerator?.nextObject() as? String {
+            let attributes = (try? FileManager.default.attributesOfItem(atPath: root + "/" + name)) ?? [:]
+            lines.append("\(name) \(attributes[.posixPermissions] ?? "-") \(attributes[.size] ?? "-")")
+        }
+        return lines.sorted()
+    }
+
+    @Test func discardedWritesNeverReachTheTree() async throws {
+        let root = try BusyboxRoot("amd64")
+        defer { root.remove() }
+        try Data("original\n".utf8).write(to: URL(fileURLWithPath: root.path + "/keep"))
+        let before = Self.listing(root.path)
+        let script = "echo new > /new && echo changed > /keep && rm /bin/sh && mkdir -p /var/lib/x && busybox ls /bin && busybox cat /keep"
+        let first = try await root.run("amd64", ["/bin/busybox", "sh", "-c", script]) { $0.rootWrites = .discarded }
+        #expect(first.termination == .exited(0), "\(first.standardErrorText)")
+        #expect(first.standardOutputText == "busybox\nchanged\n", "the command sees its own writes")
+        #expect(Self.listing(root.path) == before, "the shared tree must not change (not even proc/, tmp/, dev/)")
+        #expect(try String(contentsOfFile: root.path + "/keep", encoding: .utf8) == "original\n")
+        let second = try await root.run("amd64", ["/bin/busybox", "sh", "-c", "busybox ls / /bin; busybox cat /keep"]) {
+            $0.rootWrites = .discarded
+        }
+        #expect(second.termination == .exited(0), "\(second.standardErrorText)")
+        #expect(!second.standardOutputText.contains("new"), "a write of the first run survived: \(second.standardOutputText)")
+        #expect(second.standardOutputText.hasSuffix("busybox\nsh\noriginal\n"), "\(second.standardOutputText)")
+    }
+
+    @Test func capturedWritesStayInTheUpperDirectory() async throws {
+        let root = try BusyboxRoot("amd64")
+        defer { root.remove() }
+        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("xarch-capture-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: capture, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: capture) }
+        let before = Self.listing(root.path)
+        let result = try await root.run("amd64", ["/bin/busybox", "sh", "-c", "echo made > /made; rm /bin/sh"]) {
+            $0.rootWrites = .captured(directory: capture)
+        }
+        #expect(result.termination == .exited(0), "\(result.standardErrorText)")
+        #expect(Self.listing(root.path) == before)
+        #expect(try String(contentsOfFile: capture + "/upper/made", encoding: .utf8) == "made\n")
+        // overlayfs records the deletion as a whiteout: a 0/0 character device in the upper layer.
+        let whiteout = try FileManager.default.attributesOfItem(atPath: capture + "/upper/bin/sh")
+        #expect(whiteout[.type] as? FileAttributeType == .typeCharacterSpecial)
+    }
+
+    @Test func overlayRefusesPathsItsOptionsCannotCarry() async throws {
+        let spec = SandboxSpec(rootfs: "/tmp/a,b", arguments: ["true"], rootWrites: .discarded)
+        #expect(throws: XArchError.self) { try spec.encoded(identityMap: true, scratch: "/tmp/s") }
+        let fine = SandboxSpec(rootfs: "/tmp/ab", arguments: ["true"], rootWrites: .discarded)
+        let text = String(decoding: try fine.encoded(identityMap: true, scratch: "/tmp/s"), as: UTF8.self)
+        #expect(text.contains("overlay=/tmp/s\0overlay_upper=tmpfs\0"))
+    }
+
+    /// Interfaces in /proc/net/dev: the run's own namespace has only `lo`; the host's has more.
+    @Test func networkNoneHasOnlyLoopbackAndHostSharesTheHosts() async throws {
+        let root = try BusyboxRoot("amd64")
+        defer { root.remove() }
+        func interfaces(_ network: SandboxSpec.Network) async throws -> [String] {
+            let result = try await root.run("amd64", ["/bin/busybox", "cat", "/proc/net/dev"]) { $0.network = network }
+            #expect(result.termination == .exited(0), "\(result.standardErrorText)")
+            return result.standardOutputText.split(separator: "\n").dropFirst(2)
+                .compactMap { $0.split(separator: ":").first?.trimmingCharacters(in: .whitespaces) }
+        }
+        #expect(try await interfaces(.none) == ["lo"])
+        let host = (try? String(contentsOfFile: "/proc/net/dev", encoding: .utf8))?.split(separator: "\n").dropFirst(2)
+            .compactMap { $0.split(separator: ":").first?.trimmingCharacters(in: .whitespaces) } ?? []
+        #expect(try await interfaces(.host).sorted() == host.sorted())
+    }
+}
