@@ -121,4 +121,23 @@ struct TestCommandOptionsTests {
         let wrong = await CLIRun.run("test", TestCommandTests.reference, "--network", "bridge")
         #expect(wrong.code == 2)
     }
+
+    /// examples/hello, built for its 10 platforms, runs on each: every program prints its own platform
+    /// (natively, with the 32-bit personality, or under QEMU with the variant's CPU — arm926 and arm1176 too).
+    @Test func helloRunsOnEveryPlatform() async throws {
+        let work = try TestImages.temporaryDirectory("xarch-hello-test")
+        defer { TestImages.cleanup(work) }
+        let build = await CLIRun.run("build", BuildCommandTests.hello, "--platform", "all", "--output", "oci:\(work):hello")
+        #expect(build.code == 0, "\(build.stderr)")
+        let r = await CLIRun.run("test", "oci:\(work):hello", "--platform", "all", "--require-all", "--no-cache", "--format", "json")
+        #expect(r.code == 0, "\(r.stderr)\n\(r.stdout)")
+        let report = try JSONDecoder().decode(ImageTestReport.self, from: Data(r.stdout.utf8))
+        #expect(report.results.count == 10 && report.passed == 10)
+        for result in report.results {
+            #expect(result.stdout == "hello from \(result.platform)\n")
+        }
+        #expect(Set(report.results.map(\.platform)) == ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/arm/v5",
+                                                         "linux/386", "linux/ppc64le", "linux/s390x", "linux/riscv64", "linux/mips64le"])
+        #expect(report.results.first { $0.platform == "linux/arm/v6" }?.emulator?.cpu == "arm1176")
+    }
 }
