@@ -33,6 +33,7 @@ public struct ImageTest: Sendable {
                 throw XArchError(.invalidInput, "--expect-output \(pattern) is not a valid regular expression: \(error)")
             }
         }
+        sweepStaleWork()
         let root = try await image.root()
         let targets: [Target]
         switch root.content {
@@ -56,6 +57,14 @@ public struct ImageTest: Sendable {
             throw XArchError(.notFound, "no platform of \(image.name) matches \(wanted.isEmpty ? "anything" : wanted)")
         }
         return ImageTestReport(reference: image.name, digest: root.digest.description, results: results)
+    }
+
+    /// Removes what killed runs left: temporary trees and sandbox directories, and half-unpacked trees
+    /// in the cache (`StaleWork`).
+    func sweepStaleWork() {
+        StaleWork.sweep(StaleWork.temporaryDirectory, marker: RootFilesystem.temporaryPrefix)
+        StaleWork.sweep(StaleWork.temporaryDirectory, marker: Sandbox.prefix)
+        if let cache { StaleWork.sweep(cache.directory, marker: RootFilesystem.unpackingMarker) }
     }
 
     /// One entry: its descriptor, and its manifest when already read (a single image).

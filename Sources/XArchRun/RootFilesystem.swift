@@ -24,6 +24,11 @@ import XArchModel
 /// the root component by component (`ContainedRoot`), so `etc -> /` followed by `etc/passwd` writes
 /// the root's `passwd`, never the host's.
 public enum RootFilesystem {
+    /// The name of a temporary tree starts so: `xarch-rootfs-<pid>-<random>` (see `StaleWork`).
+    static let temporaryPrefix = "xarch-rootfs-"
+    /// A tree being unpacked into the cache is `<key>.tmp-<pid>-<random>` until its rename.
+    static let unpackingMarker = ".tmp-"
+
     /// What an unpack did.
     public struct Report: Sendable, Hashable {
         /// The layers applied, in order.
@@ -56,7 +61,7 @@ public enum RootFilesystem {
     }
 
     /// Unpacks `layers` (in order, bottom first) from `source` into `directory`, which must not exist.
-    /// The tree is built beside it, in `<directory>.tmp-<random>`, and renamed into place once complete:
+    /// The tree is built beside it, in `<directory>.tmp-<pid>-<random>`, and renamed into place once complete:
     /// a failed unpack leaves nothing under `directory`.
     public static func unpack(_ layers: [Descriptor], from source: any ContentSource, into directory: String,
                               limits: DecompressionLimits = .standard) async throws -> Report {
@@ -73,8 +78,7 @@ public enum RootFilesystem {
     /// caller removes it with `remove(_:)`.
     public static func unpackTemporary(_ layers: [Descriptor], from source: any ContentSource,
                                        limits: DecompressionLimits = .standard) async throws -> (path: String, report: Report) {
-        let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        let path = "\(base)/xarch-rootfs-\(POSIXFile.randomSuffix())"
+        let path = "\(StaleWork.temporaryDirectory)/\(StaleWork.name(Self.temporaryPrefix))"
         return (path, try await unpack(layers, from: source, into: path, limits: limits))
     }
 
@@ -87,7 +91,7 @@ public enum RootFilesystem {
     /// appeared meanwhile (another unpacker won: the temporary tree is removed).
     static func unpackAtomically(_ layers: [Descriptor], from source: any ContentSource, into directory: String,
                                  limits: DecompressionLimits) async throws -> Report? {
-        let temporary = "\(directory).tmp-\(POSIXFile.randomSuffix())"
+        let temporary = StaleWork.name(directory + Self.unpackingMarker)
         guard mkdir(temporary, 0o700) == 0 else { throw POSIXFile.error("create directory", temporary) }
         do {
             let report = try await apply(layers, from: source, into: temporary, limits: limits)

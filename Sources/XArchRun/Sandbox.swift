@@ -128,8 +128,11 @@ public struct Sandbox: Sendable {
         return ([UInt8]((try? handle.readToEnd()) ?? Data()), cut)
     }
 
+    /// The name of a run's directory starts so: `xarch-sandbox-<pid>-<random>-XXXXXX` (see `StaleWork`).
+    static let prefix = "xarch-sandbox-"
+
     private static func makeTemporaryDirectory() throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/xarch-sandbox-XXXXXX").utf8CString)
+        var template = Array((StaleWork.temporaryDirectory + "/" + StaleWork.name(prefix) + "-XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw failure("mkdtemp")
         }
