@@ -115,9 +115,44 @@ static void xs_write_file(pid_t pid, const char *name, const char *text) {
     }
 }
 
+/// Runs the setuid helper `helper` (newuidmap or newgidmap) as `helper PID RANGES…` and waits for it;
+/// fails when it does not exit 0 (it said why on stderr).
+static void xs_run_idmap_helper(const char *helper, pid_t child, char *ranges) {
+    char pid[24];
+    snprintf(pid, sizeof pid, "%d", (int)child);
+    char *argv[64] = {(char *)helper, pid};
+    size_t argc = 2;
+    for (char *word = strtok(ranges, " "); word != NULL; word = strtok(NULL, " ")) {
+        if (argc + 1 >= sizeof argv / sizeof argv[0]) {
+            errno = E2BIG;
+            xs_fail_path("id map ranges", helper);
+        }
+        argv[argc++] = word;
+    }
+    argv[argc] = NULL;
+    pid_t pid_helper = fork();
+    if (pid_helper < 0) {
+        xs_fail("fork id map helper");
+    }
+    if (pid_helper == 0) {
+        char *envp[] = {NULL};
+        execve(helper, argv, envp);
+        xs_fail_path("exec", helper);
+    }
+    if (xs_wait(pid_helper) != 0) {
+        errno = EPERM;
+        xs_fail_path("writing the subordinate id map failed (see its message above; check /etc/subuid and /etc/subgid):", helper);
+    }
+}
+
 /// Writes the id maps of `child` (called in the waiter, outside the new user namespace).
 static void xs_write_maps(const struct xs_spec *spec, pid_t child) {
     char line[64];
+    if (spec->map_subid) {
+        xs_run_idmap_helper(spec->newuidmap, child, spec->uidmap);
+        xs_run_idmap_helper(spec->newgidmap, child, spec->gidmap);
+        return;
+    }
     if (spec->map_identity) {
         xs_write_file(child, "uid_map", "0 0 65536\n");
         xs_write_file(child, "gid_map", "0 0 65536\n");

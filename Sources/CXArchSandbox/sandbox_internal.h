@@ -20,6 +20,11 @@ struct xs_spec {
     int personality32;      /* 1: PER_LINUX32 before exec */
     char **binfmt;          /* NULL-terminated registration lines; empty: native */
     int map_identity;       /* 1: uids/gids 0-65535 map to themselves (root); 0: self -> 0 */
+    int map_subid;          /* 1: the maps are written by newuidmap/newgidmap (subordinate ids) */
+    const char *newuidmap;  /* with map_subid: the helpers and their ranges ("0 1000 1 1 100000 65536") */
+    const char *newgidmap;
+    char *uidmap;
+    char *gidmap;
     const char *overlay;    /* NULL: run in rootfs itself; else a scratch directory for an overlay on it */
     int overlay_tmpfs;      /* 1: the overlay's upper layer lives on a tmpfs mounted on `overlay` */
 };

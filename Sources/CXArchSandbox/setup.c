@@ -206,13 +206,13 @@ static void xs_enter_root(const char *rootfs) {
 }
 
 static void xs_take_identity(const struct xs_spec *spec) {
-    if (spec->map_identity) {
+    if (spec->map_identity || spec->map_subid) {
         if (setgroups(spec->ngroups, spec->groups) != 0) {
             xs_fail("setgroups");
         }
     } else if (spec->ngroups > 0) {
         errno = EPERM;
-        xs_fail("setgroups (extra groups need the identity map, i.e. running as root)");
+        xs_fail("setgroups (extra groups need root or subordinate ids in /etc/subuid and /etc/subgid)");
     }
     if (setgid(spec->gid) != 0) {
         xs_fail("setgid");

@@ -10,7 +10,10 @@
 //   network=host|none    default none: a new network namespace with only lo, up
 //   personality=linux32  run with PER_LINUX32 (linux/386 on amd64)
 //   binfmt=LINE          a binfmt_misc registration line for the private binfmt_misc (flags F and P)
-//   map=identity|self    identity (root only): 0-65535 map to themselves; self: the caller maps to 0
+//   map=identity|self|subid  identity (root only): 0-65535 map to themselves; self: the caller maps to
+//                        0; subid: newuidmap/newgidmap write the ranges below (subordinate ids of /etc/subuid)
+//   newuidmap=PATH newgidmap=PATH uidmap=RANGES gidmap=RANGES   with map=subid: the helpers and the
+//                        triples `inside outside count …` they are given after the pid
 //   overlay=DIR          run on an overlay whose lower layer is rootfs, so rootfs is never written; DIR
 //                        (absolute, existing, empty) receives upper/, work/ and root/ (the merged tree)
 //   overlay_upper=tmpfs|disk  tmpfs (default): the writes live in memory and vanish with the run; disk:
@@ -142,10 +145,19 @@ void xs_read_spec(const char *path, struct xs_spec *spec) {
         } else if (strcmp(key, "binfmt") == 0) {
             spec->binfmt[nbinfmt++] = value;
         } else if (strcmp(key, "map") == 0) {
-            if (strcmp(value, "identity") != 0 && strcmp(value, "self") != 0) {
-                xs_bad("map must be identity or self", value);
+            if (strcmp(value, "identity") != 0 && strcmp(value, "self") != 0 && strcmp(value, "subid") != 0) {
+                xs_bad("map must be identity, self or subid", value);
             }
             spec->map_identity = strcmp(value, "identity") == 0;
+            spec->map_subid = strcmp(value, "subid") == 0;
+        } else if (strcmp(key, "newuidmap") == 0) {
+            spec->newuidmap = value;
+        } else if (strcmp(key, "newgidmap") == 0) {
+            spec->newgidmap = value;
+        } else if (strcmp(key, "uidmap") == 0) {
+            spec->uidmap = value;
+        } else if (strcmp(key, "gidmap") == 0) {
+            spec->gidmap = value;
         } else if (strcmp(key, "overlay") == 0) {
             spec->overlay = value;
         } else if (strcmp(key, "overlay_upper") == 0) {
@@ -166,6 +178,10 @@ void xs_read_spec(const char *path, struct xs_spec *spec) {
     if (spec->overlay != NULL && (spec->overlay[0] != '/' || strpbrk(spec->overlay, ",:\\") != NULL ||
                                   strpbrk(spec->rootfs, ",:\\") != NULL)) {
         xs_bad("overlay needs absolute paths without ',', ':' or '\\'", spec->overlay);
+    }
+    if (spec->map_subid && (spec->newuidmap == NULL || spec->newgidmap == NULL || spec->uidmap == NULL ||
+                            spec->gidmap == NULL || spec->newuidmap[0] != '/' || spec->newgidmap[0] != '/')) {
+        xs_bad("map=subid needs absolute newuidmap and newgidmap paths and uidmap and gidmap ranges", NULL);
     }
     if (spec->workdir[0] != '/') {
         xs_bad("workdir must be absolute", spec->workdir);

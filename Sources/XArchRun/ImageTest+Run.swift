@@ -26,8 +26,16 @@ extension ImageTest {
         defer { if tree.isTemporary { try? RootFilesystem.remove(tree.path) } }
         let paths = RootPaths(root: tree.path)
         let digest = Digest.of(Array(result.digest.utf8), algorithm: .sha256)
-        let process = try ImageProcess(config: config.config, options: options,
+        var process = try ImageProcess(config: config.config, options: options,
                                        hostname: String(digest.encoded.prefix(12)), paths: paths)
+        if sandbox.mapping == .caller {
+            guard process.uid == 0, process.gid == 0 else {
+                result.reason = "user \(process.uid):\(process.gid) cannot be taken: an unprivileged run maps only the caller "
+                    + "(as 0); run as root, or give this user subordinate ids in /etc/subuid and /etc/subgid (with newuidmap installed)"
+                return
+            }
+            process.groups = [] // supplementary groups cannot be set without a full mapping
+        }
         let searchPath = ImageProcess.value("PATH", in: process.environment) ?? ImageProcess.defaultPath
         if let problem = ProgramCheck.problem(process.arguments[0], in: paths, searchPath: searchPath,
                                               workingDirectory: process.workingDirectory, platform: platform) {

@@ -18,9 +18,15 @@ public struct Sandbox: Sendable {
     /// The program spawned; it must link `XArchRun` (so its constructor is present).
     public var executable: String
 
-    /// Nil: map ids 0–65535 to themselves when running as root, else map the caller to 0. Tests set it
-    /// to try the unprivileged mapping as root.
-    var identityMap: Bool?
+    /// How ids map; nil: `IDMapping.detect()` (identity as root, subordinate ids when the user has
+    /// them, else only the caller). Tests set it to try the other mappings as root.
+    var idMapping: IDMapping?
+
+    /// Detected once per process.
+    static let detectedMapping = IDMapping.detect()
+
+    /// The id mapping runs get.
+    public var mapping: IDMapping { idMapping ?? Self.detectedMapping }
 
     public init(executable: String = "/proc/self/exe") {
         self.executable = executable
@@ -38,7 +44,7 @@ public struct Sandbox: Sendable {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let scratch = directory + "/overlay"
         if spec.rootWrites == .discarded, mkdir(scratch, 0o700) != 0 { throw Self.failure("mkdir \(scratch)") }
-        let bytes = try spec.encoded(identityMap: identityMap ?? (geteuid() == 0), scratch: scratch)
+        let bytes = try spec.encoded(mapping: mapping, scratch: scratch)
         let specPath = directory + "/spec", outputPath = directory + "/stdout", errorPath = directory + "/stderr"
         do {
             try Data(bytes).write(to: URL(fileURLWithPath: specPath))

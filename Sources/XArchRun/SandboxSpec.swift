@@ -33,7 +33,7 @@ public struct SandboxSpec: Sendable {
     public var workingDirectory: String
     public var uid: UInt32
     public var gid: UInt32
-    /// Extra groups (only when running as root, which maps ids 0–65535 identically).
+    /// Extra groups (only with the identity or subordinate id mapping, see `IDMapping`).
     public var groups: [UInt32]
     public var hostname: String?
     public var network: Network
@@ -67,9 +67,9 @@ public struct SandboxSpec: Sendable {
     }
 
     /// The spec file the C constructor reads: NUL-terminated `key=value` records (see
-    /// `Sources/CXArchSandbox/spec.c`). `identityMap`: map ids 0–65535 to themselves (root) instead of
-    /// mapping the caller to 0. `scratch`: an empty directory for the overlay of `.discarded` writes.
-    func encoded(identityMap: Bool, scratch: String? = nil) throws -> [UInt8] {
+    /// `Sources/CXArchSandbox/spec.c`). `mapping`: how ids map (`IDMapping`). `scratch`: an empty directory
+    /// for the overlay of `.discarded` writes.
+    func encoded(mapping: IDMapping, scratch: String? = nil) throws -> [UInt8] {
         var records = ["version=1", "rootfs=\(rootfs)"]
         guard rootfs.hasPrefix("/"), workingDirectory.hasPrefix("/") else {
             throw XArchError(.invalidInput, "the sandbox needs an absolute root filesystem path and working directory")
@@ -95,7 +95,14 @@ public struct SandboxSpec: Sendable {
         records += environment.map { "env=\($0)" }
         records += ["workdir=\(workingDirectory)", "uid=\(uid)", "gid=\(gid)"] + groups.map { "group=\($0)" }
         if let hostname { records.append("hostname=\(hostname)") }
-        records += ["network=\(network.rawValue)", "map=\(identityMap ? "identity" : "self")"]
+        records.append("network=\(network.rawValue)")
+        switch mapping {
+        case .identity: records.append("map=identity")
+        case .caller: records.append("map=self")
+        case .subordinate(let ids):
+            records += ["map=subid", "newuidmap=\(ids.newuidmap)", "newgidmap=\(ids.newgidmap)",
+                        "uidmap=\(ids.uidMapArguments)", "gidmap=\(ids.gidMapArguments)"]
+        }
         switch rootWrites {
         case .direct: break
         case .discarded:

@@ -78,7 +78,7 @@ struct ModeTests {
                                     cpu: "arm1176")
         let spec = SandboxSpec(rootfs: "/r", arguments: ["sh", "-c", "a=b"], environment: ["PATH=/bin"], uid: 5, gid: 6,
                                groups: [7], hostname: "h", mode: .binfmtUserNamespace(emulator))
-        let text = String(decoding: try spec.encoded(identityMap: true), as: UTF8.self)
+        let text = String(decoding: try spec.encoded(mapping: .identity), as: UTF8.self)
         #expect(text.split(separator: "\0", omittingEmptySubsequences: false) == [
             "version=1", "rootfs=/r", "arg=sh", "arg=-c", "arg=a=b", "binfmt=:qemu-arm:M::m:k:/q:FP",
             "env=PATH=/bin", "env=QEMU_CPU=arm1176", "workdir=/", "uid=5", "gid=6", "group=7", "hostname=h",
@@ -86,7 +86,7 @@ struct ModeTests {
         ])
         var bad = spec
         bad.arguments = ["a\0b"]
-        #expect(throws: XArchError.self) { try bad.encoded(identityMap: true) }
+        #expect(throws: XArchError.self) { try bad.encoded(mapping: .identity) }
     }
 }
 

@@ -57,9 +57,9 @@ struct SandboxOverlayTests {
 
     @Test func overlayRefusesPathsItsOptionsCannotCarry() async throws {
         let spec = SandboxSpec(rootfs: "/tmp/a,b", arguments: ["true"], rootWrites: .discarded)
-        #expect(throws: XArchError.self) { try spec.encoded(identityMap: true, scratch: "/tmp/s") }
+        #expect(throws: XArchError.self) { try spec.encoded(mapping: .identity, scratch: "/tmp/s") }
         let fine = SandboxSpec(rootfs: "/tmp/ab", arguments: ["true"], rootWrites: .discarded)
-        let text = String(decoding: try fine.encoded(identityMap: true, scratch: "/tmp/s"), as: UTF8.self)
+        let text = String(decoding: try fine.encoded(mapping: .identity, scratch: "/tmp/s"), as: UTF8.self)
         #expect(text.contains("overlay=/tmp/s\0overlay_upper=tmpfs\0"))
     }
 

@@ -76,7 +76,7 @@ struct SandboxTests {
         let root = try BusyboxRoot("amd64")
         defer { root.remove() }
         var sandbox = Sandbox()
-        sandbox.identityMap = false
+        sandbox.idMapping = .caller
         let spec = SandboxSpec(rootfs: root.path, arguments: ["sh", "-c", "busybox id -u; busybox cat /proc/self/uid_map"],
                                environment: ["PATH=/bin"])
         let result = try await sandbox.run(spec)
