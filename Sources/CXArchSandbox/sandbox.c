@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/xattr.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -29,6 +30,10 @@
 int xarch_sandbox_linked(void) { return 1; }
 
 int xarch_memfd_create(const char *name, unsigned int flags) { return memfd_create(name, flags); }
+
+long xarch_lgetxattr(const char *path, const char *name, void *value, unsigned long size) {
+    return (long)lgetxattr(path, name, value, size);
+}
 
 void xs_fail(const char *step) {
     int saved = errno;

@@ -156,7 +156,26 @@ static void xs_make_workdir(const char *workdir) {
 /// `userxattr`: overlayfs keeps its whiteouts and opaque marks in `user.overlay.*`, which a user
 /// namespace may write.
 static void xs_mount_overlay(const struct xs_spec *spec, char *merged) {
-    char upper[PATH_MAX], work[PATH_MAX], options[3 * PATH_MAX + 64];
+    char upper[PATH_MAX], work[PATH_MAX], options[4096], lowerdir[4096];
+    /* lowerdir lists the top layer first: the given lowers from the last to the first, then rootfs. */
+    size_t used = 0;
+    lowerdir[0] = '\0';
+    size_t count = 0;
+    while (spec->lowers[count] != NULL) {
+        count++;
+    }
+    for (size_t i = count; i > 0; i--) {
+        int n = snprintf(lowerdir + used, sizeof lowerdir - used, "%s:", spec->lowers[i - 1]);
+        if (n < 0 || (size_t)n >= sizeof lowerdir - used) {
+            errno = E2BIG;
+            xs_fail("overlay lowerdir (too many layers for one mount)");
+        }
+        used += (size_t)n;
+    }
+    if ((size_t)snprintf(lowerdir + used, sizeof lowerdir - used, "%s", spec->rootfs) >= sizeof lowerdir - used) {
+        errno = E2BIG;
+        xs_fail("overlay lowerdir (too many layers for one mount)");
+    }
     const char *dir = spec->overlay;
     int tmpfs = spec->overlay_tmpfs;
     xs_join(upper, dir, "/upper");
@@ -172,7 +191,7 @@ static void xs_mount_overlay(const struct xs_spec *spec, char *merged) {
                 xs_fail_path("create overlay directory", made[i]);
             }
         }
-        if ((size_t)snprintf(options, sizeof options, "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", spec->rootfs,
+        if ((size_t)snprintf(options, sizeof options, "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", lowerdir,
                              upper, work) >= sizeof options) {
             errno = ENAMETOOLONG;
             xs_fail_path("overlay options", dir);

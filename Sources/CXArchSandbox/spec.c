@@ -16,6 +16,8 @@
 //                        triples `inside outside count …` they are given after the pid
 //   overlay=DIR          run on an overlay whose lower layer is rootfs, so rootfs is never written; DIR
 //                        (absolute, existing, empty) receives upper/, work/ and root/ (the merged tree)
+//   lower=DIR            repeated: a directory stacked over rootfs in the overlay, bottom first (the
+//                        upper layers of earlier runs: whiteouts as 0/0 devices, user.overlay.opaque)
 //   overlay_upper=tmpfs|disk  tmpfs (default): the writes live in memory and vanish with the run; disk:
 //                        they stay in DIR/upper for the caller (a RUN's layer)
 #define _GNU_SOURCE
@@ -99,10 +101,11 @@ void xs_read_spec(const char *path, struct xs_spec *spec) {
     spec->envp = calloc(records + 1, sizeof(char *));
     spec->binfmt = calloc(records + 1, sizeof(char *));
     spec->groups = calloc(records + 1, sizeof(gid_t));
-    if (!spec->argv || !spec->envp || !spec->binfmt || !spec->groups) {
+    spec->lowers = calloc(records + 1, sizeof(char *));
+    if (!spec->argv || !spec->envp || !spec->binfmt || !spec->groups || !spec->lowers) {
         xs_fail("allocate spec arrays");
     }
-    size_t argc = 0, envc = 0, nbinfmt = 0, index = 0;
+    size_t argc = 0, envc = 0, nbinfmt = 0, nlowers = 0, index = 0;
     for (char *record = buffer, *next; record < buffer + length; record = next, index++) {
         next = record + strlen(record) + 1;
         char *equals = strchr(record, '=');
@@ -160,6 +163,11 @@ void xs_read_spec(const char *path, struct xs_spec *spec) {
             spec->gidmap = value;
         } else if (strcmp(key, "overlay") == 0) {
             spec->overlay = value;
+        } else if (strcmp(key, "lower") == 0) {
+            if (value[0] != '/' || strpbrk(value, ",:\\") != NULL) {
+                xs_bad("lower must be an absolute path without ',', ':' or '\\'", value);
+            }
+            spec->lowers[nlowers++] = value;
         } else if (strcmp(key, "overlay_upper") == 0) {
             if (strcmp(value, "tmpfs") != 0 && strcmp(value, "disk") != 0) {
                 xs_bad("overlay_upper must be tmpfs or disk", value);
@@ -178,6 +186,9 @@ void xs_read_spec(const char *path, struct xs_spec *spec) {
     if (spec->overlay != NULL && (spec->overlay[0] != '/' || strpbrk(spec->overlay, ",:\\") != NULL ||
                                   strpbrk(spec->rootfs, ",:\\") != NULL)) {
         xs_bad("overlay needs absolute paths without ',', ':' or '\\'", spec->overlay);
+    }
+    if (nlowers > 0 && spec->overlay == NULL) {
+        xs_bad("lower needs overlay", NULL);
     }
     if (spec->map_subid && (spec->newuidmap == NULL || spec->newgidmap == NULL || spec->uidmap == NULL ||
                             spec->gidmap == NULL || spec->newuidmap[0] != '/' || spec->newgidmap[0] != '/')) {

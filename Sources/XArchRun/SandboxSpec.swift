@@ -38,6 +38,10 @@ public struct SandboxSpec: Sendable {
     public var hostname: String?
     public var network: Network
     public var rootWrites: RootWrites
+    /// Directories stacked over `rootfs` in the overlay, bottom first: the upper layers of earlier runs
+    /// (overlay format: whiteouts as 0/0 character devices, `user.overlay.opaque`) or trees of plain
+    /// files. Needs `rootWrites` other than `.direct`.
+    public var lowerLayers: [String] = []
     public var mode: ExecutionMode
     /// After this, the whole run is killed (`SandboxResult.timedOut`).
     public var timeout: Duration?
@@ -112,6 +116,10 @@ public struct SandboxSpec: Sendable {
             records += try ["overlay=\(Self.overlayPath(directory))", "overlay_upper=disk"]
         }
         if rootWrites != .direct { _ = try Self.overlayPath(rootfs) }
+        guard lowerLayers.isEmpty || rootWrites != .direct else {
+            throw XArchError(.invalidInput, "layers over the root filesystem need an overlay (rootWrites other than direct)")
+        }
+        records += try lowerLayers.map { "lower=\(try Self.overlayPath($0))" }
         var bytes: [UInt8] = []
         for record in records {
             guard !record.utf8.contains(0) else {

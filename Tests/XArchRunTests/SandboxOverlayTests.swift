@@ -78,4 +78,37 @@ struct SandboxOverlayTests {
             .compactMap { $0.split(separator: ":").first?.trimmingCharacters(in: .whitespaces) } ?? []
         #expect(try await interfaces(.host).sorted() == host.sorted())
     }
+
+    /// A run's upper directory read as changes (whiteout, opaque directory, hard link, symlink), then
+    /// stacked under a second run, which sees the first run's tree.
+    @Test func upperChangesAndStackedLayers() async throws {
+        let root = try BusyboxRoot("amd64")
+        defer { root.remove() }
+        try FileManager.default.createDirectory(atPath: root.path + "/d/old", withIntermediateDirectories: true)
+        let first = FileManager.default.temporaryDirectory.appendingPathComponent("xarch-upper-\(UUID().uuidString)").path
+        let second = first + "-2"
+        for directory in [first, second] { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false) }
+        defer { for directory in [first, second] { try? FileManager.default.removeItem(atPath: directory) } }
+        let script = "rm /bin/sh && rm -rf /d && mkdir -p /d/new && echo hi > /f && ln /f /g && ln -s f /s && chmod 4755 /f"
+        let run = try await root.run("amd64", ["/bin/busybox", "sh", "-c", script]) { $0.rootWrites = .captured(directory: first) }
+        #expect(run.termination == .exited(0), "\(run.standardErrorText)")
+        let (changes, skipped) = try OverlayUpper.changes(in: first + "/upper")
+        #expect(skipped.isEmpty)
+        let byPath = Dictionary(uniqueKeysWithValues: changes.map { ($0.path, $0) })
+        #expect(byPath["bin/sh"]?.kind == .whiteout)
+        #expect(byPath["d"]?.kind == .directory(opaque: true), "rm -rf d; mkdir d makes d opaque")
+        #expect(byPath["d/new"]?.kind == .directory(opaque: false))
+        #expect(byPath["f"]?.kind == .regularFile && byPath["f"]?.size == 3 && byPath["f"]?.mode == 0o4755)
+        #expect(byPath["g"]?.kind == .hardLink(target: "f"))
+        #expect(byPath["s"]?.kind == .symbolicLink(target: "f"))
+        #expect(changes.map(\.path) == changes.map(\.path).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+
+        let stacked = try await root.run("amd64", ["/bin/busybox", "sh", "-c", "busybox ls / /d; busybox cat /g"]) {
+            $0.rootWrites = .captured(directory: second)
+            $0.lowerLayers = [first + "/upper"]
+        }
+        #expect(stacked.termination == .exited(0), "\(stacked.standardErrorText)")
+        #expect(stacked.standardOutputText == "/:\nbin\nd\ndev\nf\ng\nproc\ns\ntmp\n\n/d:\nnew\nhi\n", "\(stacked.standardOutputText)")
+        #expect(try OverlayUpper.changes(in: second + "/upper").changes.allSatisfy { ["dev", "proc", "tmp"].contains($0.path) })
+    }
 }

@@ -24,4 +24,7 @@ int xarch_sandbox_linked(void);
 /// memfd_create(2) (glibc declares it only under _GNU_SOURCE, which Swift's Glibc module lacks).
 int xarch_memfd_create(const char *name, unsigned int flags);
 
+/// lgetxattr(2) (sys/xattr.h is not in Swift's Glibc module).
+long xarch_lgetxattr(const char *path, const char *name, void *value, unsigned long size);
+
 #endif
