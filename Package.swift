@@ -27,8 +27,9 @@ import PackageDescription
 /// - `XArch`: the one store resolver (location → registry repository or layout) and the thin
 ///   operations (inspect, resolve, verify and lint glue, host detection).
 /// - `XArchBuild`: `xarch build`, a daemonless multi-platform build from a Dockerfile: reproducible
-///   layers, stage evaluation, base resolution per platform, assembly of images and the index; it
-///   is handed a `StoreResolving` and imports neither store module nor `XArch`.
+///   layers, stage evaluation, base resolution per platform, RUN in `XArchRun`'s sandbox (each RUN's
+///   overlay upper directory becomes a layer), assembly of images and the index; it is handed a
+///   `StoreResolving` and imports neither store module nor `XArch`.
 /// - `XArchCLI`: the thin command-line layer, one file per command.
 let package = Package(
     name: "xarch",
@@ -72,7 +73,7 @@ let package = Package(
         .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [
-            "XArchModel", "XArchContent", "XArchArchive", "XArchCopy", "XArchDockerfile", "XArchVerify",
+            "XArchModel", "XArchContent", "XArchArchive", "XArchCopy", "XArchDockerfile", "XArchVerify", "XArchRun",
         ]),
         .target(name: "XArchCLI", dependencies: [
             "XArch", "XArchModel", "XArchDockerfile", "XArchBuild", "XArchVerify", "XArchCopy", "XArchIndex", "XArchRegistry", "XArchRun",

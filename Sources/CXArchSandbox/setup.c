@@ -303,9 +303,11 @@ void xs_setup_and_exec(const struct xs_spec *spec) {
     xs_join(path, rootfs, "/proc");
     xs_mount_point(path);
     xs_mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-    xs_join(path, rootfs, "/tmp");
-    xs_mount_point(path);
-    xs_mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+    if (!spec->keep_tmp) {
+        xs_join(path, rootfs, "/tmp");
+        xs_mount_point(path);
+        xs_mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+    }
     xs_make_dev(rootfs);
     if (spec->binfmt[0] != NULL) {
         xs_register_binfmt(rootfs, spec->binfmt);

@@ -16,6 +16,7 @@
 //                        triples `inside outside count …` they are given after the pid
 //   overlay=DIR          run on an overlay whose lower layer is rootfs, so rootfs is never written; DIR
 //                        (absolute, existing, empty) receives upper/, work/ and root/ (the merged tree)
+//   tmp=tmpfs|image      tmpfs (default): a private tmpfs on /tmp; image: /tmp is the image's own directory
 //   lower=DIR            repeated: a directory stacked over rootfs in the overlay, bottom first (the
 //                        upper layers of earlier runs: whiteouts as 0/0 devices, user.overlay.opaque)
 //   overlay_upper=tmpfs|disk  tmpfs (default): the writes live in memory and vanish with the run; disk:
@@ -163,6 +164,11 @@ void xs_read_spec(const char *path, struct xs_spec *spec) {
             spec->gidmap = value;
         } else if (strcmp(key, "overlay") == 0) {
             spec->overlay = value;
+        } else if (strcmp(key, "tmp") == 0) {
+            if (strcmp(value, "tmpfs") != 0 && strcmp(value, "image") != 0) {
+                xs_bad("tmp must be tmpfs or image", value);
+            }
+            spec->keep_tmp = strcmp(value, "image") == 0;
         } else if (strcmp(key, "lower") == 0) {
             if (value[0] != '/' || strpbrk(value, ",:\\") != NULL) {
                 xs_bad("lower must be an absolute path without ',', ':' or '\\'", value);

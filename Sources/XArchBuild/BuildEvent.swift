@@ -5,6 +5,8 @@ import XArchCopy
 public enum BuildEvent: Sendable {
     /// The plan is made: `platforms` images, `layers` distinct new layers to write.
     case planned(platforms: Int, layers: Int)
+    /// A RUN starts on `platform` in execution `mode` (`native`, `binfmt-userns`, …).
+    case run(platform: String, mode: String, line: Int, instruction: String)
     /// One new layer is written (`bytes` compressed).
     case layerWritten(bytes: Int64)
     /// The copy into `destination` (`oci:PATH:TAG` or a registry reference) reports `event`.

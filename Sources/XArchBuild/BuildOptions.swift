@@ -1,5 +1,6 @@
 import Foundation
 import XArchModel
+import XArchRun
 
 /// What `xarch build` builds and where it puts the result.
 public struct BuildOptions: Sendable {
@@ -30,6 +31,9 @@ public struct BuildOptions: Sendable {
     public var jobs: Int
     /// Scan every platform's files (as `xarch verify` does) before anything is written or pushed.
     public var verify = false
+    /// Where RUN keeps the unpacked trees of base images (shared with `xarch test`); nil: unpacked into
+    /// the build's temporary directory and removed with it.
+    public var rootFilesystemCache: RootFilesystemCache?
 
     public init(context: String, dockerfile: String? = nil, platforms: [Platform]?, buildArguments: [String: String] = [:],
                 labels: [String: String] = [:], target: String? = nil, sourceDateEpoch: Int64 = 0,

@@ -19,6 +19,8 @@ struct BuildPlanner {
     let context: BuildContext
     let resolver: BaseImageResolver
     let spool: SpoolStore
+    /// Runs RUN instructions; nil: RUN is refused.
+    var runner: BuildRunner? = nil
 
     func plan() async throws -> Plan {
         let target = try stages.target(options.target)
@@ -66,7 +68,7 @@ struct BuildPlanner {
     private func evaluate(_ target: BuildStage, for platform: Platform) async throws -> StageState {
         var evaluator = try StageEvaluator(stages: stages, context: context, resolver: resolver,
                                            spool: spool, target: platform, build: options.buildPlatform,
-                                           buildArguments: options.buildArguments, created: options.created)
+                                           buildArguments: options.buildArguments, created: options.created, runner: runner)
         var state: StageState
         do {
             state = try await evaluator.evaluate(target)

@@ -4,12 +4,14 @@ import XArchCopy
 import XArchModel
 import XArchVerify
 
-/// `xarch build`: a daemonless, emulation-free, reproducible multi-platform build from a Dockerfile.
+/// `xarch build`: a daemonless, reproducible multi-platform build from a Dockerfile.
 ///
 /// 1. **Plan.** The Dockerfile is parsed (`BuildPlanner.dockerfile(at:)`) and the target stage is evaluated for
 ///    every platform (`StageEvaluator`): base images are resolved strictly per platform, COPY sources
-///    are matched in the context, configs are computed. Any error here — a base image without a target
-///    platform, a missing source, a RUN — stops the build before anything is written or pushed.
+///    are matched in the context, configs are computed, RUN instructions run in the sandbox
+///    (`BuildRunner`: natively, or under QEMU for foreign platforms) and their changes become layers.
+///    Any error here — a base image without a target platform, a missing source, a failing RUN — stops
+///    the build before anything is written or pushed.
 /// 2. **Layers.** Every distinct new layer is written once (`LayerCache`, `LayerWriter`), in parallel.
 /// 3. **Assembly.** Per platform config and manifest, then the index (`ImageAssembler`), in the
 ///    build's staging store (`BuildStaging`: JSON in memory, new layers in their files, base layers
@@ -35,9 +37,11 @@ public enum ImageBuild {
         let work = try LayerCache.workDirectory()
         WorkDirectories.register(work)
         defer { WorkDirectories.remove(work) }
+        let runner = BuildRunner(modes: .detect(), cache: options.rootFilesystemCache, work: work, progress: progress)
         let planner = BuildPlanner(options: options, stages: parsed,
                                    context: try BuildContext.open(options.context, dockerfile: options.dockerfilePath),
-                                   resolver: BaseImageResolver(resolver: resolver), spool: SpoolStore(directory: work))
+                                   resolver: BaseImageResolver(resolver: resolver), spool: SpoolStore(directory: work),
+                                   runner: runner)
         let plan = try await planner.plan()
         let writer = LayerWriter(sourceDateEpoch: options.sourceDateEpoch, compressionLevel: options.compressionLevel)
         let newLayers = plan.states.flatMap(\.newLayers)

@@ -3,16 +3,19 @@ import Foundation
 import XArch
 import XArchBuild
 import XArchModel
+import XArchRun
 
 /// `xarch build [CONTEXT] [-f Dockerfile] --platform P,…|all [-t REF]… [--output oci:PATH[:TAG]]
 /// [--build-arg K=V]… [--label K=V]… [--target STAGE]`.
 struct BuildCommand: AsyncParsableCommand, XArchRunnable {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Build a multi-platform image from a Dockerfile and per-platform files: no daemon, no emulation.",
+        abstract: "Build a multi-platform image from a Dockerfile: no daemon, RUN natively or under QEMU.",
         discussion: """
             Every platform is built from the same Dockerfile with its own TARGETOS, TARGETARCH and TARGETVARIANT, so \
-            `COPY bin/${TARGETARCH}/app /app` picks each platform's prebuilt file; RUN is refused. Base images are \
+            `COPY bin/${TARGETARCH}/app /app` picks each platform's prebuilt file. RUN runs in a sandbox: natively for \
+            the host's platforms (FROM --platform=$BUILDPLATFORM stages), under QEMU through a binfmt_misc private to \
+            the run for the others (as xarch test does), and its changes become a layer. Base images are \
             resolved per platform and must have every target platform, or the build stops before writing anything. \
             Layers are reproducible (sorted, timestamps clamped to SOURCE_DATE_EPOCH, fixed gzip header), so the same \
             inputs give the same digests. `--platform all` is every platform of the final stage's base image; for \
@@ -72,8 +75,10 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
     }
 
     func execute(_ context: CommandContext) async throws {
-        let options = try makeOptions()
-        let progress = BuildProgress(stream: context.stderr, enabled: context.stderr.isTerminal && format.format == .text)
+        var options = try makeOptions()
+        options.rootFilesystemCache = try? RootFilesystemCache.userDefault()
+        let progress = BuildProgress(stream: context.stderr, enabled: context.stderr.isTerminal && format.format == .text,
+                                     announcesRuns: format.format == .text)
         let report: BuildReport
         do {
             report = try await registry.withResolver { resolver in

@@ -19,21 +19,36 @@ final class BuildProgress: Sendable {
 
     private let state = Mutex(State())
     private let stream: any TextSink
+    /// Redraw a status line (a terminal).
     let enabled: Bool
+    /// Print one line per RUN as it starts (text output, terminal or log).
+    let announcesRuns: Bool
 
-    init(stream: any TextSink, enabled: Bool) {
+    init(stream: any TextSink, enabled: Bool, announcesRuns: Bool = false) {
         self.stream = stream
         self.enabled = enabled
+        self.announcesRuns = announcesRuns
     }
 
-    /// The handler to give the build, or nil when disabled.
+    /// The handler to give the build, or nil when there is nothing to show.
     var handler: (@Sendable (BuildEvent) -> Void)? {
-        enabled ? { @Sendable [self] event in self.handle(event) } : nil
+        enabled || announcesRuns ? { @Sendable [self] event in self.handle(event) } : nil
     }
 
     func handle(_ event: BuildEvent) {
+        if case .run(let platform, let mode, let line, let instruction) = event {
+            guard announcesRuns else { return }
+            state.withLock { state in
+                if state.drew { stream.write("\r\u{1B}[K") }
+                stream.write("[\(platform) \(mode)] line \(line): \(instruction)\n")
+                if enabled, state.layers > 0 { draw(&state) }
+            }
+            return
+        }
+        guard enabled else { return }
         let copyProgress: CopyProgress? = state.withLock { state in
             switch event {
+            case .run: break
             case .planned(let platforms, let layers):
                 (state.platforms, state.layers) = (platforms, layers)
                 draw(&state)

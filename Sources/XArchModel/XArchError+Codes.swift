@@ -22,6 +22,9 @@ extension XArchError.Code {
     /// A COPY or ADD source that is not in the build context (or is excluded by `.dockerignore`).
     public static let missingSource = XArchError.Code(rawValue: "missing-source")
 
+    /// A command a build ran (RUN) exited with an error or was killed: exit 1, as `docker build`.
+    public static let commandFailed = XArchError.Code(rawValue: "command-failed")
+
     /// The codes for which trying again later may succeed.
     public static let temporary: Set<XArchError.Code> = [.network, .unavailable]
 }

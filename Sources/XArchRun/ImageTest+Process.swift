@@ -50,17 +50,23 @@ struct ImageProcess: Sendable, Hashable {
 
 /// A `USER` value (`name`, `uid`, `name:group`, `uid:gid`) resolved in the image's own `/etc/passwd` and
 /// `/etc/group`, never the host's; a numeric user needs neither file.
-struct UserIdentity: Sendable, Hashable {
-    var uid: UInt32
-    var gid: UInt32
-    var groups: [UInt32]
-    var home: String?
+public struct UserIdentity: Sendable, Hashable {
+    public var uid: UInt32
+    public var gid: UInt32
+    /// Supplementary groups: those of `/etc/group` that list the user, when no group was given.
+    public var groups: [UInt32]
+    public var home: String?
 
     init(_ spec: String, paths: RootPaths) throws {
+        try self.init(spec, passwd: Self.text(paths.read("/etc/passwd")), group: Self.text(paths.read("/etc/group")))
+    }
+
+    /// `spec` resolved in the texts of the image's `/etc/passwd` and `/etc/group` (empty when missing).
+    public init(_ spec: String, passwd: String, group: String) throws {
         let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let user = parts[0].isEmpty ? "0" : parts[0]
-        let users = AccountDatabase.users(Self.text(paths.read("/etc/passwd")))
-        let groupFile = AccountDatabase.groups(Self.text(paths.read("/etc/group")))
+        let users = AccountDatabase.users(passwd)
+        let groupFile = AccountDatabase.groups(group)
         let account: AccountDatabase.User?
         if let number = UInt32(user) {
             account = users.first { $0.uid == number }

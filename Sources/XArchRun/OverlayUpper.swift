@@ -88,13 +88,15 @@ public enum OverlayUpper {
         return (changes, skipped)
     }
 
-    static func isOpaque(_ path: String) -> Bool {
+    /// Whether the directory at `path` carries overlayfs's opaque mark.
+    public static func isOpaque(_ path: String) -> Bool {
         var value = [UInt8](repeating: 0, count: 8)
         let n = xarch_lgetxattr(path, opaqueAttribute, &value, UInt(value.count))
         return n > 0 && value[0] == UInt8(ascii: "y")
     }
 
-    static func linkTarget(_ path: String) throws -> String {
+    /// The target of the symbolic link at `path`.
+    public static func linkTarget(_ path: String) throws -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink(path, &buffer, buffer.count - 1)
         guard n >= 0 else { throw POSIXFile.error("read the link", path) }

@@ -42,6 +42,9 @@ public struct SandboxSpec: Sendable {
     /// (overlay format: whiteouts as 0/0 character devices, `user.overlay.opaque`) or trees of plain
     /// files. Needs `rootWrites` other than `.direct`.
     public var lowerLayers: [String] = []
+    /// A private tmpfs on `/tmp` (`xarch test`); false: `/tmp` is the image's own directory, whose
+    /// writes belong to the run's changes (RUN in a build, as BuildKit does it).
+    public var privateTemporaryDirectory = true
     public var mode: ExecutionMode
     /// After this, the whole run is killed (`SandboxResult.timedOut`).
     public var timeout: Duration?
@@ -120,6 +123,7 @@ public struct SandboxSpec: Sendable {
             throw XArchError(.invalidInput, "layers over the root filesystem need an overlay (rootWrites other than direct)")
         }
         records += try lowerLayers.map { "lower=\(try Self.overlayPath($0))" }
+        if !privateTemporaryDirectory { records.append("tmp=image") }
         var bytes: [UInt8] = []
         for record in records {
             guard !record.utf8.contains(0) else {

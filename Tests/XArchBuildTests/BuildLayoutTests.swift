@@ -94,7 +94,8 @@ import XArchTestSupport
         var out: [String: String] = [:]
         for line in section.split(separator: "\n") where line.hasPrefix("linux/") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            if fields.count >= 2, fields[1].hasPrefix("sha256:") { out[String(fields[0])] = String(fields[1]) }
+            // Whole digests only: the section's `xarch test` table shows shortened ones.
+            if fields.count >= 2, fields[1].hasPrefix("sha256:"), fields[1].count == 71 { out[String(fields[0])] = String(fields[1]) }
         }
         return out
     }

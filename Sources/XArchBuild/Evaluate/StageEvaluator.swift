@@ -15,6 +15,8 @@ struct StageEvaluator {
     let spool: SpoolStore
     let target: Platform
     let build: Platform
+    /// Runs RUN instructions; nil: RUN is refused.
+    let runner: BuildRunner?
     /// `created` of history entries: `SOURCE_DATE_EPOCH` as RFC 3339.
     let created: String
     private(set) var arguments: BuildArguments
@@ -22,7 +24,8 @@ struct StageEvaluator {
     private var inProgress: Set<Int> = []
 
     init(stages: DockerfileStages, context: BuildContext, resolver: BaseImageResolver,
-         spool: SpoolStore, target: Platform, build: Platform, buildArguments: [String: String], created: String) throws {
+         spool: SpoolStore, target: Platform, build: Platform, buildArguments: [String: String], created: String,
+         runner: BuildRunner? = nil) throws {
         self.stages = stages
         self.expander = stages.expander
         self.context = context
@@ -31,6 +34,7 @@ struct StageEvaluator {
         self.target = target.normalized
         self.build = build.normalized
         self.created = created
+        self.runner = runner
         var arguments = BuildArguments(target: self.target, build: self.build, overrides: buildArguments)
         try arguments.declareGlobals(stages.globalArgs, expander: expander)
         self.arguments = arguments
@@ -109,7 +113,8 @@ struct StageEvaluator {
             state.record(instruction.original, created: created, emptyLayer: false)
             return
         case "run":
-            throw instruction.fail("RUN cannot be evaluated: xarch build runs nothing at build time (no emulation, no daemon). Build the artifact for each architecture beforehand and COPY bin/${TARGETARCH}/… instead", code: .unsupported)
+            try await run(instruction, into: &state, stage: stage)
+            return
         case "workdir":
             try await workdir(instruction, &state)
             return
@@ -124,6 +129,11 @@ struct StageEvaluator {
                          instruction: Instruction) async throws -> any SourceTree {
         if let earlier = stages.stage(named: reference, before: stage.index) {
             let state = try await evaluate(earlier)
+            if !state.layerDirectories.isEmpty, let runner {
+                // A stage that ran something: its files are the overlay stack its RUNs saw, plus their layers.
+                return DirectoryStack(name: earlier.displayName, directories: try await layerDirectories(of: state),
+                                      mapping: runner.mapping)
+            }
             return StageTree(name: earlier.displayName, state: state, base: try await baseTree(of: state))
         }
         if stages.stage(named: reference) != nil {

@@ -22,6 +22,8 @@ struct StageState: Sendable {
     var arguments: [String: String] = [:]
     /// `CMD` was set in this stage (so `ENTRYPOINT` no longer resets it).
     var commandSet = false
+    /// The upper directory of each layer a RUN made, by its index in `layers`.
+    var layerDirectories: [Int: String] = [:]
 
     /// The default `PATH` BuildKit gives images built `FROM scratch` (its `system.DefaultPathEnv`).
     static let defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

@@ -1,0 +1,132 @@
+import XArchDockerfile
+import XArchModel
+import XArchRun
+
+extension StageEvaluator {
+    /// `RUN [--network=default|none|host] COMMAND` (Dockerfile reference, RUN): the shell form through
+    /// the stage's `SHELL` (default `/bin/sh -c`), the exec form as written, here-documents as BuildKit
+    /// hands them to the shell; run in the sandbox on the stage's platform, with the config's `Env` plus
+    /// the stage's `ARG`s (not kept in the image), `USER` resolved in the stage's own `/etc/passwd`, and
+    /// `WORKDIR`. What it changed becomes a layer; no change, no layer (an empty history entry).
+    mutating func run(_ instruction: Instruction, into state: inout StageState, stage: BuildStage) async throws {
+        guard let runner else {
+            throw instruction.fail("RUN cannot be evaluated here (no runner)", code: .unsupported)
+        }
+        let network = try Self.network(of: instruction)
+        let arguments = try runArguments(instruction, state)
+        let environment = runEnvironment(state)
+        let lowers = try await layerDirectories(of: state)
+        let tree = DirectoryStack(name: stage.displayName, directories: lowers, mapping: runner.mapping)
+        let identity: UserIdentity
+        do {
+            let passwd = try tree.read("etc/passwd", limit: 16 << 20).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let group = try tree.read("etc/group", limit: 16 << 20).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            identity = try UserIdentity(state.container.user ?? "", passwd: passwd, group: group)
+        } catch let error as XArchError {
+            throw instruction.fail("USER \(state.container.user ?? ""): \(error.message)")
+        }
+        let request = BuildRunner.Request(platform: state.platform, arguments: arguments, environment: environment,
+                                          workingDirectory: state.workingDirectory, uid: identity.uid, gid: identity.gid,
+                                          groups: identity.groups, network: network, lowers: lowers,
+                                          display: Self.display(instruction), line: instruction.line)
+        let outcome = try await runner.run(request)
+        if let entries = outcome.entries {
+            state.layers.append(.new(entries, createdBy: instruction.original))
+            state.layerDirectories[state.layers.count - 1] = outcome.upper
+            state.record(instruction.original, created: created, emptyLayer: false)
+        } else {
+            state.record(instruction.original, created: created, emptyLayer: true)
+        }
+    }
+
+    /// `--network`: BuildKit's default is the host's network (`default`); `none` gives the RUN only a
+    /// loopback of its own. `--mount` and `--security` are not supported yet.
+    static func network(of instruction: Instruction) throws -> SandboxSpec.Network {
+        var network = SandboxSpec.Network.host
+        for flag in instruction.flags {
+            let text = flag.value
+            if text.hasPrefix("--network=") {
+                switch text.dropFirst("--network=".count) {
+                case "default", "host": network = .host
+                case "none": network = .none
+                case let other: throw instruction.fail("RUN --network=\(other): use default, none or host")
+                }
+            } else if text.hasPrefix("--mount") {
+                throw instruction.fail("RUN --mount is not supported by xarch build yet", code: .unsupported)
+            } else if text.hasPrefix("--security") {
+                throw instruction.fail("RUN --security is not supported by xarch build (it never grants extra privileges)", code: .unsupported)
+            } else {
+                throw instruction.fail("RUN does not take \(text)")
+            }
+        }
+        return network
+    }
+
+    /// argv of the RUN: the exec form as written; the shell form (with its here-documents, as BuildKit
+    /// passes them: a lone `<<EOF` runs the body as the script, otherwise the command line, the bodies
+    /// and their terminators go to the shell, which reads the here-documents itself).
+    func runArguments(_ instruction: Instruction, _ state: StageState) throws -> [String] {
+        let words = instruction.arguments.map(\.value)
+        if instruction.isJSON {
+            guard !words.isEmpty else { throw instruction.fail("RUN [] names no command") }
+            return words
+        }
+        let shell = state.config.config?.shell ?? ["/bin/sh", "-c"]
+        var text = words.joined(separator: " ")
+        if let first = instruction.heredocs.first {
+            let lone = instruction.heredocs.count == 1 && text.trimmingCharacters(in: .whitespaces).hasPrefix("<<")
+                && !text.trimmingCharacters(in: .whitespaces).contains(" ")
+            if lone {
+                if first.effectiveContent.hasPrefix("#!") {
+                    throw instruction.fail("RUN <<\(first.name) with a #! interpreter line is not supported by xarch build yet; name the interpreter: RUN <<\(first.name) python3", code: .unsupported)
+                }
+                text = first.effectiveContent
+            } else {
+                for heredoc in instruction.heredocs { text += "\n" + heredoc.effectiveContent + heredoc.name }
+            }
+        }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw instruction.fail("RUN names no command") }
+        return shell + [text]
+    }
+
+    /// The RUN's environment: the config's `Env`, then the stage's `ARG`s that `Env` does not set
+    /// (BuildKit passes the ARGs in scope as environment of RUN, without keeping them in the image).
+    func runEnvironment(_ state: StageState) -> [String] {
+        var environment = state.config.config?.env ?? []
+        let set = Set(environment.map { String($0.split(separator: "=", maxSplits: 1)[0]) })
+        for (name, value) in state.arguments.sorted(by: { $0.key < $1.key }) where !set.contains(name) {
+            environment.append("\(name)=\(value)")
+        }
+        return environment
+    }
+
+    /// The directories of the stage's file system, bottom first: the base image's tree, then one per
+    /// later layer (a RUN's upper directory, a COPY's files written out).
+    func layerDirectories(of state: StageState) async throws -> [String] {
+        guard let runner else { return [] }
+        var baseLayers: [Descriptor] = []
+        var source: ResolvedImage?
+        for layer in state.layers {
+            if case .base(let descriptor, _, let image) = layer {
+                baseLayers.append(descriptor)
+                source = image
+            }
+        }
+        var directories = [try await runner.baseDirectory(baseLayers, source: source?.source)]
+        for (index, layer) in state.layers.enumerated() {
+            guard case .new(let entries, _) = layer else { continue }
+            if let upper = state.layerDirectories[index] {
+                directories.append(upper)
+            } else {
+                directories.append(try await runner.directory(for: entries))
+            }
+        }
+        return directories
+    }
+
+    /// `RUN …` as written, shortened for a progress line.
+    static func display(_ instruction: Instruction) -> String {
+        let text = instruction.original.split(separator: "\n").first.map(String.init) ?? instruction.original
+        return text.count > 120 ? String(text.prefix(117)) + "..." : text
+    }
+}

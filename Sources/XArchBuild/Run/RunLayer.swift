@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import XArchModel
+import XArchRun
+
+/// The layer of one RUN: the changes of its overlay upper directory as layer entries (layer.md,
+/// "Changesets" and "Whiteouts"): a deletion becomes an empty `.wh.NAME` file, an opaque directory
+/// the directory plus `.wh..wh..opq`, files point at their bytes in the upper directory, owners are the
+/// ids inside the sandbox. The mount points the sandbox made for itself (`proc`, `dev` when the image
+/// has none) are left out; everything a RUN writes under them went to its private mounts.
+enum RunLayer {
+    /// The top-level directories the sandbox mounts on (a RUN's `/tmp` is the image's own).
+    static let mountPoints: Set<String> = ["proc", "dev"]
+
+    /// `changes` as entries; nil when there are none (no layer, an empty history entry).
+    /// `existsBelow(path)`: whether the layers under the RUN have `path`.
+    static func entries(_ changes: [UpperChange], mapping: IDMapping, existsBelow: (String) -> Bool) -> LayerEntries? {
+        var entries = LayerEntries()
+        let parents = Set(changes.compactMap { LayerEntries.parent(of: $0.path) })
+        for change in changes {
+            if mountPoints.contains(change.path), change.kind == .directory(opaque: false), !parents.contains(change.path),
+               !existsBelow(change.path) {
+                continue
+            }
+            let uid = Int(mapping.insideID(ofHostUser: change.uid)), gid = Int(mapping.insideID(ofHostGroup: change.gid))
+            switch change.kind {
+            case .whiteout:
+                let parent = LayerEntries.parent(of: change.path)
+                let name = ".wh." + (change.path.split(separator: "/").last.map(String.init) ?? change.path)
+                entries.add(.file(parent.map { "\($0)/\(name)" } ?? name, bytes: [], mode: 0o644))
+                continue
+            case .directory(let opaque):
+                entries.add(.directory(change.path, mode: change.mode, uid: uid, gid: gid, modificationTime: change.modificationTime))
+                if opaque { entries.add(.file("\(change.path)/.wh..wh..opq", bytes: [], mode: 0o644)) }
+                continue
+            case .regularFile:
+                entries.add(LayerEntry(path: change.path, kind: .regularFile, mode: change.mode, uid: uid, gid: gid,
+                                       size: change.size, modificationTime: change.modificationTime,
+                                       content: .file(path: change.hostPath)))
+            case .symbolicLink(let target):
+                entries.add(LayerEntry(path: change.path, kind: .symbolicLink(target: target), mode: 0o777, uid: uid, gid: gid,
+                                       modificationTime: change.modificationTime))
+            case .hardLink(let target):
+                entries.add(LayerEntry(path: change.path, kind: .hardLink(target: target), mode: change.mode, uid: uid, gid: gid,
+                                       modificationTime: change.modificationTime))
+            }
+        }
+        return entries.isEmpty ? nil : entries
+    }
+}

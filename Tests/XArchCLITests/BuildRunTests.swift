@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import XArchCLI
+import XArchModel
+import XArchRun
+import XArchTestSupport
+
+/// RUN in `xarch build` (issue 13), on the 8-platform busybox layout as base: each RUN on its own
+/// platform (natively or under QEMU), its changes as a layer (whiteouts included), `$BUILDPLATFORM`
+/// stages natively and once, reproducible digests, and a failing RUN that writes nothing.
+@Suite("xarch build with RUN", .enabled(if: TestCommandTests.canRunAll,
+                                         "needs the buildah-busybox layout (scripts/fixtures) and a way to run its 8 platforms"))
+struct BuildRunTests {
+    static let base = "oci:\(TestCommandTests.layout):multi"
+
+    /// A context directory with `dockerfile` and `files`; removed by the caller.
+    static func context(_ dockerfile: String, files: [String: String] = [:]) throws -> String {
+        let directory = try TestImages.temporaryDirectory("xarch-build-run")
+        try Data(dockerfile.utf8).write(to: URL(fileURLWithPath: directory + "/Dockerfile"))
+        for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name)) }
+        return directory
+    }
+
+    /// `xarch test` of `reference` with `script` on every platform: platform → stdout.
+    static func outputs(_ reference: String, _ script: String) async throws -> [String: String] {
+        let r = await CLIRun.run("test", reference, "--no-cache", "--format", "json", "--", "/bin/busybox", "sh", "-c", script)
+        #expect(r.code == 0, "\(r.stderr)\n\(r.stdout)")
+        let report = try JSONDecoder().decode(ImageTestReport.self, from: Data(r.stdout.utf8))
+        return Dictionary(uniqueKeysWithValues: report.results.map { ($0.platform, $0.stdout) })
+    }
+
+    @Test func everyPlatformRunsItsOwnCommands() async throws {
+        let context = try Self.context("""
+            FROM \(Self.base)
+            SHELL ["/bin/busybox", "sh", "-c"]
+            ARG TARGETPLATFORM
+            RUN busybox uname -m > /machine && echo "$TARGETPLATFORM" > /platform && busybox mkdir -p /tmp && echo scratch > /tmp/kept
+            COPY gone.txt /gone.txt
+            RUN busybox rm /gone.txt && busybox cat /tmp/kept > /from-tmp
+            RUN true
+            """, files: ["gone.txt": "bye\n"])
+        defer { TestImages.cleanup(context) }
+        let output = context + "/out"
+        let r = await CLIRun.run("build", context, "--platform", "all", "--output", "oci:\(output):run", "--format", "json")
+        #expect(r.code == 0, "\(r.stderr)")
+        let seen = try await Self.outputs("oci:\(output):run", "cat /machine /platform /from-tmp; ls /gone.txt 2>&1 || true")
+        #expect(seen.count == 8)
+        for (platform, machine) in TestCommandTests.machines {
+            let declared = platform == "linux/arm64/v8" ? "linux/arm64" : platform
+            #expect(seen[platform] == "\(machine)\n\(declared)\nscratch\nls: /gone.txt: No such file or directory\n", "\(platform)")
+        }
+        // Two RUN layers and the shared COPY layer per platform: `RUN true` changed nothing, so no layer.
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let images = report?["images"] as? [[String: Any]] ?? []
+        #expect(images.count == 8 && images.allSatisfy { $0["newLayers"] as? Int == 3 }, "\(images)")
+        // Distinct blobs: the COPY's, the first RUN's per platform (each machine differs), and one for the
+        // second RUN, whose changes (a whiteout and /from-tmp) are the same bytes on every platform.
+        #expect(report?["layersWritten"] as? Int == 1 + 8 + 1)
+    }
+
+    @Test func buildPlatformStageRunsOnceNativelyAndTwoBuildsAgree() async throws {
+        let context = try Self.context("""
+            FROM --platform=$BUILDPLATFORM \(Self.base) AS tools
+            SHELL ["/bin/busybox", "sh", "-c"]
+            RUN busybox uname -m > /built-on && busybox mkdir /out && echo tool > /out/tool && busybox ln /out/tool /out/link
+            FROM \(Self.base)
+            SHELL ["/bin/busybox", "sh", "-c"]
+            COPY --from=tools /built-on /out/ /
+            RUN busybox uname -m > /runs-on
+            """)
+        defer { TestImages.cleanup(context) }
+        let arguments = ["build", context, "--platform", "linux/amd64,linux/arm64,linux/s390x"]
+        let first = await CLIRun.run(arguments + ["--output", "oci:\(context)/one:x"])
+        #expect(first.code == 0, "\(first.stderr)")
+        let toolRuns = first.stderr.split(separator: "\n").filter { $0.contains("line 3: RUN") }
+        #expect(toolRuns.count == 1, "the $BUILDPLATFORM stage runs once for three targets: \(first.stderr)")
+        #expect(toolRuns.first?.hasPrefix("[linux/amd64 native]") == true)
+        let seen = try await Self.outputs("oci:\(context)/one:x", "cat /built-on /runs-on /tool; busybox stat -c %h /link")
+        #expect(seen == ["linux/amd64": "x86_64\nx86_64\ntool\n2\n", "linux/arm64/v8": "x86_64\naarch64\ntool\n2\n",
+                         "linux/s390x": "x86_64\ns390x\ntool\n2\n"])
+        let second = await CLIRun.run(arguments + ["--output", "oci:\(context)/two:x"])
+        #expect(second.code == 0, "\(second.stderr)")
+        func digest(_ layout: String) throws -> String? {
+            let index = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(context)/\(layout)/index.json")))
+            return ((index as? [String: Any])?["manifests"] as? [[String: Any]])?.first?["digest"] as? String
+        }
+        #expect(try digest("one") != nil && digest("one") == digest("two"), "the same inputs give the same index")
+    }
+
+    @Test func aFailingRunStopsTheBuildAndWritesNothing() async throws {
+        let context = try Self.context("""
+            FROM \(Self.base)
+            SHELL ["/bin/busybox", "sh", "-c"]
+            RUN echo checking; test "$(busybox uname -m)" != s390x || { echo "no s390x support" >&2; exit 4; }
+            """)
+        defer { TestImages.cleanup(context) }
+        let r = await CLIRun.run("build", context, "--platform", "linux/amd64,linux/s390x", "--output", "oci:\(context)/out:x")
+        #expect(r.code == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("Dockerfile line 3: RUN echo checking"), "\(r.stderr)")
+        #expect(r.stderr.contains("failed on linux/s390x (binfmt-userns): exit 4"), "\(r.stderr)")
+        #expect(r.stderr.contains("  no s390x support"), "the last output lines: \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: context + "/out"), "nothing written")
+    }
+
+    @Test func runOptionsAndHeredocs() async throws {
+        let context = try Self.context("""
+            FROM \(Self.base)
+            SHELL ["/bin/busybox", "sh", "-c"]
+            RUN <<EOF
+            echo one > /heredoc
+            echo two >> /heredoc
+            EOF
+            RUN busybox cat <<EOT > /cat-heredoc
+            in a file
+            EOT
+            RUN ["/bin/busybox", "sh", "-c", "echo exec > /exec"]
+            RUN --network=none busybox cat /proc/net/dev | busybox wc -l > /interfaces
+            """)
+        defer { TestImages.cleanup(context) }
+        let r = await CLIRun.run("build", context, "--platform", "linux/amd64,linux/arm64", "--output", "oci:\(context)/out:x")
+        #expect(r.code == 0, "\(r.stderr)")
+        let seen = try await Self.outputs("oci:\(context)/out:x", "cat /heredoc /cat-heredoc /exec /interfaces")
+        #expect(Set(seen.values) == ["one\ntwo\nin a file\nexec\n3\n"], "\(seen)")
+        let mount = try Self.context("FROM \(Self.base)\nRUN --mount=type=cache,target=/x true\n")
+        defer { TestImages.cleanup(mount) }
+        let refused = await CLIRun.run("build", mount, "--platform", "linux/amd64", "--output", "oci:\(mount)/out:x")
+        #expect(refused.code == 1 && refused.stderr.contains("RUN --mount is not supported by xarch build yet"), "\(refused.stderr)")
+    }
+}
