@@ -19,48 +19,31 @@ extension ImageTest {
         }
         let tree = try await rootFilesystem(manifest.layers, from: image.source, noCache: options.noCache)
         defer { if tree.isTemporary { try? RootFilesystem.remove(tree.path) } }
-        let paths = RootPaths(root: tree.path)
         let digest = Digest.of(Array(result.digest.utf8), algorithm: .sha256)
-        let process = try ImageProcess(config: config.config, options: options,
+        let target = PlatformRun(tree: tree, config: config.config, platform: platform, mode: mode, digest: digest)
+        result.record(try await runCommand(CommandRun(options), in: target, options: options))
+    }
+
+    /// One command in a fresh sandbox run: the process composed from the image config, its program
+    /// checked against the platform (a foreign binary fails here, named, without running), then run
+    /// with the timeout and judged. Throws when the process cannot be composed (an unknown `USER`).
+    func runCommand(_ command: CommandRun, in target: PlatformRun, options: ImageTestOptions) async throws -> CommandOutcome {
+        let (tree, mode, digest, platform) = (target.tree, target.mode, target.digest, target.platform)
+        let paths = RootPaths(root: tree.path)
+        let process = try ImageProcess(config: target.config, command: command,
                                        hostname: String(digest.encoded.prefix(12)), paths: paths)
         let searchPath = ImageProcess.value("PATH", in: process.environment) ?? ImageProcess.defaultPath
         if let problem = ProgramCheck.problem(process.arguments[0], in: paths, searchPath: searchPath,
                                               workingDirectory: process.workingDirectory, platform: platform) {
-            result.reason = problem
-            return
+            return CommandOutcome(failure: problem)
         }
-        let timeout = options.timeout ?? (mode.name == "native" ? ImageTestOptions.nativeTimeout : ImageTestOptions.emulatedTimeout)
+        let timeout = command.timeout ?? (mode.name == "native" ? ImageTestOptions.nativeTimeout : ImageTestOptions.emulatedTimeout)
         let spec = SandboxSpec(rootfs: tree.path, arguments: process.arguments, environment: process.environment,
                                workingDirectory: process.workingDirectory, uid: process.uid, gid: process.gid,
                                groups: process.groups, hostname: String(digest.encoded.prefix(12)), mode: mode,
                                timeout: timeout, outputLimit: options.outputLimit)
         let run = try await sandbox.run(spec)
-        Self.judge(run, timeout: timeout, options: options, into: &result)
-    }
-
-    /// Fills `result` from a finished run: pass when it exited with the expected code and stdout matches
-    /// (`^` and `$` match at every line, as grep's do).
-    static func judge(_ run: SandboxResult, timeout: Duration, options: ImageTestOptions, into result: inout ImageTestResult) {
-        let (seconds, attoseconds) = run.duration.components
-        result.durationSeconds = Double(seconds) + Double(attoseconds) / 1e18
-        result.stdout = run.standardOutputText
-        result.stderr = run.standardErrorText
-        switch run.termination {
-        case .exited(let code): result.exitCode = code
-        case .signaled(let signal): result.signal = SandboxResult.signalName(signal)
-        }
-        if let failure = run.sandboxFailure {
-            result.reason = "the sandbox failed: \(failure)"
-        } else if run.timedOut {
-            result.reason = "timed out after \(timeout.components.seconds) s and was killed"
-        } else if run.termination != .exited(options.expectedExit) {
-            result.reason = "\(run.termination), expected exit \(options.expectedExit)"
-        } else if let pattern = options.expectedOutput, let regex = try? Regex(pattern),
-                  !result.stdout.contains(regex.anchorsMatchLineEndings()) {
-            result.reason = "stdout does not match /\(pattern)/"
-        } else {
-            result.passed = true
-        }
+        return CommandOutcome(run, timeout: timeout, expecting: command)
     }
 
     /// The platform's tree: from the cache, else a temporary one.
