@@ -38,6 +38,24 @@ struct CommandRun: Sendable {
         expectedExit = options.expectedExit
         expectedOutput = options.expectedOutput.map { [$0] } ?? []
     }
+
+    /// A spec's command test: argv = its `entrypoint` (none by default, as CST runs commands) +
+    /// `command` + `args`; the spec's `globalEnvVars` then the test's `envVars`; `timeout` when the
+    /// test gives none.
+    init(_ test: TestSpec.CommandTest, globalEnvVars: [TestSpec.EnvVar], timeout: Duration?) {
+        command = [test.command] + test.args
+        entrypoint = test.entrypoint ?? []
+        environment = (globalEnvVars + test.envVars).map { "\($0.key)=\($0.value)" }
+        expandsVariables = true
+        user = test.user
+        workingDirectory = test.workdir
+        self.timeout = test.timeout.map { .milliseconds(Int64(($0 * 1000).rounded())) } ?? timeout
+        expectedExit = test.exitCode
+        expectedOutput = test.expectedOutput
+        excludedOutput = test.excludedOutput
+        expectedError = test.expectedError
+        excludedError = test.excludedError
+    }
 }
 
 /// A platform ready to run: its unpacked tree, config, platform and mode, and the digest its

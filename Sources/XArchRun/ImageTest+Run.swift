@@ -2,7 +2,7 @@ import XArchContent
 import XArchModel
 
 extension ImageTest {
-    /// Chooses the mode, unpacks the layers, checks the program and runs it, filling `result`.
+    /// Chooses the mode, unpacks the layers, then runs the spec's tests or the command, filling `result`.
     func run(_ manifest: ImageManifest, config: ImageConfig, platform: Platform, image: OpenedImage,
              options: ImageTestOptions, into result: inout ImageTestResult) async throws {
         let mode = modes.mode(for: platform)
@@ -11,6 +11,7 @@ extension ImageTest {
         case .skipped(let reason):
             result.skipped = true
             result.reason = reason
+            result.tests = options.spec.map { Self.skippedTests($0, options: options, platform: platform, reason: reason) }
             return
         case .binfmtUserNamespace(let emulator):
             result.emulator = .init(path: emulator.path, version: emulator.version, cpu: emulator.cpu)
@@ -21,6 +22,10 @@ extension ImageTest {
         defer { if tree.isTemporary { try? RootFilesystem.remove(tree.path) } }
         let digest = Digest.of(Array(result.digest.utf8), algorithm: .sha256)
         let target = PlatformRun(tree: tree, config: config.config, platform: platform, mode: mode, digest: digest)
+        if let spec = options.spec {
+            try await runSpec(spec, in: target, options: options, into: &result)
+            return
+        }
         result.record(try await runCommand(CommandRun(options), in: target, options: options))
     }
 
