@@ -23,7 +23,8 @@ import PackageDescription
 ///   filesystem directory with every path contained in it, cached by layer chain; and a program run in
 ///   it natively or under QEMU through a private binfmt_misc in a user namespace (`Sandbox`, with the C
 ///   constructor in `CXArchSandbox`); and `ImageTest`, every platform of an image run that way, its
-///   program first checked against the platform with `XArchVerify`'s ELF check.
+///   program first checked against the platform with `XArchVerify`'s ELF check; `TestSpec`, the YAML
+///   tests of `xarch test --spec` (container-structure-test's schema, read with Yams).
 /// - `XArch`: the one store resolver (location → registry repository or layout) and the thin
 ///   operations (inspect, resolve, verify and lint glue, host detection).
 /// - `XArchBuild`: `xarch build`, a daemonless multi-platform build from a Dockerfile: reproducible
@@ -53,6 +54,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "XArchModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -69,7 +71,10 @@ let package = Package(
         .target(name: "XArchCopy", dependencies: ["XArchModel", "XArchContent"]),
         .target(name: "XArchIndex", dependencies: ["XArchModel", "XArchContent", "XArchCopy"]),
         .target(name: "CXArchSandbox"),
-        .target(name: "XArchRun", dependencies: ["XArchModel", "XArchContent", "XArchArchive", "XArchVerify", "CXArchSandbox"]),
+        .target(name: "XArchRun", dependencies: [
+            "XArchModel", "XArchContent", "XArchArchive", "XArchVerify", "CXArchSandbox",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [

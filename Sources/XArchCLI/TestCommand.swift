@@ -5,7 +5,7 @@ import XArchModel
 import XArchRun
 
 /// `xarch test REF [--platform P,…|all] [--timeout S] [--format text|json|junit] [--expect-exit N]
-/// [--expect-output REGEX] [-e K=V]… [--user U] [--entrypoint E] [--no-cache] [--require-all] [-i]
+/// [--expect-output REGEX] [-e K=V]… [--user U] [--entrypoint E] [--no-cache] [--spec FILE] [--require-all] [-i]
 /// [--network none|host] [--qemu-dir DIR] [--qemu-cpu [PLATFORM=]CPU]… [-- CMD ARG…]`.
 struct TestCommand: AsyncParsableCommand, XArchRunnable {
     static let configuration = CommandConfiguration(
@@ -24,7 +24,7 @@ struct TestCommand: AsyncParsableCommand, XArchRunnable {
     var format: TestFormat = .text
 
     @Option(name: .customLong("expect-exit"), help: "The exit code that passes (default 0).")
-    var expectExit: Int32 = 0
+    var expectExit: Int32?
 
     @Option(name: .customLong("expect-output"), help: ArgumentHelp("A regular expression stdout must match.", valueName: "regex"))
     var expectOutput: String?
@@ -40,6 +40,11 @@ struct TestCommand: AsyncParsableCommand, XArchRunnable {
 
     @Flag(name: .customLong("no-cache"), help: "Unpack into a temporary directory; neither read nor write the cache.")
     var noCache = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "YAML tests run on every platform (container-structure-test's schema, and more) instead of the command; a command given as well runs as one more test, named command.",
+        valueName: "file"))
+    var spec: String?
 
     @Option(name: .long, help: "Platforms run at once (default: the number of cores).")
     var jobs: Int?
@@ -78,6 +83,10 @@ struct TestCommand: AsyncParsableCommand, XArchRunnable {
     func execute(_ context: CommandContext) async throws {
         let location = try ImageLocation(parsing: reference)
         var options = ImageTestOptions()
+        if let spec {
+            options.spec = try TestSpec.load(path: spec)
+            options.commandWithSpec = !command.isEmpty || entrypoint != nil || expectExit != nil || expectOutput != nil
+        }
         options.platforms = platform == "all" ? [] : try VerifyCommand.platforms(platform)
         options.command = command
         options.entrypoint = entrypoint
@@ -85,7 +94,7 @@ struct TestCommand: AsyncParsableCommand, XArchRunnable {
         options.environment = env.compactMap { e in e.contains("=") ? e : ProcessInfo.processInfo.environment[e].map { "\(e)=\($0)" } }
         options.user = user
         options.timeout = timeout.map { .milliseconds(Int64($0 * 1000)) }
-        options.expectedExit = expectExit
+        options.expectedExit = expectExit ?? 0
         options.expectedOutput = expectOutput
         options.noCache = noCache
         if let jobs { options.concurrency = jobs }

@@ -37,28 +37,42 @@ enum TestOutput {
 
     static func text(_ r: ImageTestReport, _ context: CommandContext) {
         context.print("testing \(r.reference) (\(r.digest))")
-        var table = Table("PLATFORM", "DIGEST", "MODE", "EMULATOR", "RESULT", "EXIT", "TIME")
+        // With a spec, the column counts the tests that passed instead of showing one exit code.
+        let withTests = r.results.contains { $0.tests != nil }
+        var table = Table("PLATFORM", "DIGEST", "MODE", "EMULATOR", "RESULT", withTests ? "TESTS" : "EXIT", "TIME")
         for p in r.results {
             let result: String = switch p.status {
             case .pass: context.style("pass", .green)
             case .fail: context.style("fail", .red)
             case .skipped: context.style("skipped", .yellow)
             }
-            table.add(p.platform, String(p.digest.prefix(19)), p.mode, emulator(p.emulator), result, p.outcome,
+            let outcome = p.tests.map { $0.isEmpty || p.skipped ? "-" : "\($0.filter(\.passed).count)/\($0.count) passed" } ?? p.outcome
+            table.add(p.platform, String(p.digest.prefix(19)), p.mode, emulator(p.emulator), result, outcome,
                       String(format: "%.2fs", p.durationSeconds))
         }
         for line in table.render(styleHeader: { context.style($0, .bold) }) { context.print(line) }
         for p in r.results where p.status != .pass {
-            context.print("\(p.platform): \(p.reason ?? p.status.rawValue)")
-            guard p.status == .fail else { continue }
-            for (name, text) in [("stdout", p.stdout), ("stderr", p.stderr)] where !text.isEmpty {
-                context.print("  \(name):")
-                for line in text.split(separator: "\n", omittingEmptySubsequences: false).suffix(tailLines + 1).dropLast(text.hasSuffix("\n") ? 1 : 0) {
-                    context.print("    \(line)")
-                }
+            guard p.status == .fail, let tests = p.tests, !tests.isEmpty else {
+                context.print("\(p.platform): \(p.reason ?? p.status.rawValue)")
+                if p.status == .fail { tail(stdout: p.stdout, stderr: p.stderr, context) }
+                continue
+            }
+            for test in tests where test.status == .fail {
+                context.print("\(p.platform): \(test.name): \(test.reason ?? "failed")")
+                tail(stdout: test.stdout ?? "", stderr: test.stderr ?? "", context)
             }
         }
         context.print("\(r.passed) passed, \(r.failed) failed, \(r.skipped) skipped")
+    }
+
+    /// The last lines of a failed command's output.
+    private static func tail(stdout: String, stderr: String, _ context: CommandContext) {
+        for (name, text) in [("stdout", stdout), ("stderr", stderr)] where !text.isEmpty {
+            context.print("  \(name):")
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false).suffix(tailLines + 1).dropLast(text.hasSuffix("\n") ? 1 : 0) {
+                context.print("    \(line)")
+            }
+        }
     }
 
     /// `qemu-aarch64-static 7.2.22`, or `-`.
@@ -71,24 +85,53 @@ enum TestOutput {
         return "\(name) \(words[i + 1])"
     }
 
-    /// One `<testsuite>` for the image, one `<testcase>` per platform, with `<failure>` or `<skipped>`.
+    /// One `<testcase>` of the JUnit output.
+    struct JUnitCase {
+        var name: String
+        var classname: String
+        var durationSeconds: Double
+        var status: ImageTestResult.Status
+        var reason: String?
+        var outcome: String
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The testcases: one per platform; with a spec, one per platform × test that applies to it, named
+    /// `PLATFORM: TEST` with the platform as classname (what GitLab shows as the suite and Jenkins as
+    /// the class, so each platform's tests group together and names stay unique).
+    static func junitCases(_ r: ImageTestReport) -> [JUnitCase] {
+        r.results.flatMap { p -> [JUnitCase] in
+            guard let tests = p.tests, !tests.isEmpty else {
+                return [JUnitCase(name: p.platform, classname: r.reference, durationSeconds: p.durationSeconds, status: p.status,
+                                  reason: p.reason, outcome: p.outcome, stdout: p.stdout, stderr: p.stderr)]
+            }
+            return tests.map { t in
+                JUnitCase(name: "\(p.platform): \(t.name)", classname: p.platform, durationSeconds: t.durationSeconds,
+                          status: t.status, reason: t.reason, outcome: t.kind == .command ? t.outcome : t.reason ?? "", stdout: t.stdout ?? "", stderr: t.stderr ?? "")
+            }
+        }
+    }
+
+    /// One `<testsuite>` for the image, its `<testcase>`s (`junitCases`) with `<failure>` or `<skipped>`.
     static func junit(_ r: ImageTestReport) -> String {
-        let time = r.results.reduce(0) { $0 + $1.durationSeconds }
+        let cases = junitCases(r)
+        let time = cases.reduce(0) { $0 + $1.durationSeconds }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites>\n"
-        xml += "  <testsuite name=\"\(escape(r.reference))\" tests=\"\(r.results.count)\" failures=\"\(r.failed)\" "
-            + "skipped=\"\(r.skipped)\" time=\"\(String(format: "%.3f", time))\">\n"
-        for p in r.results {
-            xml += "    <testcase name=\"\(escape(p.platform))\" classname=\"\(escape(r.reference))\" "
-                + "time=\"\(String(format: "%.3f", p.durationSeconds))\">\n"
-            switch p.status {
+        xml += "  <testsuite name=\"\(escape(r.reference))\" tests=\"\(cases.count)\" failures=\"\(cases.filter { $0.status == .fail }.count)\" "
+            + "skipped=\"\(cases.filter { $0.status == .skipped }.count)\" time=\"\(String(format: "%.3f", time))\">\n"
+        for c in cases {
+            xml += "    <testcase name=\"\(escape(c.name))\" classname=\"\(escape(c.classname))\" "
+                + "time=\"\(String(format: "%.3f", c.durationSeconds))\">\n"
+            switch c.status {
             case .pass: break
-            case .skipped: xml += "      <skipped message=\"\(escape(p.reason ?? "skipped"))\"/>\n"
+            case .skipped: xml += "      <skipped message=\"\(escape(c.reason ?? "skipped"))\"/>\n"
             case .fail:
-                xml += "      <failure message=\"\(escape(p.reason ?? "failed"))\">\(escape(p.outcome))</failure>\n"
+                xml += "      <failure message=\"\(escape(c.reason ?? "failed"))\">\(escape(c.outcome))</failure>\n"
             }
-            if !p.stdout.isEmpty { xml += "      <system-out>\(escape(p.stdout))</system-out>\n" }
-            if !p.stderr.isEmpty { xml += "      <system-err>\(escape(p.stderr))</system-err>\n" }
+            if !c.stdout.isEmpty { xml += "      <system-out>\(escape(c.stdout))</system-out>\n" }
+            if !c.stderr.isEmpty { xml += "      <system-err>\(escape(c.stderr))</system-err>\n" }
             xml += "    </testcase>\n"
         }
         return xml + "  </testsuite>\n</testsuites>\n"

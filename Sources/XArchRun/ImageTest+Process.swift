@@ -12,26 +12,37 @@ struct ImageProcess: Sendable, Hashable {
     var gid: UInt32 = 0
     var groups: [UInt32] = []
 
-    /// argv = Entrypoint + (the arguments after `--`, else Cmd); `--entrypoint` replaces Entrypoint and
-    /// drops the image's Cmd (`docker run --entrypoint`). Env = the image's `Env`, a default `PATH` when
-    /// missing, `HOSTNAME`, `HOME` from the image's own `/etc/passwd` (else `/`), then `-e` additions.
-    /// `USER` (the image's or `--user`) is resolved in the image's `/etc/passwd` and `/etc/group`.
+    /// The process of `xarch test`'s options (see `init(config:command:hostname:paths:)`).
     init(config: ContainerConfig?, options: ImageTestOptions, hostname: String, paths: RootPaths) throws {
-        let entrypoint = options.entrypoint.map { $0.isEmpty ? [] : [$0] } ?? config?.entrypoint ?? []
-        let command = !options.command.isEmpty ? options.command : options.entrypoint != nil ? [] : config?.cmd ?? []
+        try self.init(config: config, command: CommandRun(options), hostname: hostname, paths: paths)
+    }
+
+    /// argv = Entrypoint + (the command's arguments, else Cmd); an entrypoint of the command replaces
+    /// the image's and drops its Cmd (`docker run --entrypoint`). Env = the image's `Env`, a default
+    /// `PATH` when missing, `HOSTNAME`, `HOME` from the image's own `/etc/passwd` (else `/`), then the
+    /// command's additions. `USER` (the image's or the command's) is resolved in the image's
+    /// `/etc/passwd` and `/etc/group`. A spec's command (`expandsVariables`) has `$NAME` replaced in
+    /// each addition from the environment so far (`PATH=/opt/bin:$PATH`), and in its arguments from the
+    /// whole environment (CST uses the image's alone: here `$PATH` is what the program will see).
+    init(config: ContainerConfig?, command run: CommandRun, hostname: String, paths: RootPaths) throws {
+        let entrypoint = run.entrypoint ?? config?.entrypoint ?? []
+        let command = !run.command.isEmpty ? run.command : run.entrypoint != nil ? [] : config?.cmd ?? []
         arguments = entrypoint + command
         guard !arguments.isEmpty else {
             throw XArchError(.invalidInput, "no command to run: the image has no Entrypoint or Cmd; give one after --")
         }
-        let identity = try UserIdentity(options.user ?? config?.user ?? "", paths: paths)
+        let identity = try UserIdentity(run.user ?? config?.user ?? "", paths: paths)
         (uid, gid, groups) = (identity.uid, identity.gid, identity.groups)
         var environment = config?.env ?? []
         if Self.value("PATH", in: environment) == nil { environment.append("PATH=\(Self.defaultPath)") }
         Self.set("HOSTNAME=\(hostname)", in: &environment)
         if Self.value("HOME", in: environment) == nil { environment.append("HOME=\(identity.home ?? "/")") }
-        for addition in options.environment { Self.set(addition, in: &environment) }
+        for addition in run.environment {
+            Self.set(run.expandsVariables ? SpecVariables.expand(addition, in: environment) : addition, in: &environment)
+        }
+        if run.expandsVariables { arguments = arguments.map { SpecVariables.expand($0, in: environment) } }
         self.environment = environment
-        let directory = config?.workingDir ?? ""
+        let directory = run.workingDirectory ?? config?.workingDir ?? ""
         workingDirectory = directory.isEmpty ? "/" : directory.hasPrefix("/") ? directory : "/" + directory
     }
 

@@ -10,7 +10,8 @@ import XArchModel
 /// the mode chosen (`ExecutionModes`), the process composed from the config as `docker run` does
 /// (`ImageProcess`), the program checked against the platform before it runs (`ProgramCheck`), and the
 /// command run in the `Sandbox` with the timeout. A platform passes when the command exits with the
-/// expected code and its stdout matches the expected pattern.
+/// expected code and its stdout matches the expected pattern. With a spec (`ImageTestOptions.spec`),
+/// the spec's tests run instead, each command test the same way (`ImageTest+Spec.swift`).
 public struct ImageTest: Sendable {
     /// How each platform can run on this host.
     public var modes: ExecutionModes

@@ -20,6 +20,11 @@ public struct ImageTestOptions: Sendable {
     public var expectedExit: Int32 = 0
     /// A regular expression stdout must contain a match of (`^` and `$` match at line ends, as in grep).
     public var expectedOutput: String?
+    /// `--spec`: the tests run on every platform instead of the command (`ImageTest+Spec.swift`).
+    public var spec: TestSpec?
+    /// With `spec`: also run the command (`command`, `entrypoint`, `expectedExit`, `expectedOutput`) as a
+    /// test named `command`; the command line sets it when one of those is given.
+    public var commandWithSpec = false
     /// Unpack into a temporary tree, removed afterwards; the cache is neither read nor written.
     public var noCache = false
     /// `--network host`: share the host's network; otherwise only a loopback of the run's own.

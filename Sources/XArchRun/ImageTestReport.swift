@@ -1,7 +1,8 @@
 /// What `xarch test` found for one image: one result per platform, in index order (issue 12,
 /// "The command"). Encoded as the JSON of `--format json`:
 /// `{reference, digest, results: [{platform, digest, mode, emulator?, exitCode?, signal?,
-/// durationSeconds, passed, skipped, reason?, stdout, stderr}], passed, failed, skipped}`.
+/// durationSeconds, passed, skipped, reason?, stdout, stderr, tests?}], passed, failed, skipped}`;
+/// `tests` only with a spec (`SpecTestResult`).
 public struct ImageTestReport: Sendable, Hashable, Codable {
     /// The reference as written.
     public var reference: String
@@ -69,6 +70,10 @@ public struct ImageTestResult: Sendable, Hashable, Codable {
     /// The tail of the command's output (capped by `ImageTestOptions.outputLimit`).
     public var stdout: String
     public var stderr: String
+    /// With a spec: one result per test that applies to the platform, in the spec's order (command
+    /// tests, file existence, file content, metadata); nil without one. The platform passes when
+    /// every test passed.
+    public var tests: [SpecTestResult]?
 
     /// A result for `platform` that has not run yet: failed, with nothing more known.
     public init(platform: String, digest: String) {

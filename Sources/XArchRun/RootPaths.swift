@@ -18,6 +18,18 @@ struct RootPaths: Sendable {
         return resolve(Self.components(path), from: [], budget: &budget).map { "/" + $0.joined(separator: "/") }
     }
 
+    /// The real path inside the root of the entry `path` names, its last component not followed (a
+    /// symlink is the link itself, as `lstat` sees it); nil when it does not exist.
+    func entry(_ path: String) -> String? {
+        let components = Self.components(path)
+        guard let last = components.last, last != ".." else { return resolve(path) }
+        var budget = 40
+        guard let parent = resolve(Array(components.dropLast()), from: [], budget: &budget) else { return nil }
+        let real = "/" + (parent + [last]).joined(separator: "/")
+        var st = stat()
+        return lstat(host(real), &st) == 0 ? real : nil
+    }
+
     /// The host path of a real path inside the root.
     func host(_ real: String) -> String { real == "/" ? root : root + real }
 
@@ -25,7 +37,8 @@ struct RootPaths: Sendable {
     func read(_ path: String, limit: Int = 1 << 20) -> [UInt8]? {
         guard let real = resolve(path), let handle = FileHandle(forReadingAtPath: host(real)) else { return nil }
         defer { try? handle.close() }
-        return (try? handle.read(upToCount: limit)).map { [UInt8]($0 ?? Data()) }
+        // `read(upToCount:)` answers nil at the end of the file: an empty file is empty, not unreadable.
+        do { return [UInt8](try handle.read(upToCount: limit) ?? Data()) } catch { return nil }
     }
 
     /// The first of `PATH`'s directories holding an executable regular file `name`, as `execvp` searches;

@@ -32,7 +32,7 @@ struct TestCommandTests {
     @Test func helpNamesTheOptions() async {
         let r = await CLIRun.run("test", "--help")
         #expect(r.code == 0)
-        for option in ["--platform", "--timeout", "--format", "--expect-exit", "--expect-output", "--entrypoint"] {
+        for option in ["--platform", "--timeout", "--format", "--expect-exit", "--expect-output", "--entrypoint", "--spec"] {
             #expect(r.stdout.contains(option), "\(option)")
         }
     }
@@ -60,10 +60,7 @@ struct TestCommandTests {
         let r = await CLIRun.run("test", Self.reference, "--no-cache", "--format", "junit", "--expect-output", "^(x86_64|aarch64)$",
                                  "--", "/bin/busybox", "uname", "-m")
         #expect(r.code == 3, "two of eight match, six fail: \(r.stderr)")
-        let collector = JUnitCollector()
-        let parser = XMLParser(data: Data(r.stdout.utf8))
-        parser.delegate = collector
-        #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+        let collector = try JUnitCollector.parse(r.stdout)
         #expect(collector.suites == 1)
         #expect(collector.testcases == Self.machines.map(\.platform))
         #expect(collector.failures == 6)
@@ -120,17 +117,37 @@ struct TestCommandTests {
 }
 
 /// Counts what a JUnit document holds.
-private final class JUnitCollector: NSObject, XMLParserDelegate, @unchecked Sendable {
+final class JUnitCollector: NSObject, XMLParserDelegate, @unchecked Sendable {
     var suites = 0
+    /// The `<testsuite>`'s attributes (the last one's).
+    var suite: [String: String] = [:]
     var testcases: [String] = []
+    var classnames: [String] = []
     var failures = 0
+    var skipped = 0
+
+    /// What `xml` holds; throws when it does not parse.
+    static func parse(_ xml: String) throws -> JUnitCollector {
+        let collector = JUnitCollector()
+        let parser = XMLParser(data: Data(xml.utf8))
+        parser.delegate = collector
+        guard parser.parse() else {
+            throw XArchError(.invalidInput, "not XML: \(parser.parserError.map { "\($0)" } ?? "")\n\(xml)")
+        }
+        return collector
+    }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                 attributes: [String: String] = [:]) {
         switch name {
-        case "testsuite": suites += 1
-        case "testcase": testcases.append(attributes["name"] ?? "")
+        case "testsuite":
+            suites += 1
+            suite = attributes
+        case "testcase":
+            testcases.append(attributes["name"] ?? "")
+            classnames.append(attributes["classname"] ?? "")
         case "failure": failures += 1
+        case "skipped": skipped += 1
         default: break
         }
     }

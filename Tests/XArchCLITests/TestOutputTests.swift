@@ -43,4 +43,54 @@ struct TestOutputTests {
         #expect(TestOutput.emulator(e) == "qemu-arm-static 7.2.22")
         #expect(TestOutput.emulator(nil) == "-")
     }
+
+    /// A spec's report made by hand: a platform that failed one command test and one file test, a
+    /// platform that passed, and one skipped with its tests listed.
+    static func specReport() -> ImageTestReport {
+        var command = SpecTestResult(name: "uname", kind: .command, failures: ["exit 1, expected exit 0"], durationSeconds: 0.5)
+        command.exitCode = 1
+        command.stdout = (1...12).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        command.stderr = "oops\n"
+        let file = SpecTestResult(name: "config <&>", kind: .fileExistence, failures: ["/etc/app does not exist"])
+        let passed = SpecTestResult(name: "passwd", kind: .fileContent, failures: [], durationSeconds: 0.25)
+        var failing = result("linux/amd64", .fail)
+        failing.tests = [command, file, passed]
+        var passing = result("linux/arm64", .pass)
+        passing.tests = [passed]
+        var skipped = result("linux/s390x", .skipped)
+        skipped.tests = [SpecTestResult(name: "uname", kind: .command, skipped: "no qemu-s390x-static")]
+        return ImageTestReport(reference: "oci:x", digest: "sha256:b", results: [failing, passing, skipped])
+    }
+
+    @Test func textWithASpecNamesEachFailedTest() {
+        let out = TextBuffer()
+        TestOutput.text(Self.specReport(), CommandContext(stdout: out, stderr: TextBuffer()))
+        let lines = out.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[1].hasPrefix("PLATFORM") && lines[1].contains("TESTS") && !lines[1].contains("EXIT"))
+        #expect(lines[2].contains("1/3 passed") && lines[3].contains("1/1 passed") && lines[4].contains("skipped  -"))
+        #expect(Array(lines[5...]) == [
+            "linux/amd64: uname: exit 1, expected exit 0",
+            "  stdout:",
+        ] + (3...12).map { "    line \($0)" } + [
+            "  stderr:",
+            "    oops",
+            "linux/amd64: config <&>: /etc/app does not exist",
+            "linux/s390x: why <&\"'> \u{1}",
+            "1 passed, 1 failed, 1 skipped",
+            "",
+        ])
+    }
+
+    @Test func junitWithASpecHasOneTestcasePerPlatformAndTest() {
+        let xml = TestOutput.junit(Self.specReport())
+        #expect(xml.contains("<testsuite name=\"oci:x\" tests=\"5\" failures=\"2\" skipped=\"1\" time=\"1.000\">"))
+        #expect(xml.contains("<testcase name=\"linux/amd64: uname\" classname=\"linux/amd64\" time=\"0.500\">\n"
+            + "      <failure message=\"exit 1, expected exit 0\">exit 1</failure>\n"))
+        #expect(xml.contains("<testcase name=\"linux/amd64: config &lt;&amp;&gt;\" classname=\"linux/amd64\" time=\"0.000\">\n"
+            + "      <failure message=\"/etc/app does not exist\">/etc/app does not exist</failure>\n"))
+        #expect(xml.contains("<testcase name=\"linux/arm64: passwd\" classname=\"linux/arm64\""))
+        #expect(xml.contains("<testcase name=\"linux/s390x: uname\" classname=\"linux/s390x\" time=\"0.000\">\n"
+            + "      <skipped message=\"no qemu-s390x-static\"/>\n"))
+        #expect(xml.components(separatedBy: "<testcase ").count - 1 == 5)
+    }
 }
