@@ -1,4 +1,5 @@
 import Foundation
+import XArchContent
 import XArchDockerfile
 import XArchModel
 
@@ -26,29 +27,35 @@ struct BuildPlanner {
         let target = try stages.target(options.target)
         var states: [StageState] = []
         var skipped: [String: String] = [:]
+        // Platforms are evaluated in parallel (their RUNs run at once, up to --jobs); results keep the
+        // order of the platforms, and the first error stops the others.
         if let platforms = options.platforms {
             var seen: Set<Platform> = []
-            for platform in platforms.map(\.normalized) where seen.insert(platform).inserted {
+            let unique = platforms.map(\.normalized).filter { seen.insert($0).inserted }
+            for platform in unique {
                 if let reason = Self.unsupported(platform) { throw XArchError(.unsupported, "\(platform.formatted): \(reason)") }
-                states.append(try await evaluate(target, for: platform))
+            }
+            states = try await BoundedConcurrency.map(unique, limit: options.jobs) { platform in
+                try await self.evaluate(target, for: platform)
             }
         } else {
             let (candidates, fromScratch) = try await allPlatforms(target)
-            for platform in candidates {
-                if let reason = Self.unsupported(platform) {
-                    skipped[platform.formatted] = reason
-                    continue
-                }
+            let runnable = candidates.filter { platform in
+                guard let reason = Self.unsupported(platform) else { return true }
+                skipped[platform.formatted] = reason
+                return false
+            }
+            let outcomes = try await BoundedConcurrency.map(runnable, limit: options.jobs) { platform -> (Platform, StageState?, String?) in
                 do {
-                    states.append(try await evaluate(target, for: platform))
+                    return (platform, try await self.evaluate(target, for: platform), nil)
                 } catch let error as XArchError where fromScratch && error.code == .missingSource {
                     // The reason without the platform `evaluate` put in front of it.
-                    if let inner = error.cause as? XArchError, inner.code == error.code {
-                        skipped[platform.formatted] = inner.message
-                    } else {
-                        skipped[platform.formatted] = error.message
-                    }
+                    if let inner = error.cause as? XArchError, inner.code == error.code { return (platform, nil, inner.message) }
+                    return (platform, nil, error.message)
                 }
+            }
+            for (platform, state, reason) in outcomes {
+                if let state { states.append(state) } else { skipped[platform.formatted] = reason }
             }
             guard !states.isEmpty else {
                 throw XArchError(.missingSource, "--platform all found no platform whose COPY sources all exist in the context (tried \(candidates.map(\.formatted).joined(separator: ", ")))")

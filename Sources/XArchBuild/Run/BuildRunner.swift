@@ -42,9 +42,11 @@ actor BuildRunner {
     let cache: RootFilesystemCache?
     let work: String
     let progress: (@Sendable (BuildEvent) -> Void)?
-    private var bases: [String: String] = [:]
+    // In-flight work is remembered as a task, so two platforms asking for the same tree or the same
+    // RUN at once share one.
+    private var bases: [String: Task<String, any Error>] = [:]
     private var materialized: [LayerEntries: String] = [:]
-    private var outcomes: [String: Outcome] = [:]
+    private var outcomes: [String: Task<Outcome, any Error>] = [:]
     private var counter = 0
 
     init(modes: ExecutionModes, sandbox: Sandbox = Sandbox(), cache: RootFilesystemCache?, work: String,
@@ -69,21 +71,21 @@ actor BuildRunner {
     /// The unpacked tree of a base image's layers (an empty directory for `scratch`).
     func baseDirectory(_ layers: [Descriptor], source: (any ContentSource)?) async throws -> String {
         let key = RootFilesystemCache.key(layers.map(\.digest)).description
-        if let known = bases[key] { return known }
-        let path: String
-        if let source, !layers.isEmpty {
-            if let cache {
-                path = try await cache.rootFilesystem(layers, from: source).path
-            } else {
-                counter += 1
-                path = "\(work)/base-\(counter)"
-                _ = try await RootFilesystem.unpack(layers, from: source, into: path)
+        if let known = bases[key] { return try await known.value }
+        counter += 1
+        let path = "\(work)/base-\(counter)"
+        let cache = cache
+        let task = Task<String, any Error> {
+            guard let source, !layers.isEmpty else {
+                guard mkdir(path, 0o755) == 0 else { throw POSIXFile.error("create directory", path) }
+                return path
             }
-        } else {
-            path = try fresh("empty")
+            if let cache { return try await cache.rootFilesystem(layers, from: source).path }
+            _ = try await RootFilesystem.unpack(layers, from: source, into: path)
+            return path
         }
-        bases[key] = path
-        return path
+        bases[key] = task
+        return try await task.value
     }
 
     /// A directory holding the files of a COPY layer, to stack in an overlay.
@@ -95,37 +97,44 @@ actor BuildRunner {
         return path
     }
 
-    /// Runs `request` (or returns the outcome of the same RUN run earlier in this build).
+    /// Runs `request` (or returns the outcome of the same RUN run earlier in this build, or running now).
     func run(_ request: Request) async throws -> Outcome {
         let mode = modes.mode(for: request.platform)
         let key = [mode.name, request.platform.formatted, request.lowers.joined(separator: ":"),
                    request.arguments.joined(separator: "\u{0}"), request.environment.joined(separator: "\u{0}"),
                    request.workingDirectory, "\(request.uid):\(request.gid):\(request.groups)", request.network.rawValue]
             .joined(separator: "\u{1}")
-        if let known = outcomes[key] { return known }
+        if let known = outcomes[key] { return try await known.value }
         if case .skipped(let reason) = mode {
             throw XArchError(.unsupported, "Dockerfile line \(request.line): \(request.display) cannot run for \(request.platform.formatted) here: \(reason)")
         }
-        progress?(.run(platform: request.platform.formatted, mode: mode.name, line: request.line, instruction: request.display))
         let directory = try fresh("run")
-        var spec = SandboxSpec(rootfs: request.lowers[0], arguments: request.arguments, environment: request.environment,
-                               workingDirectory: request.workingDirectory, uid: request.uid, gid: request.gid,
-                               groups: request.groups, hostname: "buildkitsandbox", network: request.network,
-                               rootWrites: .captured(directory: directory), mode: mode, outputLimit: 64 * 1024)
-        spec.lowerLayers = Array(request.lowers.dropFirst())
-        spec.privateTemporaryDirectory = false
-        let result = try await sandbox.run(spec)
-        guard result.termination == .exited(0) else {
-            throw Self.failure(result, request: request, mode: mode)
+        let (sandbox, progress) = (sandbox, progress)
+        let task = Task<Outcome, any Error> {
+            progress?(.run(platform: request.platform.formatted, mode: mode.name, line: request.line, instruction: request.display))
+            var spec = SandboxSpec(rootfs: request.lowers[0], arguments: request.arguments, environment: request.environment,
+                                   workingDirectory: request.workingDirectory, uid: request.uid, gid: request.gid,
+                                   groups: request.groups, hostname: "buildkitsandbox", network: request.network,
+                                   rootWrites: .captured(directory: directory), mode: mode, outputLimit: 64 * 1024)
+            spec.lowerLayers = Array(request.lowers.dropFirst())
+            spec.privateTemporaryDirectory = false
+            let result = try await sandbox.run(spec)
+            guard result.termination == .exited(0) else {
+                throw Self.failure(result, request: request, mode: mode)
+            }
+            let (changes, _) = try OverlayUpper.changes(in: directory + "/upper")
+            let lowers = request.lowers
+            let entries = RunLayer.entries(changes, mapping: sandbox.mapping) { path in
+                lowers.contains { FileManager.default.fileExists(atPath: "\($0)/\(path)") }
+            }
+            return Outcome(upper: directory + "/upper", entries: entries, mode: mode.name)
         }
-        let (changes, _) = try OverlayUpper.changes(in: directory + "/upper")
-        let lowers = request.lowers
-        let entries = RunLayer.entries(changes, mapping: sandbox.mapping) { path in
-            lowers.contains { FileManager.default.fileExists(atPath: "\($0)/\(path)") }
+        outcomes[key] = task
+        return try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
         }
-        let outcome = Outcome(upper: directory + "/upper", entries: entries, mode: mode.name)
-        outcomes[key] = outcome
-        return outcome
     }
 
     /// A failed RUN: the platform, the line, how it ended and the last lines it printed.
