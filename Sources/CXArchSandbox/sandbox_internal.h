@@ -28,6 +28,7 @@ struct xs_spec {
     const char *overlay;    /* NULL: run in rootfs itself; else a scratch directory for an overlay on it */
     int overlay_tmpfs;      /* 1: the overlay's upper layer lives on a tmpfs mounted on `overlay` */
     int keep_tmp;           /* 1: no tmpfs on /tmp (a RUN's /tmp belongs to the image, as in BuildKit) */
+    char **mounts;          /* NULL-terminated "KIND\tSOURCE\tTARGET\tro|rw" records (see spec.c) */
     char **lowers;          /* NULL-terminated: directories stacked over rootfs, bottom first (overlay format) */
 };
 

@@ -209,6 +209,100 @@ static void xs_mount_overlay(const struct xs_spec *spec, char *merged) {
     }
 }
 
+/// One `mount=` record split in place: kind, source, target, access.
+struct xs_mount_request {
+    char *kind, *source, *target;
+    int read_only;
+    int fd; /* bind: the source, opened before entering the root */
+};
+
+static void xs_parse_mounts(const struct xs_spec *spec, struct xs_mount_request *out, size_t *count) {
+    size_t n = 0;
+    for (size_t i = 0; spec->mounts[i] != NULL; i++, n++) {
+        char *fields[4] = {0};
+        char *rest = spec->mounts[i];
+        for (int f = 0; f < 4; f++) {
+            fields[f] = rest;
+            char *tab = rest ? strchr(rest, '\t') : NULL;
+            if (tab) {
+                *tab = '\0';
+                rest = tab + 1;
+            } else {
+                rest = NULL;
+            }
+        }
+        if (fields[3] == NULL || fields[2][0] != '/') {
+            errno = EINVAL;
+            xs_fail_path("mount record (KIND, SOURCE, absolute TARGET, ro|rw)", spec->mounts[i]);
+        }
+        out[n].kind = fields[0];
+        out[n].source = fields[1];
+        out[n].target = fields[2];
+        out[n].read_only = strcmp(fields[3], "ro") == 0;
+        out[n].fd = -1;
+        if (strcmp(fields[0], "bind") == 0) {
+            /* A detached copy of the source's mount (open_tree(2), Linux 5.2): it can be attached inside
+             * the new root after the old one is gone, which a plain path or O_PATH fd cannot. */
+            out[n].fd = (int)syscall(SYS_open_tree, AT_FDCWD, fields[1], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+            if (out[n].fd < 0) {
+                xs_fail_path("open_tree mount source", fields[1]);
+            }
+        } else if (strcmp(fields[0], "tmpfs") != 0) {
+            errno = EINVAL;
+            xs_fail_path("mount kind (bind or tmpfs)", fields[0]);
+        }
+    }
+    *count = n;
+}
+
+/// After entering the root: creates each target (a directory, or an empty file for a file source) and
+/// mounts on it. Paths resolve inside the new root, so the image's symlinks stay inside it.
+static void xs_do_mounts(struct xs_mount_request *mounts, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        struct xs_mount_request *m = &mounts[i];
+        int file = 0;
+        if (m->fd >= 0) {
+            struct stat st;
+            if (fstat(m->fd, &st) != 0) {
+                xs_fail_path("inspect mount source", m->source);
+            }
+            file = !S_ISDIR(st.st_mode);
+        }
+        char parent[PATH_MAX];
+        xs_join(parent, m->target, "");
+        char *slash = strrchr(parent, '/');
+        if (slash != NULL && slash != parent) {
+            *slash = '\0';
+            xs_make_workdir(parent);
+        }
+        if (file) {
+            int fd = open(m->target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+            if (fd < 0 || close(fd) != 0) {
+                xs_fail_path("create mount point", m->target);
+            }
+        } else {
+            xs_make_workdir(m->target);
+        }
+        if (m->fd >= 0) {
+            if (syscall(SYS_move_mount, m->fd, "", AT_FDCWD, m->target, MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+                xs_fail_path("move_mount (bind) on", m->target);
+            }
+            if (m->read_only) {
+                xs_mount(NULL, m->target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
+            }
+            (void)close(m->fd);
+        } else {
+            char options[64];
+            if (m->source[0] != '\0') {
+                snprintf(options, sizeof options, "mode=1777,size=%s", m->source);
+            } else {
+                snprintf(options, sizeof options, "mode=1777");
+            }
+            xs_mount("tmpfs", m->target, "tmpfs", MS_NOSUID | MS_NODEV, options);
+        }
+    }
+}
+
 static void xs_enter_root(const char *rootfs) {
     if (chdir(rootfs) != 0) {
         xs_fail_path("chdir", rootfs);
@@ -318,7 +412,21 @@ void xs_setup_and_exec(const struct xs_spec *spec) {
     if (!spec->host_network) {
         xs_loopback_up();
     }
+    size_t nmounts = 0;
+    struct xs_mount_request *mounts = calloc(64, sizeof *mounts);
+    size_t capacity = 0;
+    while (spec->mounts[capacity] != NULL) {
+        capacity++;
+    }
+    if (capacity > 64) {
+        mounts = realloc(mounts, capacity * sizeof *mounts);
+    }
+    if (mounts == NULL) {
+        xs_fail("allocate mounts");
+    }
+    xs_parse_mounts(spec, mounts, &nmounts);
     xs_enter_root(rootfs);
+    xs_do_mounts(mounts, nmounts);
     xs_make_workdir(spec->workdir);
     if (chdir(spec->workdir) != 0) {
         xs_fail_path("chdir", spec->workdir);

@@ -17,6 +17,10 @@
 //   overlay=DIR          run on an overlay whose lower layer is rootfs, so rootfs is never written; DIR
 //                        (absolute, existing, empty) receives upper/, work/ and root/ (the merged tree)
 //   tmp=tmpfs|image      tmpfs (default): a private tmpfs on /tmp; image: /tmp is the image's own directory
+//   mount=KIND<TAB>SOURCE<TAB>TARGET<TAB>ro|rw   repeated: after entering the root, `bind` mounts the host
+//                        file or directory SOURCE (opened before, so the image's symlinks cannot redirect
+//                        it) on TARGET inside, `tmpfs` a tmpfs (SOURCE: its size, e.g. 64m, or empty);
+//                        TARGET is created when missing (RUN --mount)
 //   lower=DIR            repeated: a directory stacked over rootfs in the overlay, bottom first (the
 //                        upper layers of earlier runs: whiteouts as 0/0 devices, user.overlay.opaque)
 //   overlay_upper=tmpfs|disk  tmpfs (default): the writes live in memory and vanish with the run; disk:
@@ -103,10 +107,11 @@ void xs_read_spec(const char *path, struct xs_spec *spec) {
     spec->binfmt = calloc(records + 1, sizeof(char *));
     spec->groups = calloc(records + 1, sizeof(gid_t));
     spec->lowers = calloc(records + 1, sizeof(char *));
-    if (!spec->argv || !spec->envp || !spec->binfmt || !spec->groups || !spec->lowers) {
+    spec->mounts = calloc(records + 1, sizeof(char *));
+    if (!spec->argv || !spec->envp || !spec->binfmt || !spec->groups || !spec->lowers || !spec->mounts) {
         xs_fail("allocate spec arrays");
     }
-    size_t argc = 0, envc = 0, nbinfmt = 0, nlowers = 0, index = 0;
+    size_t argc = 0, envc = 0, nbinfmt = 0, nlowers = 0, nmounts = 0, index = 0;
     for (char *record = buffer, *next; record < buffer + length; record = next, index++) {
         next = record + strlen(record) + 1;
         char *equals = strchr(record, '=');
@@ -164,6 +169,8 @@ void xs_read_spec(const char *path, struct xs_spec *spec) {
             spec->gidmap = value;
         } else if (strcmp(key, "overlay") == 0) {
             spec->overlay = value;
+        } else if (strcmp(key, "mount") == 0) {
+            spec->mounts[nmounts++] = value;
         } else if (strcmp(key, "tmp") == 0) {
             if (strcmp(value, "tmpfs") != 0 && strcmp(value, "image") != 0) {
                 xs_bad("tmp must be tmpfs or image", value);

@@ -34,6 +34,8 @@ public struct BuildOptions: Sendable {
     /// Where RUN keeps the unpacked trees of base images (shared with `xarch test`); nil: unpacked into
     /// the build's temporary directory and removed with it.
     public var rootFilesystemCache: RootFilesystemCache?
+    /// `--secret id=…,src=…|env=…`: what `RUN --mount=type=secret,id=…` sees; never written to a layer.
+    public var secrets: [String: BuildSecret] = [:]
 
     public init(context: String, dockerfile: String? = nil, platforms: [Platform]?, buildArguments: [String: String] = [:],
                 labels: [String: String] = [:], target: String? = nil, sourceDateEpoch: Int64 = 0,
@@ -79,4 +81,12 @@ public struct BuildOptions: Sendable {
         "linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/arm/v5", "linux/386",
         "linux/ppc64le", "linux/s390x", "linux/riscv64", "linux/mips64le",
     ].compactMap { try? Platform(parsing: $0).normalized }
+}
+
+/// Where a build secret comes from (`xarch build --secret`).
+public enum BuildSecret: Sendable, Hashable {
+    /// A file, read when a RUN mounts it.
+    case file(String)
+    /// The value itself (taken from an environment variable when the build started).
+    case value([UInt8])
 }

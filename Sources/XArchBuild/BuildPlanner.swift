@@ -76,6 +76,7 @@ struct BuildPlanner {
         var evaluator = try StageEvaluator(stages: stages, context: context, resolver: resolver,
                                            spool: spool, target: platform, build: options.buildPlatform,
                                            buildArguments: options.buildArguments, created: options.created, runner: runner)
+        evaluator.secrets = options.secrets
         var state: StageState
         do {
             state = try await evaluator.evaluate(target)

@@ -62,6 +62,11 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
     @Flag(name: .long, help: "Check every platform's files as `xarch verify` does (ELF machine, ABI, loader) before anything is written or pushed.")
     var verify = false
 
+    @Option(name: .customLong("secret"), help: ArgumentHelp(
+        "A secret for RUN --mount=type=secret (repeatable): id=ID,src=FILE or id=ID,env=VARIABLE (id=ID alone: the variable ID). Never written to a layer.",
+        valueName: "id=…"))
+    var secrets: [String] = []
+
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
     func validate() throws {
@@ -72,11 +77,13 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
         guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be between 1 and 9") }
         _ = try makeOptions()  // references, platforms and pairs, checked before anything runs
+        _ = try Self.secrets(secrets, environment: ProcessInfo.processInfo.environment)
     }
 
     func execute(_ context: CommandContext) async throws {
         var options = try makeOptions()
         options.rootFilesystemCache = try? RootFilesystemCache.userDefault()
+        options.secrets = try Self.secrets(secrets, environment: ProcessInfo.processInfo.environment)
         let progress = BuildProgress(stream: context.stderr, enabled: context.stderr.isTerminal && format.format == .text,
                                      announcesRuns: format.format == .text)
         let report: BuildReport
@@ -117,6 +124,32 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
             sourceDateEpoch: try sourceDateEpoch ?? Self.epoch(environment["SOURCE_DATE_EPOCH"]),
             compressionLevel: compressionLevel, output: output, destinations: destinations,
             buildPlatform: BuildOptions.buildPlatform(host: HostPlatform.detect()), jobs: jobs, verify: verify)
+    }
+
+    /// `--secret` values: `id=ID,src=FILE` (also `source=`), `id=ID,env=VARIABLE`, or `id=ID` alone for the
+    /// variable ID (as buildx reads them). A file must exist; a variable must be set.
+    static func secrets(_ items: [String], environment: [String: String]) throws -> [String: BuildSecret] {
+        var out: [String: BuildSecret] = [:]
+        for item in items {
+            var fields: [String: String] = [:]
+            for part in item.split(separator: ",") {
+                let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
+                guard pair.count == 2 else { throw ValidationError("--secret \(item): expected key=value fields (id=…,src=… or env=…)") }
+                fields[pair[0]] = pair[1]
+            }
+            guard let id = fields["id"], !id.isEmpty else { throw ValidationError("--secret \(item) needs id=…") }
+            if let file = fields["src"] ?? fields["source"] {
+                guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("--secret \(id): cannot read \(file)") }
+                out[id] = .file(file)
+            } else {
+                let variable = fields["env"] ?? id
+                guard let value = environment[variable] else {
+                    throw ValidationError("--secret \(id): the variable \(variable) is not set (or give src=FILE)")
+                }
+                out[id] = .value(Array(value.utf8))
+            }
+        }
+        return out
     }
 
     /// `NAME=value` pairs; with an environment, `NAME` alone takes its value from it (as docker does).

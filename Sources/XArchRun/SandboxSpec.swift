@@ -42,6 +42,17 @@ public struct SandboxSpec: Sendable {
     /// (overlay format: whiteouts as 0/0 character devices, `user.overlay.opaque`) or trees of plain
     /// files. Needs `rootWrites` other than `.direct`.
     public var lowerLayers: [String] = []
+    /// A mount made inside the root after entering it (RUN --mount): its target is created when missing
+    /// (a directory, or an empty file for a file source), and resolved inside the root.
+    public enum Mount: Sendable, Hashable {
+        /// The host file or directory `source` (opened before entering the root) on `target`.
+        case bind(source: String, target: String, readOnly: Bool)
+        /// A tmpfs on `target`; `size` as mount(8) takes it (`64m`), nil: the kernel's default.
+        case tmpfs(target: String, size: String?)
+    }
+
+    /// Made in order, after entering the root.
+    public var mounts: [Mount] = []
     /// A private tmpfs on `/tmp` (`xarch test`); false: `/tmp` is the image's own directory, whose
     /// writes belong to the run's changes (RUN in a build, as BuildKit does it).
     public var privateTemporaryDirectory = true
@@ -124,6 +135,17 @@ public struct SandboxSpec: Sendable {
         }
         records += try lowerLayers.map { "lower=\(try Self.overlayPath($0))" }
         if !privateTemporaryDirectory { records.append("tmp=image") }
+        for mount in mounts {
+            let fields: [String]
+            switch mount {
+            case .bind(let source, let target, let readOnly): fields = ["bind", source, target, readOnly ? "ro" : "rw"]
+            case .tmpfs(let target, let size): fields = ["tmpfs", size ?? "", target, "rw"]
+            }
+            guard fields[2].hasPrefix("/"), !fields.contains(where: { $0.contains("\t") }) else {
+                throw XArchError(.invalidInput, "a mount needs an absolute target and paths without tabs: \(fields[1]) on \(fields[2])")
+            }
+            records.append("mount=" + fields.joined(separator: "\t"))
+        }
         var bytes: [UInt8] = []
         for record in records {
             guard !record.utf8.contains(0) else {

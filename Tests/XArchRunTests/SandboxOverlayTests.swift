@@ -111,4 +111,32 @@ struct SandboxOverlayTests {
         #expect(stacked.standardOutputText == "/:\nbin\nd\ndev\nf\ng\nproc\ns\ntmp\n\n/d:\nnew\nhi\n", "\(stacked.standardOutputText)")
         #expect(try OverlayUpper.changes(in: second + "/upper").changes.allSatisfy { ["dev", "proc", "tmp"].contains($0.path) })
     }
+
+    /// Mounts made inside the root: a host directory (read-write, as a cache), a host file read-only (as a
+    /// secret), a tmpfs; their targets are created, and what is written through them stays out of the upper.
+    @Test func mountsInsideTheRoot() async throws {
+        let root = try BusyboxRoot("amd64")
+        defer { root.remove() }
+        let host = FileManager.default.temporaryDirectory.appendingPathComponent("xarch-mounts-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: host + "/cache", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: host + "/capture", withIntermediateDirectories: true)
+        try Data("s3cr3t".utf8).write(to: URL(fileURLWithPath: host + "/secret"))
+        defer { try? FileManager.default.removeItem(atPath: host) }
+        let script = "echo kept > /var/cache/x/file && busybox cat /run/secrets/token && (echo no > /run/secrets/token || echo read-only)"
+            + " && echo gone > /scratch/f && busybox mount | busybox grep -c scratch"
+        let result = try await root.run("amd64", ["/bin/busybox", "sh", "-c", script]) {
+            $0.rootWrites = .captured(directory: host + "/capture")
+            $0.mounts = [.bind(source: host + "/cache", target: "/var/cache/x", readOnly: false),
+                         .bind(source: host + "/secret", target: "/run/secrets/token", readOnly: true),
+                         .tmpfs(target: "/scratch", size: "1m")]
+        }
+        #expect(result.termination == .exited(0), "\(result.standardErrorText)")
+        #expect(result.standardOutputText == "s3cr3tread-only\n1\n", "\(result.standardOutputText)")
+        #expect(try String(contentsOfFile: host + "/cache/file", encoding: .utf8) == "kept\n")
+        let changes = try OverlayUpper.changes(in: host + "/capture/upper").changes
+        let paths = Set(changes.map(\.path))
+        #expect(paths.isSuperset(of: ["var/cache/x", "run/secrets/token", "scratch"]), "the mount points: \(paths)")
+        #expect(!paths.contains("var/cache/x/file") && !paths.contains("scratch/f"))
+        #expect(changes.first { $0.path == "run/secrets/token" }?.size == 0, "the secret's bytes never reach the upper")
+    }
 }

@@ -1,3 +1,4 @@
+import XArchArchive
 import XArchDockerfile
 import XArchModel
 import XArchRun
@@ -14,7 +15,8 @@ extension StageEvaluator {
         }
         let network = try Self.network(of: instruction)
         let arguments = try runArguments(instruction, state)
-        let environment = runEnvironment(state)
+        var environment = runEnvironment(state)
+        let (mounts, mountKey) = try await runMounts(instruction, state: state, runner: runner, environment: &environment)
         let lowers = try await layerDirectories(of: state)
         let tree = DirectoryStack(name: stage.displayName, directories: lowers, mapping: runner.mapping)
         let identity: UserIdentity
@@ -28,6 +30,7 @@ extension StageEvaluator {
         let request = BuildRunner.Request(platform: state.platform, arguments: arguments, environment: environment,
                                           workingDirectory: state.workingDirectory, uid: identity.uid, gid: identity.gid,
                                           groups: identity.groups, network: network, lowers: lowers,
+                                          mounts: mounts, mountKey: mountKey,
                                           display: Self.display(instruction), line: instruction.line)
         let outcome = try await runner.run(request)
         if let entries = outcome.entries {
@@ -40,7 +43,7 @@ extension StageEvaluator {
     }
 
     /// `--network`: BuildKit's default is the host's network (`default`); `none` gives the RUN only a
-    /// loopback of its own. `--mount` and `--security` are not supported yet.
+    /// loopback of its own. `--security` is not supported.
     static func network(of instruction: Instruction) throws -> SandboxSpec.Network {
         var network = SandboxSpec.Network.host
         for flag in instruction.flags {
@@ -51,8 +54,8 @@ extension StageEvaluator {
                 case "none": network = .none
                 case let other: throw instruction.fail("RUN --network=\(other): use default, none or host")
                 }
-            } else if text.hasPrefix("--mount") {
-                throw instruction.fail("RUN --mount is not supported by xarch build yet", code: .unsupported)
+            } else if text.hasPrefix("--mount=") {
+                continue // runMounts
             } else if text.hasPrefix("--security") {
                 throw instruction.fail("RUN --security is not supported by xarch build (it never grants extra privileges)", code: .unsupported)
             } else {
@@ -60,6 +63,57 @@ extension StageEvaluator {
             }
         }
         return network
+    }
+
+    /// `RUN --mount=…` for the sandbox (expanded with the stage's variables, as BuildKit does): a context
+    /// directory or file (read-only; `rw` gets a copy whose writes are discarded), a cache directory per
+    /// id and platform kept between builds, a tmpfs, a secret (a private copy, read-only, or a variable
+    /// with `env=`). Also what identifies them for the key of identical RUNs.
+    func runMounts(_ instruction: Instruction, state: StageState, runner: BuildRunner,
+                   environment: inout [String]) async throws -> ([SandboxSpec.Mount], String) {
+        var mounts: [SandboxSpec.Mount] = [], key: [String] = []
+        for flag in instruction.flagValues("mount") {
+            let mount: RunMount
+            do {
+                mount = try RunMount.parse(try expander.expand(flag.value, state.environment), workingDirectory: state.workingDirectory)
+            } catch let error as XArchError {
+                throw instruction.fail(error.message, code: error.code)
+            }
+            switch mount.kind {
+            case .bind(let source, let readWrite):
+                let clean = CleanPath.clean(source)
+                guard let resolved = try context.resolvingLinks(clean), try context.node(at: resolved) != nil else {
+                    throw instruction.fail("--mount type=bind source=\(source) is not in the build context", code: .missingSource)
+                }
+                let host = resolved.isEmpty ? context.root : context.root + "/" + resolved
+                mounts.append(.bind(source: readWrite ? try await runner.scratchCopy(of: host) : host, target: mount.target,
+                                    readOnly: !readWrite))
+                key.append("bind:\(host):\(mount.target):\(readWrite)")
+            case .cache(let id, let readOnly, let mode, let uid, let gid):
+                let directory = try await runner.cacheMount(id: id, platform: state.platform, mode: mode, uid: uid, gid: gid)
+                mounts.append(.bind(source: directory, target: mount.target, readOnly: readOnly))
+                key.append("cache:\(id):\(mount.target)")
+            case .tmpfs(let size):
+                mounts.append(.tmpfs(target: mount.target, size: size))
+                key.append("tmpfs:\(mount.target)")
+            case .secret(let id, let required, let variable, let hasTarget):
+                guard let secret = secrets[id] else {
+                    if required { throw instruction.fail("the secret \(id) is required: give it with --secret id=\(id),src=FILE or env=VARIABLE") }
+                    continue
+                }
+                let bytes: [UInt8]
+                switch secret {
+                case .value(let value): bytes = value
+                case .file(let path): bytes = try POSIXFile.readFile(path, limit: 16 << 20, what: "the secret \(id)")
+                }
+                if let variable { environment.append("\(variable)=\(String(decoding: bytes, as: UTF8.self))") }
+                if hasTarget {
+                    mounts.append(.bind(source: try await runner.stageSecret(bytes), target: mount.target, readOnly: true))
+                }
+                key.append("secret:\(id):\(mount.target)")
+            }
+        }
+        return (mounts, key.joined(separator: "\u{0}"))
     }
 
     /// argv of the RUN: the exec form as written; the shell form (with its here-documents, as BuildKit

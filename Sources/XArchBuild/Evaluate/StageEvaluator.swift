@@ -17,6 +17,8 @@ struct StageEvaluator {
     let build: Platform
     /// Runs RUN instructions; nil: RUN is refused.
     let runner: BuildRunner?
+    /// `--secret`s for `RUN --mount=type=secret`.
+    var secrets: [String: BuildSecret] = [:]
     /// `created` of history entries: `SOURCE_DATE_EPOCH` as RFC 3339.
     let created: String
     private(set) var arguments: BuildArguments

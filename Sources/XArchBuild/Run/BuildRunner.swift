@@ -24,6 +24,10 @@ actor BuildRunner {
         var network: SandboxSpec.Network
         /// Bottom first: the base tree, then the layer directories.
         var lowers: [String]
+        /// `RUN --mount`s, ready for the sandbox.
+        var mounts: [SandboxSpec.Mount] = []
+        /// What identifies the mounts in the key of identical RUNs (secret ids, never their values).
+        var mountKey = ""
         /// `RUN …` as written, and its Dockerfile line, for progress and errors.
         var display: String
         var line: Int
@@ -40,6 +44,9 @@ actor BuildRunner {
     let sandbox: Sandbox
     /// Where base trees are unpacked and kept; nil: into the work directory, for this build only.
     let cache: RootFilesystemCache?
+    /// Where `RUN --mount=type=cache` directories live between builds: `$XDG_CACHE_HOME/xarch/mounts`,
+    /// or in the work directory when there is no cache.
+    let cacheMounts: String
     let work: String
     let progress: (@Sendable (BuildEvent) -> Void)?
     // In-flight work is remembered as a task, so two platforms asking for the same tree or the same
@@ -54,6 +61,7 @@ actor BuildRunner {
         self.modes = modes
         self.sandbox = sandbox
         self.cache = cache
+        self.cacheMounts = cache.map { ($0.directory as NSString).deletingLastPathComponent + "/mounts" } ?? work + "/mounts"
         self.work = work
         self.progress = progress
     }
@@ -88,6 +96,48 @@ actor BuildRunner {
         return try await task.value
     }
 
+    /// The directory of a cache mount: one per id and platform, kept between builds, created with the
+    /// mount's owner and mode.
+    func cacheMount(id: String, platform: Platform, mode: UInt32, uid: UInt32, gid: UInt32) throws -> String {
+        let digest = Digest.of(Array("\(id)\u{0}\(platform.formatted)".utf8), algorithm: .sha256)
+        let path = "\(cacheMounts)/\(digest.encoded.prefix(32))"
+        var current = ""
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0, errno != EEXIST { throw POSIXFile.error("create directory", current) }
+        }
+        if chown(path, uid, gid) != 0, geteuid() == 0 { throw POSIXFile.error("set the owner of", path) }
+        guard chmod(path, mode_t(mode & 0o7777)) == 0 else { throw POSIXFile.error("set the mode of", path) }
+        return path
+    }
+
+    /// A private copy of a secret (mode 0400 unless given, owned by `uid:gid`) for one RUN to mount
+    /// read-only; removed with the work directory.
+    func stageSecret(_ bytes: [UInt8], mode: UInt32 = 0o400, uid: UInt32 = 0, gid: UInt32 = 0) throws -> String {
+        counter += 1
+        let directory = "\(work)/secrets"
+        if mkdir(directory, 0o700) != 0, errno != EEXIST { throw POSIXFile.error("create directory", directory) }
+        let path = "\(directory)/\(counter)"
+        let fd = try POSIXFile.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o600, verb: "create")
+        defer { POSIXFile.closeQuietly(fd) }
+        try bytes.withUnsafeBytes { try POSIXFile.writeAll(fd, $0, path: path) }
+        if fchown(fd, uid, gid) != 0, geteuid() == 0 { throw POSIXFile.error("set the owner of", path) }
+        guard fchmod(fd, mode_t(mode)) == 0 else { throw POSIXFile.error("set the mode of", path) }
+        return path
+    }
+
+    /// A copy of a context directory or file for a read-write bind mount (its writes are discarded).
+    func scratchCopy(of source: String) throws -> String {
+        let path = try fresh("bind")
+        do {
+            try FileManager.default.removeItem(atPath: path)
+            try FileManager.default.copyItem(atPath: source, toPath: path)
+        } catch {
+            throw XArchError(.io, "cannot copy \(source) for a read-write bind mount", cause: error)
+        }
+        return path
+    }
+
     /// A directory holding the files of a COPY layer, to stack in an overlay.
     func directory(for entries: LayerEntries) throws -> String {
         if let known = materialized[entries] { return known }
@@ -102,7 +152,8 @@ actor BuildRunner {
         let mode = modes.mode(for: request.platform)
         let key = [mode.name, request.platform.formatted, request.lowers.joined(separator: ":"),
                    request.arguments.joined(separator: "\u{0}"), request.environment.joined(separator: "\u{0}"),
-                   request.workingDirectory, "\(request.uid):\(request.gid):\(request.groups)", request.network.rawValue]
+                   request.workingDirectory, "\(request.uid):\(request.gid):\(request.groups)", request.network.rawValue,
+                   request.mountKey]
             .joined(separator: "\u{1}")
         if let known = outcomes[key] { return try await known.value }
         if case .skipped(let reason) = mode {
@@ -118,13 +169,19 @@ actor BuildRunner {
                                    rootWrites: .captured(directory: directory), mode: mode, outputLimit: 64 * 1024)
             spec.lowerLayers = Array(request.lowers.dropFirst())
             spec.privateTemporaryDirectory = false
+            spec.mounts = request.mounts
             let result = try await sandbox.run(spec)
             guard result.termination == .exited(0) else {
                 throw Self.failure(result, request: request, mode: mode)
             }
             let (changes, _) = try OverlayUpper.changes(in: directory + "/upper")
             let lowers = request.lowers
-            let entries = RunLayer.entries(changes, mapping: sandbox.mapping) { path in
+            let targets = request.mounts.map { mount -> String in
+                switch mount {
+                case .bind(_, let target, _), .tmpfs(let target, _): String(target.drop { $0 == "/" })
+                }
+            }
+            let entries = RunLayer.entries(changes, mapping: sandbox.mapping, mountTargets: targets) { path in
                 lowers.contains { FileManager.default.fileExists(atPath: "\($0)/\(path)") }
             }
             return Outcome(upper: directory + "/upper", entries: entries, mode: mode.name)

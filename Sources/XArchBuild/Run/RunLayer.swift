@@ -14,15 +14,40 @@ enum RunLayer {
     static let mountPoints: Set<String> = ["proc", "dev"]
 
     /// `changes` as entries; nil when there are none (no layer, an empty history entry).
-    /// `existsBelow(path)`: whether the layers under the RUN have `path`.
-    static func entries(_ changes: [UpperChange], mapping: IDMapping, existsBelow: (String) -> Bool) -> LayerEntries? {
-        var entries = LayerEntries()
-        let parents = Set(changes.compactMap { LayerEntries.parent(of: $0.path) })
-        for change in changes {
-            if mountPoints.contains(change.path), change.kind == .directory(opaque: false), !parents.contains(change.path),
-               !existsBelow(change.path) {
-                continue
+    /// `existsBelow(path)`: whether the layers under the RUN have `path`. `mountTargets`: the targets of
+    /// the RUN's mounts (relative): they and their parents, when the sandbox created them as mount points
+    /// (empty, absent below), are left out, as BuildKit removes its mount stubs.
+    static func entries(_ changes: [UpperChange], mapping: IDMapping, mountTargets: [String] = [],
+                        existsBelow: (String) -> Bool) -> LayerEntries? {
+        var stubs = mountPoints
+        for target in mountTargets {
+            var path: String? = target
+            while let current = path, !current.isEmpty {
+                stubs.insert(current)
+                path = LayerEntries.parent(of: current)
             }
+        }
+        // A stub goes when it is an empty directory or empty file the layers below do not have, and
+        // everything the RUN left under it goes too (children first: reverse path order).
+        var dropped: Set<String> = []
+        var kept: Set<String> = []
+        for change in changes.reversed() {
+            let empty: Bool
+            switch change.kind {
+            case .directory(let opaque): empty = !opaque && !kept.contains(change.path)
+            case .regularFile: empty = change.size == 0
+            default: empty = false
+            }
+            if stubs.contains(change.path), empty, !existsBelow(change.path) {
+                dropped.insert(change.path)
+            } else if let parent = LayerEntries.parent(of: change.path) {
+                var ancestor: String? = parent
+                while let current = ancestor, kept.insert(current).inserted { ancestor = LayerEntries.parent(of: current) }
+            }
+        }
+        var entries = LayerEntries()
+        for change in changes {
+            if dropped.contains(change.path) { continue }
             let uid = Int(mapping.insideID(ofHostUser: change.uid)), gid = Int(mapping.insideID(ofHostGroup: change.gid))
             switch change.kind {
             case .whiteout:
