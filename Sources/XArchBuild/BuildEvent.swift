@@ -7,6 +7,8 @@ public enum BuildEvent: Sendable {
     case planned(platforms: Int, layers: Int)
     /// A RUN starts on `platform` in execution `mode` (`native`, `binfmt-userns`, …).
     case run(platform: String, mode: String, line: Int, instruction: String)
+    /// A RUN's result is taken from the build cache of an earlier build: nothing runs.
+    case runCached(platform: String, line: Int, instruction: String)
     /// One new layer is written (`bytes` compressed).
     case layerWritten(bytes: Int64)
     /// The copy into `destination` (`oci:PATH:TAG` or a registry reference) reports `event`.

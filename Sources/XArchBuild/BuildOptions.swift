@@ -36,6 +36,8 @@ public struct BuildOptions: Sendable {
     public var rootFilesystemCache: RootFilesystemCache?
     /// `--secret id=…,src=…|env=…`: what `RUN --mount=type=secret,id=…` sees; never written to a layer.
     public var secrets: [String: BuildSecret] = [:]
+    /// `--no-cache`: every RUN runs, even when an earlier build kept its result (results are still kept).
+    public var noCache = false
 
     public init(context: String, dockerfile: String? = nil, platforms: [Platform]?, buildArguments: [String: String] = [:],
                 labels: [String: String] = [:], target: String? = nil, sourceDateEpoch: Int64 = 0,

@@ -37,7 +37,8 @@ public enum ImageBuild {
         let work = try LayerCache.workDirectory()
         WorkDirectories.register(work)
         defer { WorkDirectories.remove(work) }
-        let runner = BuildRunner(modes: .detect(), cache: options.rootFilesystemCache, work: work, progress: progress)
+        let runner = BuildRunner(modes: .detect(), cache: options.rootFilesystemCache, work: work, readsCache: !options.noCache,
+                                 progress: progress)
         let planner = BuildPlanner(options: options, stages: parsed,
                                    context: try BuildContext.open(options.context, dockerfile: options.dockerfilePath),
                                    resolver: BaseImageResolver(resolver: resolver), spool: SpoolStore(directory: work),

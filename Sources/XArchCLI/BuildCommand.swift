@@ -62,6 +62,9 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
     @Flag(name: .long, help: "Check every platform's files as `xarch verify` does (ELF machine, ABI, loader) before anything is written or pushed.")
     var verify = false
 
+    @Flag(name: .customLong("no-cache"), help: "Run every RUN, even when an earlier build kept its result (results are kept anew).")
+    var noCache = false
+
     @Option(name: .customLong("secret"), help: ArgumentHelp(
         "A secret for RUN --mount=type=secret (repeatable): id=ID,src=FILE or id=ID,env=VARIABLE (id=ID alone: the variable ID). Never written to a layer.",
         valueName: "id=…"))
@@ -84,6 +87,7 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
         var options = try makeOptions()
         options.rootFilesystemCache = try? RootFilesystemCache.userDefault()
         options.secrets = try Self.secrets(secrets, environment: ProcessInfo.processInfo.environment)
+        options.noCache = noCache
         let progress = BuildProgress(stream: context.stderr, enabled: context.stderr.isTerminal && format.format == .text,
                                      announcesRuns: format.format == .text)
         let report: BuildReport

@@ -36,11 +36,16 @@ final class BuildProgress: Sendable {
     }
 
     func handle(_ event: BuildEvent) {
-        if case .run(let platform, let mode, let line, let instruction) = event {
+        let announced: String? = switch event {
+        case .run(let platform, let mode, let line, let instruction): "[\(platform) \(mode)] line \(line): \(instruction)"
+        case .runCached(let platform, let line, let instruction): "[\(platform) cached] line \(line): \(instruction)"
+        default: nil
+        }
+        if let announced {
             guard announcesRuns else { return }
             state.withLock { state in
                 if state.drew { stream.write("\r\u{1B}[K") }
-                stream.write("[\(platform) \(mode)] line \(line): \(instruction)\n")
+                stream.write(announced + "\n")
                 if enabled, state.layers > 0 { draw(&state) }
             }
             return
@@ -48,7 +53,7 @@ final class BuildProgress: Sendable {
         guard enabled else { return }
         let copyProgress: CopyProgress? = state.withLock { state in
             switch event {
-            case .run: break
+            case .run, .runCached: break
             case .planned(let platforms, let layers):
                 (state.platforms, state.layers) = (platforms, layers)
                 draw(&state)

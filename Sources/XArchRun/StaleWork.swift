@@ -9,14 +9,14 @@ import Glibc
 /// filesystem cache — so that what a killed xarch (SIGKILL, OOM, power loss of the runner) left behind
 /// is recognised and removed by the next run: a directory whose process is gone, and that has not
 /// changed for a minute (a process in another pid namespace sharing the directory is not visible here).
-enum StaleWork {
+package enum StaleWork {
     /// The temporary directory: `$TMPDIR`, else `/tmp`.
-    static var temporaryDirectory: String {
+    package static var temporaryDirectory: String {
         getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     }
 
     /// `<prefix><pid>-<random>`: a name that says which process owns it.
-    static func name(_ prefix: String) -> String {
+    package static func name(_ prefix: String) -> String {
         "\(prefix)\(getpid())-\(POSIXFile.randomSuffix())"
     }
 
@@ -37,7 +37,7 @@ enum StaleWork {
     /// Removes the entries of `directory` named `…<marker><pid>-…` whose process is gone and that are
     /// older than `age`; returns the names removed. Errors are ignored (another user's leftovers).
     @discardableResult
-    static func sweep(_ directory: String, marker: String, olderThan age: TimeInterval = 60) -> [String] {
+    package static func sweep(_ directory: String, marker: String, olderThan age: TimeInterval = 60) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         let now = Date()
         var removed: [String] = []

@@ -69,7 +69,8 @@ struct BuildRunTests {
             RUN busybox uname -m > /runs-on
             """)
         defer { TestImages.cleanup(context) }
-        let arguments = ["build", context, "--platform", "linux/amd64,linux/arm64,linux/s390x"]
+        // --no-cache: every RUN runs (a result kept by an earlier test run would say "cached").
+        let arguments = ["build", context, "--no-cache", "--platform", "linux/amd64,linux/arm64,linux/s390x"]
         let first = await CLIRun.run(arguments + ["--output", "oci:\(context)/one:x"])
         #expect(first.code == 0, "\(first.stderr)")
         let toolRuns = first.stderr.split(separator: "\n").filter { $0.contains("line 3: RUN") }
@@ -150,7 +151,8 @@ struct BuildRunTests {
         func build(_ tag: String) throws -> (Int32, String) {
             let process = Process()
             process.executableURL = try Executables.find("xarch", override: "XARCH_EXECUTABLE")
-            process.arguments = ["build", context, "--platform", "linux/amd64,linux/arm64", "--secret", "id=token,src=\(context)/token",
+            // --no-cache: the cache mount is what this test counts, so every RUN runs.
+            process.arguments = ["build", context, "--no-cache", "--platform", "linux/amd64,linux/arm64", "--secret", "id=token,src=\(context)/token",
                                  "--output", "oci:\(context)/out:\(tag)"]
             process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": cacheHome]) { $1 }
             let errors = Pipe()
@@ -192,5 +194,52 @@ struct BuildRunTests {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return text
+    }
+
+    /// The build cache: a second build of unchanged inputs runs nothing and gives the same digests; a
+    /// changed context file re-runs only the RUNs that depend on it (the RUN above its COPY is kept).
+    @Test func aSecondBuildRunsNothingAndAChangeRerunsOnlyWhatDependsOnIt() async throws {
+        let context = try Self.context("""
+            FROM \(Self.base)
+            SHELL ["/bin/busybox", "sh", "-c"]
+            RUN busybox uname -m > /m
+            COPY src/ /src/
+            RUN --mount=type=bind,source=src,target=/in busybox cat /in/a.txt /src/a.txt > /both
+            """)
+        defer { TestImages.cleanup(context) }
+        try FileManager.default.createDirectory(atPath: context + "/src", withIntermediateDirectories: true)
+        try Data("one\n".utf8).write(to: URL(fileURLWithPath: context + "/src/a.txt"))
+        let cacheHome = try TestImages.temporaryDirectory("xarch-build-cache")
+        defer { TestImages.cleanup(cacheHome) }
+        func build(_ tag: String) throws -> (lines: [String], digest: String) {
+            let process = Process()
+            process.executableURL = try Executables.find("xarch", override: "XARCH_EXECUTABLE")
+            process.arguments = ["build", context, "--platform", "linux/amd64,linux/arm64", "--output", "oci:\(context)/out:\(tag)",
+                                 "--format", "json"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": cacheHome]) { $1 }
+            let (output, errors) = (Pipe(), Pipe())
+            (process.standardOutput, process.standardError) = (output, errors)
+            try process.run()
+            let json = output.fileHandleForReading.readDataToEndOfFile()
+            _ = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            try #require(process.terminationStatus == 0)
+            let report = try JSONSerialization.jsonObject(with: json) as? [String: Any]
+            // JSON output prints no RUN lines: read which RUNs ran from the kept results' directories.
+            let kept = (try? FileManager.default.contentsOfDirectory(atPath: cacheHome + "/xarch/build")) ?? []
+            return (kept.sorted(), report?["digest"] as? String ?? "")
+        }
+        let first = try build("one")
+        #expect(first.lines.count == 4, "two RUNs on two platforms kept: \(first.lines)")
+        let second = try build("two")
+        #expect(second.lines == first.lines, "nothing new ran")
+        #expect(second.digest == first.digest && !first.digest.isEmpty)
+        try Data("two\n".utf8).write(to: URL(fileURLWithPath: context + "/src/a.txt"))
+        let third = try build("three")
+        #expect(third.lines.count == 6, "only the RUN after the COPY ran again, on both platforms: \(third.lines)")
+        #expect(Set(third.lines).isSuperset(of: first.lines))
+        #expect(third.digest != first.digest)
+        let seen = try await Self.outputs("oci:\(context)/out:three", "cat /both")
+        #expect(Set(seen.values) == ["two\ntwo\n"])
     }
 }

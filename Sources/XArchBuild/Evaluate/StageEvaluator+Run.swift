@@ -16,7 +16,9 @@ extension StageEvaluator {
         let network = try Self.network(of: instruction)
         let arguments = try runArguments(instruction, state)
         var environment = runEnvironment(state)
-        let (mounts, mountKey) = try await runMounts(instruction, state: state, runner: runner, environment: &environment)
+        var secretVariables: Set<String> = []
+        let (mounts, mountKey) = try await runMounts(instruction, state: state, runner: runner, environment: &environment,
+                                                     secretVariables: &secretVariables)
         let lowers = try await layerDirectories(of: state)
         let tree = DirectoryStack(name: stage.displayName, directories: lowers, mapping: runner.mapping)
         let identity: UserIdentity
@@ -30,7 +32,7 @@ extension StageEvaluator {
         let request = BuildRunner.Request(platform: state.platform, arguments: arguments, environment: environment,
                                           workingDirectory: state.workingDirectory, uid: identity.uid, gid: identity.gid,
                                           groups: identity.groups, network: network, lowers: lowers,
-                                          mounts: mounts, mountKey: mountKey,
+                                          mounts: mounts, mountKey: mountKey, secretVariables: secretVariables,
                                           display: Self.display(instruction), line: instruction.line)
         let outcome = try await runner.run(request)
         if let entries = outcome.entries {
@@ -69,8 +71,8 @@ extension StageEvaluator {
     /// directory or file (read-only; `rw` gets a copy whose writes are discarded), a cache directory per
     /// id and platform kept between builds, a tmpfs, a secret (a private copy, read-only, or a variable
     /// with `env=`). Also what identifies them for the key of identical RUNs.
-    func runMounts(_ instruction: Instruction, state: StageState, runner: BuildRunner,
-                   environment: inout [String]) async throws -> ([SandboxSpec.Mount], String) {
+    func runMounts(_ instruction: Instruction, state: StageState, runner: BuildRunner, environment: inout [String],
+                   secretVariables: inout Set<String>) async throws -> ([SandboxSpec.Mount], String) {
         var mounts: [SandboxSpec.Mount] = [], key: [String] = []
         for flag in instruction.flagValues("mount") {
             let mount: RunMount
@@ -88,7 +90,7 @@ extension StageEvaluator {
                 let host = resolved.isEmpty ? context.root : context.root + "/" + resolved
                 mounts.append(.bind(source: readWrite ? try await runner.scratchCopy(of: host) : host, target: mount.target,
                                     readOnly: !readWrite))
-                key.append("bind:\(host):\(mount.target):\(readWrite)")
+                key.append("bind:\(try ContentKey.ofTree(host)):\(mount.target):\(readWrite)")
             case .cache(let id, let readOnly, let mode, let uid, let gid):
                 let directory = try await runner.cacheMount(id: id, platform: state.platform, mode: mode, uid: uid, gid: gid)
                 mounts.append(.bind(source: directory, target: mount.target, readOnly: readOnly))
@@ -106,11 +108,14 @@ extension StageEvaluator {
                 case .value(let value): bytes = value
                 case .file(let path): bytes = try POSIXFile.readFile(path, limit: 16 << 20, what: "the secret \(id)")
                 }
-                if let variable { environment.append("\(variable)=\(String(decoding: bytes, as: UTF8.self))") }
+                if let variable {
+                    environment.append("\(variable)=\(String(decoding: bytes, as: UTF8.self))")
+                    secretVariables.insert(variable)
+                }
                 if hasTarget {
                     mounts.append(.bind(source: try await runner.stageSecret(bytes), target: mount.target, readOnly: true))
                 }
-                key.append("secret:\(id):\(mount.target)")
+                key.append("secret:\(id):\(hasTarget ? mount.target : ""):\(variable ?? "")")
             }
         }
         return (mounts, key.joined(separator: "\u{0}"))

@@ -26,8 +26,11 @@ actor BuildRunner {
         var lowers: [String]
         /// `RUN --mount`s, ready for the sandbox.
         var mounts: [SandboxSpec.Mount] = []
-        /// What identifies the mounts in the key of identical RUNs (secret ids, never their values).
+        /// What identifies the mounts in the key of identical RUNs (contents of bound context files,
+        /// cache ids, secret ids — never their values).
         var mountKey = ""
+        /// Variables whose values are secrets: left out of the key.
+        var secretVariables: Set<String> = []
         /// `RUN …` as written, and its Dockerfile line, for progress and errors.
         var display: String
         var line: Int
@@ -38,6 +41,8 @@ actor BuildRunner {
         var upper: String
         var entries: LayerEntries?
         var mode: String
+        /// Taken from the build cache: nothing ran.
+        var cached = false
     }
 
     let modes: ExecutionModes
@@ -47,6 +52,10 @@ actor BuildRunner {
     /// Where `RUN --mount=type=cache` directories live between builds: `$XDG_CACHE_HOME/xarch/mounts`,
     /// or in the work directory when there is no cache.
     let cacheMounts: String
+    /// Where RUN results are kept between builds (`$XDG_CACHE_HOME/xarch/build/<key>/upper`); nil: not kept.
+    let buildCache: String?
+    /// Whether a kept result is used (`xarch build --no-cache`: every RUN runs, results are still kept).
+    let readsCache: Bool
     let work: String
     let progress: (@Sendable (BuildEvent) -> Void)?
     // In-flight work is remembered as a task, so two platforms asking for the same tree or the same
@@ -54,14 +63,25 @@ actor BuildRunner {
     private var bases: [String: Task<String, any Error>] = [:]
     private var materialized: [LayerEntries: String] = [:]
     private var outcomes: [String: Task<Outcome, any Error>] = [:]
+    /// The content key of every directory handed out as a lower layer.
+    private var keys: [String: String] = [:]
+
+    /// The version of the RUN cache's key and layout: a change starts a new cache.
+    static let cacheVersion = "xarch-run-1"
+
+    /// The content key of a lower layer directory this runner made.
+    func key(of directory: String) -> String? { keys[directory] }
     private var counter = 0
 
     init(modes: ExecutionModes, sandbox: Sandbox = Sandbox(), cache: RootFilesystemCache?, work: String,
-         progress: (@Sendable (BuildEvent) -> Void)?) {
+         readsCache: Bool = true, progress: (@Sendable (BuildEvent) -> Void)?) {
         self.modes = modes
         self.sandbox = sandbox
         self.cache = cache
-        self.cacheMounts = cache.map { ($0.directory as NSString).deletingLastPathComponent + "/mounts" } ?? work + "/mounts"
+        let home = cache.map { ($0.directory as NSString).deletingLastPathComponent }
+        self.cacheMounts = home.map { $0 + "/mounts" } ?? work + "/mounts"
+        self.buildCache = home.map { $0 + "/build" }
+        self.readsCache = readsCache
         self.work = work
         self.progress = progress
     }
@@ -79,7 +99,11 @@ actor BuildRunner {
     /// The unpacked tree of a base image's layers (an empty directory for `scratch`).
     func baseDirectory(_ layers: [Descriptor], source: (any ContentSource)?) async throws -> String {
         let key = RootFilesystemCache.key(layers.map(\.digest)).description
-        if let known = bases[key] { return try await known.value }
+        if let known = bases[key] {
+            let directory = try await known.value
+            keys[directory] = "base:\(key)"
+            return directory
+        }
         counter += 1
         let path = "\(work)/base-\(counter)"
         let cache = cache
@@ -93,7 +117,9 @@ actor BuildRunner {
             return path
         }
         bases[key] = task
-        return try await task.value
+        let directory = try await task.value
+        keys[directory] = "base:\(key)"
+        return directory
     }
 
     /// The directory of a cache mount: one per id and platform, kept between builds, created with the
@@ -101,11 +127,7 @@ actor BuildRunner {
     func cacheMount(id: String, platform: Platform, mode: UInt32, uid: UInt32, gid: UInt32) throws -> String {
         let digest = Digest.of(Array("\(id)\u{0}\(platform.formatted)".utf8), algorithm: .sha256)
         let path = "\(cacheMounts)/\(digest.encoded.prefix(32))"
-        var current = ""
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, 0o755) != 0, errno != EEXIST { throw POSIXFile.error("create directory", current) }
-        }
+        try Self.makeDirectories(path)
         if chown(path, uid, gid) != 0, geteuid() == 0 { throw POSIXFile.error("set the owner of", path) }
         guard chmod(path, mode_t(mode & 0o7777)) == 0 else { throw POSIXFile.error("set the mode of", path) }
         return path
@@ -144,23 +166,58 @@ actor BuildRunner {
         let path = try fresh("layer")
         try LayerMaterializer.write(entries, into: path)
         materialized[entries] = path
+        keys[path] = "layer:\(try ContentKey.of(entries))"
         return path
     }
 
-    /// Runs `request` (or returns the outcome of the same RUN run earlier in this build, or running now).
+    /// The key of a RUN: its platform, the content keys of the layers below it, the command, the
+    /// environment (secret values left out), the working directory, the identity, the network and the
+    /// mounts' key.
+    func runKey(_ request: Request) throws -> Digest {
+        let lowers = try request.lowers.map { directory -> String in
+            guard let key = keys[directory] else { throw XArchError(.io, "no content key for the layer directory \(directory)") }
+            return key
+        }
+        let environment = request.environment.filter { !request.secretVariables.contains(String($0.split(separator: "=", maxSplits: 1)[0])) }
+        let text = [Self.cacheVersion, request.platform.formatted, lowers.joined(separator: "\n"),
+                    request.arguments.joined(separator: "\u{0}"), environment.joined(separator: "\u{0}"), request.workingDirectory,
+                    "\(request.uid):\(request.gid):\(request.groups)", request.network.rawValue, request.mountKey]
+            .joined(separator: "\u{1}")
+        return Digest.of(Array(text.utf8), algorithm: .sha256)
+    }
+
+    /// Runs `request`, or returns the outcome of the same RUN: from earlier in this build (or running
+    /// now for another platform), or from the build cache of an earlier build.
     func run(_ request: Request) async throws -> Outcome {
         let mode = modes.mode(for: request.platform)
-        let key = [mode.name, request.platform.formatted, request.lowers.joined(separator: ":"),
-                   request.arguments.joined(separator: "\u{0}"), request.environment.joined(separator: "\u{0}"),
-                   request.workingDirectory, "\(request.uid):\(request.gid):\(request.groups)", request.network.rawValue,
-                   request.mountKey]
-            .joined(separator: "\u{1}")
-        if let known = outcomes[key] { return try await known.value }
+        let digest = try runKey(request)
+        let key = digest.encoded
+        if let known = outcomes[key] {
+            let outcome = try await known.value
+            keys[outcome.upper] = "run:\(key)"
+            return outcome
+        }
         if case .skipped(let reason) = mode {
             throw XArchError(.unsupported, "Dockerfile line \(request.line): \(request.display) cannot run for \(request.platform.formatted) here: \(reason)")
         }
-        let directory = try fresh("run")
-        let (sandbox, progress) = (sandbox, progress)
+        let kept = buildCache.map { "\($0)/\(key)" }
+        let directory: String
+        if let kept {
+            try Self.makeDirectories(buildCache!)
+            StaleWork.sweep(buildCache!, marker: ".tmp-")
+            if readsCache, FileManager.default.fileExists(atPath: kept + "/upper") {
+                progress?(.runCached(platform: request.platform.formatted, line: request.line, instruction: request.display))
+                let outcome = try Self.outcome(upper: kept + "/upper", request: request, mode: mode, mapping: sandbox.mapping, cached: true)
+                outcomes[key] = Task { outcome }
+                keys[outcome.upper] = "run:\(key)"
+                return outcome
+            }
+            directory = StaleWork.name(kept + ".tmp-")
+            guard mkdir(directory, 0o700) == 0 else { throw POSIXFile.error("create directory", directory) }
+        } else {
+            directory = try fresh("run")
+        }
+        let (sandbox, progress, readsCache) = (sandbox, progress, readsCache)
         let task = Task<Outcome, any Error> {
             progress?(.run(platform: request.platform.formatted, mode: mode.name, line: request.line, instruction: request.display))
             var spec = SandboxSpec(rootfs: request.lowers[0], arguments: request.arguments, environment: request.environment,
@@ -170,27 +227,62 @@ actor BuildRunner {
             spec.lowerLayers = Array(request.lowers.dropFirst())
             spec.privateTemporaryDirectory = false
             spec.mounts = request.mounts
-            let result = try await sandbox.run(spec)
+            let result: SandboxResult
+            do {
+                result = try await sandbox.run(spec)
+            } catch {
+                if kept != nil { try? RootFilesystem.remove(directory) }
+                throw error
+            }
             guard result.termination == .exited(0) else {
+                if kept != nil { try? RootFilesystem.remove(directory) }
                 throw Self.failure(result, request: request, mode: mode)
             }
-            let (changes, _) = try OverlayUpper.changes(in: directory + "/upper")
-            let lowers = request.lowers
-            let targets = request.mounts.map { mount -> String in
-                switch mount {
-                case .bind(_, let target, _), .tmpfs(let target, _): String(target.drop { $0 == "/" })
+            var upper = directory + "/upper"
+            if let kept {
+                // Kept for later builds: the overlay's work directory goes, the rest is renamed into place
+                // (a concurrent build that put the same result there first wins; ours goes).
+                try? RootFilesystem.remove(directory + "/work")
+                try? RootFilesystem.remove(directory + "/root")
+                if !readsCache { try? RootFilesystem.remove(kept) } // --no-cache: this run's result replaces the kept one
+                if rename(directory, kept) != 0 {
+                    try? RootFilesystem.remove(directory)
+                    guard FileManager.default.fileExists(atPath: kept + "/upper") else { throw POSIXFile.error("keep the RUN result in", kept) }
                 }
+                upper = kept + "/upper"
             }
-            let entries = RunLayer.entries(changes, mapping: sandbox.mapping, mountTargets: targets) { path in
-                lowers.contains { FileManager.default.fileExists(atPath: "\($0)/\(path)") }
-            }
-            return Outcome(upper: directory + "/upper", entries: entries, mode: mode.name)
+            return try Self.outcome(upper: upper, request: request, mode: mode, mapping: sandbox.mapping, cached: false)
         }
         outcomes[key] = task
-        return try await withTaskCancellationHandler {
+        let outcome = try await withTaskCancellationHandler {
             try await task.value
         } onCancel: {
             task.cancel()
+        }
+        keys[outcome.upper] = "run:\(key)"
+        return outcome
+    }
+
+    /// The outcome of a RUN whose upper directory is `upper`: its changes as layer entries.
+    static func outcome(upper: String, request: Request, mode: ExecutionMode, mapping: IDMapping, cached: Bool) throws -> Outcome {
+        let (changes, _) = try OverlayUpper.changes(in: upper)
+        let lowers = request.lowers
+        let targets = request.mounts.map { mount -> String in
+            switch mount {
+            case .bind(_, let target, _), .tmpfs(let target, _): String(target.drop { $0 == "/" })
+            }
+        }
+        let entries = RunLayer.entries(changes, mapping: mapping, mountTargets: targets) { path in
+            lowers.contains { var st = stat(); return lstat("\($0)/\(path)", &st) == 0 }
+        }
+        return Outcome(upper: upper, entries: entries, mode: mode.name, cached: cached)
+    }
+
+    static func makeDirectories(_ path: String) throws {
+        var current = ""
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0, errno != EEXIST { throw POSIXFile.error("create directory", current) }
         }
     }
 
