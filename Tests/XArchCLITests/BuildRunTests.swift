@@ -242,4 +242,28 @@ struct BuildRunTests {
         let seen = try await Self.outputs("oci:\(context)/out:three", "cat /both")
         #expect(Set(seen.values) == ["two\ntwo\n"])
     }
+
+    /// examples/busybox-run, prepared from the fixtures and built for every platform it can: the
+    /// $BUILDPLATFORM stage once, natively; each platform's RUNs on that platform; the image runs as its user.
+    @Test func theBusyboxRunExampleBuildsAndRunsEverywhere() async throws {
+        let work = try TestImages.temporaryDirectory("xarch-example-run")
+        defer { TestImages.cleanup(work) }
+        let example = URL(fileURLWithPath: BuildCommandTests.hello).deletingLastPathComponent().appendingPathComponent("busybox-run").path
+        try FileManager.default.copyItem(atPath: example, toPath: work + "/example")
+        try? FileManager.default.removeItem(atPath: work + "/example/busybox")
+        _ = try Self.shell("XARCH_FIXTURES='\(Integration.fixturesRoot)' '\(work)/example/prepare' >/dev/null 2>&1; echo $?")
+        let build = await CLIRun.run("build", work + "/example", "--platform", "all", "--no-cache", "--output", "oci:\(work)/out:x")
+        #expect(build.code == 0, "\(build.stderr)")
+        #expect(build.stderr.split(separator: "\n").filter { $0.contains("line 12: RUN") }.count == 1, "generate runs once: \(build.stderr)")
+        let r = await CLIRun.run("test", "oci:\(work)/out:x", "--platform", "all", "--require-all", "--no-cache", "--format", "json")
+        #expect(r.code == 0, "\(r.stderr)")
+        let report = try JSONDecoder().decode(ImageTestReport.self, from: Data(r.stdout.utf8))
+        #expect(report.results.count == 8)
+        let host = try Self.shell("uname -m").trimmingCharacters(in: .whitespacesAndNewlines)
+        for (platform, machine) in TestCommandTests.machines {
+            let name = platform == "linux/arm64/v8" ? "linux/arm64" : platform
+            #expect(report.results.first { $0.platform == name }?.stdout
+                    == "generated on \(host)\nbuilt for \(machine)\nrunning as app on \(machine)\n", "\(platform)")
+        }
+    }
 }
