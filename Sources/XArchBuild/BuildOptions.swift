@@ -36,6 +36,11 @@ public struct BuildOptions: Sendable {
     public var rootFilesystemCache: RootFilesystemCache?
     /// `--secret id=…,src=…|env=…`: what `RUN --mount=type=secret,id=…` sees; never written to a layer.
     public var secrets: [String: BuildSecret] = [:]
+    /// `--test [-- CMD…]`: run every platform of the result with `xarch test` before anything is written
+    /// or pushed; nil: no test.
+    public var test: ImageTestOptions?
+    /// `--progress plain`: the output of every RUN is reported (`BuildEvent.runOutput`) as it runs.
+    public var showsRunOutput = false
     /// `--no-cache`: every RUN runs, even when an earlier build kept its result (results are still kept).
     public var noCache = false
 

@@ -1,3 +1,4 @@
+import XArchRun
 import XArchVerify
 
 /// What `xarch build` reports: the stable `--format json` schema (documented in the README).
@@ -43,5 +44,7 @@ public struct BuildReport: Codable, Sendable {
     public var unusedBuildArguments: [String]
     /// What `--verify` found (it passed, or the build would have stopped); nil without `--verify`.
     public var verification: VerifyReport?
+    /// What `--test` found (every platform passed, or the build would have stopped); nil without `--test`.
+    public var test: ImageTestReport?
     public var durationSeconds: Double
 }

@@ -2,6 +2,7 @@ import Foundation
 import XArchContent
 import XArchCopy
 import XArchModel
+import XArchRun
 import XArchVerify
 
 /// `xarch build`: a daemonless, reproducible multi-platform build from a Dockerfile.
@@ -38,7 +39,7 @@ public enum ImageBuild {
         WorkDirectories.register(work)
         defer { WorkDirectories.remove(work) }
         let runner = BuildRunner(modes: .detect(), cache: options.rootFilesystemCache, work: work, readsCache: !options.noCache,
-                                 progress: progress)
+                                 showsOutput: options.showsRunOutput, progress: progress)
         let planner = BuildPlanner(options: options, stages: parsed,
                                    context: try BuildContext.open(options.context, dockerfile: options.dockerfilePath),
                                    resolver: BaseImageResolver(resolver: resolver), spool: SpoolStore(directory: work),
@@ -67,6 +68,22 @@ public enum ImageBuild {
                 throw XArchError(failure.code, "\(failure.message); nothing was written or pushed")
             }
             verification = report
+        }
+
+        var tested: ImageTestReport?
+        if let testOptions = options.test {
+            let image = OpenedImage(source: staging, reference: .digest(index.digest))
+            let tester = ImageTest(modes: .detect(), cache: options.rootFilesystemCache)
+            let report = try await tester.run(image, options: testOptions)
+            guard report.failed == 0, report.passed > 0 else {
+                let failures = report.results.filter { $0.status == .fail }
+                    .map { "\($0.platform): \($0.reason ?? $0.outcome)" }.joined(separator: "; ")
+                let what = report.failed > 0 ? "\(report.failed) of \(report.results.count) platforms failed xarch test (\(failures))"
+                    : "no platform could be tested here (\(report.skipped) skipped)"
+                throw XArchError(report.failed > 0 ? .checkFailed : .unsupported, "\(what); nothing was written or pushed")
+            }
+            progress?(.tested(report))
+            tested = report
         }
 
         var output: BuildReport.Destination?
@@ -107,7 +124,7 @@ public enum ImageBuild {
                       newLayers: image.newLayers)
             },
             skippedPlatforms: plan.skipped, layersWritten: unique.count, layerBytes: unique.reduce(0) { $0 + $1.size },
-            output: output, pushed: pushed, unusedBuildArguments: plan.unusedArguments, verification: verification,
+            output: output, pushed: pushed, unusedBuildArguments: plan.unusedArguments, verification: verification, test: tested,
             durationSeconds: seconds(since: start))
     }
 }

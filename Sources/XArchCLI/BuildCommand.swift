@@ -62,6 +62,12 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
     @Flag(name: .long, help: "Check every platform's files as `xarch verify` does (ELF machine, ABI, loader) before anything is written or pushed.")
     var verify = false
 
+    @Option(name: .long, help: "auto (one line per RUN; a status line on a terminal), plain (also every RUN's output) or quiet.")
+    var progress: ProgressMode = .auto
+
+    @Flag(name: .long, help: "Run every platform of the result with xarch test (its Cmd, or the command after --) before anything is written or pushed.")
+    var test = false
+
     @Flag(name: .customLong("no-cache"), help: "Run every RUN, even when an earlier build kept its result (results are kept anew).")
     var noCache = false
 
@@ -72,6 +78,9 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
 
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
+    @Argument(parsing: .postTerminator, help: "With --test: the command to run on every platform, after -- (default: the image's).")
+    var testCommand: [String] = []
+
     func validate() throws {
         guard !platform.isEmpty else { throw ValidationError("name the platforms: --platform linux/amd64,linux/arm64 (or all)") }
         guard !tags.isEmpty || outputLayout != nil else {
@@ -81,6 +90,7 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
         guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be between 1 and 9") }
         _ = try makeOptions()  // references, platforms and pairs, checked before anything runs
         _ = try Self.secrets(secrets, environment: ProcessInfo.processInfo.environment)
+        if !testCommand.isEmpty, !test { throw ValidationError("the arguments after -- are the command of --test: add --test") }
     }
 
     func execute(_ context: CommandContext) async throws {
@@ -88,8 +98,16 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
         options.rootFilesystemCache = try? RootFilesystemCache.userDefault()
         options.secrets = try Self.secrets(secrets, environment: ProcessInfo.processInfo.environment)
         options.noCache = noCache
-        let progress = BuildProgress(stream: context.stderr, enabled: context.stderr.isTerminal && format.format == .text,
-                                     announcesRuns: format.format == .text)
+        if test {
+            var testOptions = ImageTestOptions()
+            testOptions.command = testCommand
+            testOptions.concurrency = jobs
+            options.test = testOptions
+        }
+        options.showsRunOutput = progress == .plain
+        let progress = BuildProgress(stream: context.stderr,
+                                     enabled: context.stderr.isTerminal && format.format == .text && self.progress == .auto,
+                                     announcesRuns: self.progress != .quiet && (format.format == .text || self.progress == .plain))
         let report: BuildReport
         do {
             report = try await registry.withResolver { resolver in
@@ -176,4 +194,9 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
         guard let value = Int64(text), value >= 0 else { throw ValidationError("SOURCE_DATE_EPOCH=\(text) is not a number of seconds") }
         return value
     }
+}
+
+/// `xarch build --progress`.
+enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
+    case auto, plain, quiet
 }

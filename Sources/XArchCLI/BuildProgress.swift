@@ -15,6 +15,8 @@ final class BuildProgress: Sendable {
         var bytes: Int64 = 0
         var copy: (destination: String, progress: CopyProgress)?
         var drew = false
+        /// The unfinished last line of each RUN's output, by "platform line".
+        var partial: [String: [UInt8]] = [:]
     }
 
     private let state = Mutex(State())
@@ -36,6 +38,23 @@ final class BuildProgress: Sendable {
     }
 
     func handle(_ event: BuildEvent) {
+        if case .runOutput(let platform, let line, let isError, let bytes) = event {
+            guard announcesRuns else { return }
+            state.withLock { state in
+                let key = "\(platform) \(line) \(isError ? 2 : 1)"
+                var pending = state.partial[key, default: []] + bytes
+                var lines: [String] = []
+                while let newline = pending.firstIndex(of: 0x0a) {
+                    lines.append(String(decoding: pending[..<newline], as: UTF8.self))
+                    pending.removeSubrange(...newline)
+                }
+                state.partial[key] = pending
+                guard !lines.isEmpty else { return }
+                if state.drew { stream.write("\r\u{1B}[K") }
+                for text in lines { stream.write("[\(platform) line \(line)] \(text)\n") }
+            }
+            return
+        }
         let announced: String? = switch event {
         case .run(let platform, let mode, let line, let instruction): "[\(platform) \(mode)] line \(line): \(instruction)"
         case .runCached(let platform, let line, let instruction): "[\(platform) cached] line \(line): \(instruction)"
@@ -53,7 +72,7 @@ final class BuildProgress: Sendable {
         guard enabled else { return }
         let copyProgress: CopyProgress? = state.withLock { state in
             switch event {
-            case .run, .runCached: break
+            case .run, .runCached, .runOutput, .tested: break
             case .planned(let platforms, let layers):
                 (state.platforms, state.layers) = (platforms, layers)
                 draw(&state)
@@ -75,6 +94,11 @@ final class BuildProgress: Sendable {
     /// Clears the progress line.
     func finish() {
         state.withLock { state in
+            for (key, rest) in state.partial.sorted(by: { $0.key < $1.key }) where !rest.isEmpty {
+                let parts = key.split(separator: " ")
+                stream.write("[\(parts[0]) line \(parts.count > 1 ? String(parts[1]) : "")] \(String(decoding: rest, as: UTF8.self))\n")
+            }
+            state.partial = [:]
             if let copy = state.copy { copy.progress.finish() } else if state.drew { stream.write("\r\u{1B}[K") }
         }
     }

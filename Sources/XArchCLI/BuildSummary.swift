@@ -21,6 +21,11 @@ enum BuildSummary {
             let files = v.platforms.reduce(0) { $0 + $1.filesScanned }, elf = v.platforms.reduce(0) { $0 + $1.elfFiles }
             context.print("verified: \(count(v.platforms.count, "platform")), \(count(files, "file")) scanned (\(elf) ELF), \(count(v.warnings, "warning"))")
         }
+        if let test = report.test {
+            let modes = Dictionary(grouping: test.results, by: \.mode).map { "\($0.value.count) \($0.key)" }.sorted().joined(separator: ", ")
+            context.print("tested: \(count(test.passed, "platform")) passed (\(modes)), \(test.skipped) skipped")
+            for result in test.results where result.skipped { context.stderr.write("test skipped \(result.platform): \(result.reason ?? "")\n") }
+        }
         if let output = report.output { context.print("written to \(output.reference)") }
         for destination in report.pushed {
             let mounted = destination.blobsMounted > 0 ? ", \(destination.blobsMounted) mounted from the base image's repository" : ""

@@ -58,11 +58,13 @@ public struct Sandbox: Sendable {
         if let timeout = spec.timeout {
             run.startTimer(timeout)
         }
+        let follower = spec.outputHandler.map { OutputFollower(paths: [outputPath, errorPath], handler: $0) }
         let raw = await withTaskCancellationHandler {
             await Self.wait(run)
         } onCancel: {
             run.kill(timedOut: false)
         }
+        follower?.finish()
         let duration = run.endedAt.map { $0 - start } ?? ContinuousClock.now - start
         let status: Int32 = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
         let (output, outputCut) = Self.tail(of: outputPath, limit: spec.outputLimit)
@@ -147,6 +149,41 @@ public struct Sandbox: Sendable {
 
     private static func failure(_ step: String) -> XArchError {
         XArchError(.io, "cannot start the sandbox: \(step) failed: \(String(cString: strerror(errno)))")
+    }
+}
+
+/// Forwards what the command writes to its stdout and stderr files while it runs: a thread reads the
+/// new bytes of both every 50 ms, and once more after the run ended.
+private final class OutputFollower: Sendable {
+    private let stopped = Mutex(false)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(paths: [String], handler: @escaping @Sendable (Bool, [UInt8]) -> Void) {
+        Thread.detachNewThread { [self] in
+            var offsets = [UInt64](repeating: 0, count: paths.count)
+            var handles = [FileHandle?](repeating: nil, count: paths.count)
+            while true {
+                let last = stopped.withLock { $0 }
+                for (i, path) in paths.enumerated() {
+                    if handles[i] == nil { handles[i] = FileHandle(forReadingAtPath: path) }
+                    guard let handle = handles[i] else { continue }
+                    while let data = try? handle.read(upToCount: 1 << 16), !data.isEmpty {
+                        offsets[i] += UInt64(data.count)
+                        handler(i == 1, [UInt8](data))
+                    }
+                }
+                if last { break }
+                usleep(50_000)
+            }
+            for handle in handles { try? handle?.close() }
+            done.signal()
+        }
+    }
+
+    /// Reads what is left and waits for the thread.
+    func finish() {
+        stopped.withLock { $0 = true }
+        done.wait()
     }
 }
 

@@ -53,6 +53,9 @@ public struct SandboxSpec: Sendable {
 
     /// Made in order, after entering the root.
     public var mounts: [Mount] = []
+    /// Hears the command's output while it runs (`isError`: from stderr), in chunks as written, from a
+    /// thread of the sandbox's own; nil: the output is only returned at the end (its tail).
+    public var outputHandler: (@Sendable (_ isError: Bool, _ bytes: [UInt8]) -> Void)?
     /// A private tmpfs on `/tmp` (`xarch test`); false: `/tmp` is the image's own directory, whose
     /// writes belong to the run's changes (RUN in a build, as BuildKit does it).
     public var privateTemporaryDirectory = true

@@ -266,4 +266,37 @@ struct BuildRunTests {
                     == "generated on \(host)\nbuilt for \(machine)\nrunning as app on \(machine)\n", "\(platform)")
         }
     }
+
+    /// `--test` runs every platform of the result before anything is written; `--progress plain` shows
+    /// each RUN's output as it runs, line by line, prefixed with its platform.
+    @Test func testBeforeWritingAndPlainProgress() async throws {
+        let context = try Self.context("""
+            FROM \(Self.base)
+            SHELL ["/bin/busybox", "sh", "-c"]
+            RUN echo "hello from $(busybox uname -m)"; echo "to stderr" >&2; busybox uname -m > /m
+            CMD ["/bin/busybox", "cat", "/m"]
+            """)
+        defer { TestImages.cleanup(context) }
+        let platforms = ["--platform", "linux/amd64,linux/s390x", "--no-cache"]
+        let failing = await CLIRun.run(["build", context] + platforms + ["--test", "--output", "oci:\(context)/bad:x", "--", "/bin/busybox", "false"])
+        #expect(failing.code == 3, "\(failing.stderr)")
+        #expect(failing.stderr.contains("2 of 2 platforms failed xarch test") && failing.stderr.contains("nothing was written or pushed"),
+                "\(failing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: context + "/bad"))
+        let passing = await CLIRun.run(["build", context] + platforms + ["--test", "--progress", "plain", "--format", "json",
+                                                                         "--output", "oci:\(context)/good:x"])
+        #expect(passing.code == 0, "\(passing.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(passing.stdout.utf8)) as? [String: Any]
+        let test = report?["test"] as? [String: Any]
+        #expect(test?["passed"] as? Int == 2, "\(passing.stdout)")
+        let stdouts = (test?["results"] as? [[String: Any]])?.compactMap { $0["stdout"] as? String }.sorted()
+        #expect(stdouts == ["s390x\n", "x86_64\n"])
+        for line in ["[linux/amd64 line 3] hello from x86_64", "[linux/s390x line 3] hello from s390x", "[linux/s390x line 3] to stderr"] {
+            #expect(passing.stderr.contains(line), "\(line) in \(passing.stderr)")
+        }
+        let quiet = await CLIRun.run(["build", context] + platforms + ["--progress", "quiet", "--output", "oci:\(context)/quiet:x"])
+        #expect(quiet.code == 0 && !quiet.stderr.contains("RUN"), "\(quiet.stderr)")
+        let stray = await CLIRun.run(["build", context] + platforms + ["--output", "oci:\(context)/x:x", "--", "true"])
+        #expect(stray.code == 2 && stray.stderr.contains("add --test"), "\(stray.stderr)")
+    }
 }

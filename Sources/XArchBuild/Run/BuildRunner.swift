@@ -56,6 +56,8 @@ actor BuildRunner {
     let buildCache: String?
     /// Whether a kept result is used (`xarch build --no-cache`: every RUN runs, results are still kept).
     let readsCache: Bool
+    /// Report each RUN's output as it runs.
+    let showsOutput: Bool
     let work: String
     let progress: (@Sendable (BuildEvent) -> Void)?
     // In-flight work is remembered as a task, so two platforms asking for the same tree or the same
@@ -74,7 +76,8 @@ actor BuildRunner {
     private var counter = 0
 
     init(modes: ExecutionModes, sandbox: Sandbox = Sandbox(), cache: RootFilesystemCache?, work: String,
-         readsCache: Bool = true, progress: (@Sendable (BuildEvent) -> Void)?) {
+         readsCache: Bool = true, showsOutput: Bool = false, progress: (@Sendable (BuildEvent) -> Void)?) {
+        self.showsOutput = showsOutput
         self.modes = modes
         self.sandbox = sandbox
         self.cache = cache
@@ -217,7 +220,7 @@ actor BuildRunner {
         } else {
             directory = try fresh("run")
         }
-        let (sandbox, progress, readsCache) = (sandbox, progress, readsCache)
+        let (sandbox, progress, readsCache, showsOutput) = (sandbox, progress, readsCache, showsOutput)
         let task = Task<Outcome, any Error> {
             progress?(.run(platform: request.platform.formatted, mode: mode.name, line: request.line, instruction: request.display))
             var spec = SandboxSpec(rootfs: request.lowers[0], arguments: request.arguments, environment: request.environment,
@@ -227,6 +230,10 @@ actor BuildRunner {
             spec.lowerLayers = Array(request.lowers.dropFirst())
             spec.privateTemporaryDirectory = false
             spec.mounts = request.mounts
+            if showsOutput, let progress {
+                let (platform, line) = (request.platform.formatted, request.line)
+                spec.outputHandler = { isError, bytes in progress(.runOutput(platform: platform, line: line, isError: isError, bytes: bytes)) }
+            }
             let result: SandboxResult
             do {
                 result = try await sandbox.run(spec)
