@@ -231,6 +231,7 @@ static void xs_parse_mounts(const struct xs_spec *spec, struct xs_mount_request 
                 rest = NULL;
             }
         }
+        char *extra = rest; /* layers: the lower directories, top first, ':'-separated */
         if (fields[3] == NULL || fields[2][0] != '/') {
             errno = EINVAL;
             xs_fail_path("mount record (KIND, SOURCE, absolute TARGET, ro|rw)", spec->mounts[i]);
@@ -247,9 +248,40 @@ static void xs_parse_mounts(const struct xs_spec *spec, struct xs_mount_request 
             if (out[n].fd < 0) {
                 xs_fail_path("open_tree mount source", fields[1]);
             }
+        } else if (strcmp(fields[0], "layers") == 0) {
+            /* A read-only overlay of other layers (a stage's or an image's files) mounted on a scratch
+             * directory of this run, of which SOURCE (a path inside, free of symlinks) is cloned. */
+            if (spec->overlay == NULL || extra == NULL || extra[0] == '\0') {
+                errno = EINVAL;
+                xs_fail_path("layers mount (needs an overlay run and lower directories)", fields[2]);
+            }
+            char dir[PATH_MAX], empty[PATH_MAX], options[4096], name[32], path[PATH_MAX];
+            snprintf(name, sizeof name, "/mount-%zu", n);
+            xs_join(dir, spec->overlay, name);
+            snprintf(name, sizeof name, "/mount-%zu-empty", n);
+            xs_join(empty, spec->overlay, name);
+            if (mkdir(dir, 0700) != 0 || mkdir(empty, 0700) != 0) {
+                xs_fail_path("create layers mount point", dir);
+            }
+            /* overlayfs needs two lower layers when there is no upper one: an empty one at the bottom. */
+            if ((size_t)snprintf(options, sizeof options, "lowerdir=%s:%s,userxattr", extra, empty) >= sizeof options) {
+                errno = E2BIG;
+                xs_fail_path("layers mount options", fields[2]);
+            }
+            if (mount("overlay", dir, "overlay", MS_RDONLY, options) != 0) {
+                xs_fail_path("mount the layers overlay on", dir);
+            }
+            if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, fields[1]) >= sizeof path) {
+                errno = ENAMETOOLONG;
+                xs_fail_path("layers mount source", fields[1]);
+            }
+            out[n].fd = (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+            if (out[n].fd < 0) {
+                xs_fail_path("open_tree layers mount source", path);
+            }
         } else if (strcmp(fields[0], "tmpfs") != 0) {
             errno = EINVAL;
-            xs_fail_path("mount kind (bind or tmpfs)", fields[0]);
+            xs_fail_path("mount kind (bind, layers or tmpfs)", fields[0]);
         }
     }
     *count = n;

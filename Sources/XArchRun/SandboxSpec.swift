@@ -49,6 +49,9 @@ public struct SandboxSpec: Sendable {
         case bind(source: String, target: String, readOnly: Bool)
         /// A tmpfs on `target`; `size` as mount(8) takes it (`64m`), nil: the kernel's default.
         case tmpfs(target: String, size: String?)
+        /// `source` (relative, without symlinks: resolved in the tree beforehand) of a read-only overlay of
+        /// `layers` (bottom first: a stage's or an image's directories) on `target`. Needs an overlay run.
+        case layers([String], source: String, target: String)
     }
 
     /// Made in order, after entering the root.
@@ -143,8 +146,14 @@ public struct SandboxSpec: Sendable {
             switch mount {
             case .bind(let source, let target, let readOnly): fields = ["bind", source, target, readOnly ? "ro" : "rw"]
             case .tmpfs(let target, let size): fields = ["tmpfs", size ?? "", target, "rw"]
+            case .layers(let layers, let source, let target):
+                guard rootWrites != .direct, !layers.isEmpty else {
+                    throw XArchError(.invalidInput, "a mount of layers needs an overlay run and at least one layer")
+                }
+                fields = ["layers", source.isEmpty ? "." : source, target, "ro",
+                          try layers.reversed().map { try Self.overlayPath($0) }.joined(separator: ":")]
             }
-            guard fields[2].hasPrefix("/"), !fields.contains(where: { $0.contains("\t") }) else {
+            guard fields[2].hasPrefix("/"), !fields.contains(where: { $0.contains("\t") || $0.contains("\n") }) else {
                 throw XArchError(.invalidInput, "a mount needs an absolute target and paths without tabs: \(fields[1]) on \(fields[2])")
             }
             records.append("mount=" + fields.joined(separator: "\t"))

@@ -299,4 +299,29 @@ struct BuildRunTests {
         let stray = await CLIRun.run(["build", context] + platforms + ["--output", "oci:\(context)/x:x", "--", "true"])
         #expect(stray.code == 2 && stray.stderr.contains("add --test"), "\(stray.stderr)")
     }
+
+    /// `RUN --mount=type=bind,from=…`: an earlier stage that ran something (its RUN's layers seen through a
+    /// read-only overlay, symlinks resolved inside it) and an image for the stage's platform.
+    @Test func bindMountsFromAStageAndAnImage() async throws {
+        let context = try Self.context("""
+            FROM --platform=$BUILDPLATFORM \(Self.base) AS builder
+            SHELL ["/bin/busybox", "sh", "-c"]
+            RUN busybox mkdir -p /out && busybox uname -m > /out/made-on && busybox ln -s made-on /out/link && busybox ln -s /out /linked-out
+            FROM \(Self.base)
+            SHELL ["/bin/busybox", "sh", "-c"]
+            RUN --mount=type=bind,from=builder,source=/linked-out,target=/in busybox cat /in/link > /got && busybox ls /in > /listing \\
+                && (busybox touch /in/x 2>/dev/null || echo read-only > /ro)
+            RUN --mount=type=bind,from=\(Self.base),source=/bin,target=/img busybox ls /img > /image-bin
+            """)
+        defer { TestImages.cleanup(context) }
+        let r = await CLIRun.run("build", context, "--platform", "linux/amd64,linux/arm64", "--no-cache", "--output", "oci:\(context)/out:x")
+        #expect(r.code == 0, "\(r.stderr)")
+        let host = try Self.shell("uname -m")
+        let seen = try await Self.outputs("oci:\(context)/out:x", "cat /got /listing /ro /image-bin; ls -d /in /img 2>&1 | busybox wc -l")
+        #expect(Set(seen.values) == ["\(host)link\nmade-on\nread-only\nbusybox\nsh\n2\n"], "\(seen)")
+        let missing = try Self.context("FROM \(Self.base)\nRUN --mount=type=bind,from=\(Self.base),source=/nope,target=/x true\n")
+        defer { TestImages.cleanup(missing) }
+        let refused = await CLIRun.run("build", missing, "--platform", "linux/amd64", "--output", "oci:\(missing)/out:x")
+        #expect(refused.code == 1 && refused.stderr.contains("there is no /nope in image"), "\(refused.stderr)")
+    }
 }

@@ -17,7 +17,7 @@ extension StageEvaluator {
         let arguments = try runArguments(instruction, state)
         var environment = runEnvironment(state)
         var secretVariables: Set<String> = []
-        let (mounts, mountKey) = try await runMounts(instruction, state: state, runner: runner, environment: &environment,
+        let (mounts, mountKey) = try await runMounts(instruction, state: state, stage: stage, runner: runner, environment: &environment,
                                                      secretVariables: &secretVariables)
         let lowers = try await layerDirectories(of: state)
         let tree = DirectoryStack(name: stage.displayName, directories: lowers, mapping: runner.mapping)
@@ -71,7 +71,7 @@ extension StageEvaluator {
     /// directory or file (read-only; `rw` gets a copy whose writes are discarded), a cache directory per
     /// id and platform kept between builds, a tmpfs, a secret (a private copy, read-only, or a variable
     /// with `env=`). Also what identifies them for the key of identical RUNs.
-    func runMounts(_ instruction: Instruction, state: StageState, runner: BuildRunner, environment: inout [String],
+    mutating func runMounts(_ instruction: Instruction, state: StageState, stage: BuildStage, runner: BuildRunner, environment: inout [String],
                    secretVariables: inout Set<String>) async throws -> ([SandboxSpec.Mount], String) {
         var mounts: [SandboxSpec.Mount] = [], key: [String] = []
         for flag in instruction.flagValues("mount") {
@@ -82,7 +82,17 @@ extension StageEvaluator {
                 throw instruction.fail(error.message, code: error.code)
             }
             switch mount.kind {
-            case .bind(let source, let readWrite):
+            case .bind(let source, _, let from?):
+                let (layers, name) = try await mountLayers(from, stage: stage, state: state, instruction: instruction)
+                let tree = DirectoryStack(name: name, directories: layers, mapping: runner.mapping)
+                guard let resolved = try tree.resolvingLinks(CleanPath.clean(source)), try tree.node(at: resolved) != nil else {
+                    throw instruction.fail("--mount type=bind,from=\(from),source=\(source): there is no \(source) in \(name)", code: .missingSource)
+                }
+                mounts.append(.layers(layers, source: resolved, target: mount.target))
+                var keys: [String] = []
+                for layer in layers { keys.append(await runner.key(of: layer) ?? layer) }
+                key.append("from:\(keys.joined(separator: ",")):\(resolved):\(mount.target)")
+            case .bind(let source, let readWrite, nil):
                 let clean = CleanPath.clean(source)
                 guard let resolved = try context.resolvingLinks(clean), try context.node(at: resolved) != nil else {
                     throw instruction.fail("--mount type=bind source=\(source) is not in the build context", code: .missingSource)
@@ -119,6 +129,26 @@ extension StageEvaluator {
             }
         }
         return (mounts, key.joined(separator: "\u{0}"))
+    }
+
+    /// The directories of `--mount … from=NAME`: an earlier stage's (evaluated for this platform), or an
+    /// image's for the stage's platform; and how messages name it.
+    mutating func mountLayers(_ from: String, stage: BuildStage, state: StageState,
+                              instruction: Instruction) async throws -> ([String], String) {
+        if let earlier = stages.stage(named: from, before: stage.index) {
+            let earlierState = try await evaluate(earlier)
+            return (try await layerDirectories(of: earlierState), "stage \(earlier.displayName)")
+        }
+        if stages.stage(named: from) != nil {
+            throw instruction.fail("--mount from=\(from) names a later stage; a RUN can only mount the stages before it")
+        }
+        guard let runner else { return ([], from) }
+        do {
+            let image = try await resolver.resolve(from, platform: state.platform)
+            return ([try await runner.baseDirectory(image.manifest.layers, source: image.source)], "image \(from)")
+        } catch let error as XArchError {
+            throw XArchError(error.code, "Dockerfile line \(instruction.line): --mount from=\(from): \(error.message)", cause: error)
+        }
     }
 
     /// argv of the RUN: the exec form as written; the shell form (with its here-documents, as BuildKit

@@ -249,8 +249,11 @@ actor BuildRunner {
             if let kept {
                 // Kept for later builds: the overlay's work directory goes, the rest is renamed into place
                 // (a concurrent build that put the same result there first wins; ours goes).
-                try? RootFilesystem.remove(directory + "/work")
-                try? RootFilesystem.remove(directory + "/root")
+                // Only the upper directory is kept: the overlay's work directory, its mount point and the
+                // mount points of layers mounts go.
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name != "upper" {
+                    try? RootFilesystem.remove(directory + "/" + name)
+                }
                 if !readsCache { try? RootFilesystem.remove(kept) } // --no-cache: this run's result replaces the kept one
                 if rename(directory, kept) != 0 {
                     try? RootFilesystem.remove(directory)
@@ -276,7 +279,7 @@ actor BuildRunner {
         let lowers = request.lowers
         let targets = request.mounts.map { mount -> String in
             switch mount {
-            case .bind(_, let target, _), .tmpfs(let target, _): String(target.drop { $0 == "/" })
+            case .bind(_, let target, _), .tmpfs(let target, _), .layers(_, _, let target): String(target.drop { $0 == "/" })
             }
         }
         let entries = RunLayer.entries(changes, mapping: mapping, mountTargets: targets) { path in

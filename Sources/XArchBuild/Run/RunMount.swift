@@ -4,9 +4,9 @@ import XArchModel
 /// separated `key=value` fields (double quotes protect commas), `type` defaulting to `bind`.
 struct RunMount: Sendable, Hashable {
     enum Kind: Sendable, Hashable {
-        /// Files of the build context (`from` not supported yet) at `source`; read-only unless `rw`
-        /// (writes are then discarded, as in BuildKit).
-        case bind(source: String, readWrite: Bool)
+        /// Files at `source` of the build context, or with `from` of an earlier stage or an image;
+        /// read-only unless `rw` (writes are then discarded, as in BuildKit; not with `from`).
+        case bind(source: String, readWrite: Bool, from: String?)
         /// A directory kept between builds, one per `id` (default: the target) and platform.
         case cache(id: String, readOnly: Bool, mode: UInt32, uid: UInt32, gid: UInt32)
         case tmpfs(size: String?)
@@ -51,13 +51,17 @@ struct RunMount: Sendable, Hashable {
             let clean = CleanPath.clean(joined)
             return clean.isEmpty ? "/" : "/" + clean
         }
-        if fields["from"] != nil, type == "bind" || type == "cache" {
-            throw XArchError(.unsupported, "--mount \(type) from=\(fields["from"]!) is not supported by xarch build yet (only the build context)")
+        if let from = fields["from"], type == "cache" {
+            throw XArchError(.unsupported, "--mount type=cache from=\(from) is not supported by xarch build yet")
         }
         switch type {
         case "bind":
             guard let written else { throw XArchError(.invalidInput, "--mount type=bind needs a target") }
-            return RunMount(kind: .bind(source: fields["source"] ?? fields["src"] ?? ".", readWrite: try bool("rw") || bool("readwrite")),
+            let readWrite = try bool("rw") || bool("readwrite")
+            if let from = fields["from"], readWrite {
+                throw XArchError(.unsupported, "--mount type=bind,from=\(from),rw is not supported by xarch build (from= is read-only)")
+            }
+            return RunMount(kind: .bind(source: fields["source"] ?? fields["src"] ?? ".", readWrite: readWrite, from: fields["from"]),
                             target: absolute(written))
         case "cache":
             guard let written else { throw XArchError(.invalidInput, "--mount type=cache needs a target") }
