@@ -52,15 +52,16 @@ public struct Sandbox: Sendable {
             throw XArchError(.io, "cannot write the sandbox spec file \(specPath)", cause: error)
         }
         let start = ContinuousClock.now
-        let pid = try spawn(specPath: specPath, outputPath: outputPath, errorPath: errorPath,
-                            keepStandardInput: spec.keepStandardInput)
-        let run = RunState(pid: pid)
+        let keep = spec.keepStandardInput
+        let run = try await Self.launch { [self] in
+            try spawn(specPath: specPath, outputPath: outputPath, errorPath: errorPath, keepStandardInput: keep)
+        }
         if let timeout = spec.timeout {
             run.startTimer(timeout)
         }
         let follower = spec.outputHandler.map { OutputFollower(paths: [outputPath, errorPath], handler: $0) }
         let raw = await withTaskCancellationHandler {
-            await Self.wait(run)
+            await run.status()
         } onCancel: {
             run.kill(timedOut: false)
         }
@@ -112,17 +113,26 @@ public struct Sandbox: Sendable {
         return pid
     }
 
-    /// The raw wait status. Waits with `WNOWAIT` first and marks the run ended before reaping, so a
-    /// late kill can never hit a reused pid.
-    private static func wait(_ run: RunState) async -> Int32 {
-        await withCheckedContinuation { continuation in
+    /// Spawns the run from a thread of its own, which then waits for it: the waiter's
+    /// `PR_SET_PDEATHSIG` fires when the *thread* that spawned it ends (prctl(2)), so that thread must
+    /// live as long as the run — a thread of the concurrency pool may be retired mid-run. Waits with
+    /// `WNOWAIT` first and marks the run ended before reaping, so a late kill can never hit a reused pid.
+    private static func launch(_ spawn: @escaping @Sendable () throws -> pid_t) async throws -> RunState {
+        try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
+                let pid: pid_t
+                do { pid = try spawn() } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                let run = RunState(pid: pid)
+                continuation.resume(returning: run)
                 var info = siginfo_t()
-                while waitid(P_PID, id_t(run.pid), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
+                while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
                 run.markEnded()
                 var status: Int32 = 0
-                while waitpid(run.pid, &status, 0) < 0, errno == EINTR {}
-                continuation.resume(returning: status)
+                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+                run.complete(status)
             }
         }
     }
@@ -192,8 +202,32 @@ private final class RunState: Sendable {
     let pid: pid_t
     private let state = Mutex((ended: false, timedOut: false, endedAt: ContinuousClock.Instant?.none))
     private let ended = DispatchSemaphore(value: 0)
+    /// The raw wait status once reaped, and who waits for it.
+    private let reaped = Mutex((status: Int32?.none, waiter: CheckedContinuation<Int32, Never>?.none))
 
     init(pid: pid_t) { self.pid = pid }
+
+    /// Records the raw wait status (from the thread that reaped the run).
+    func complete(_ status: Int32) {
+        let waiter = reaped.withLock { state -> CheckedContinuation<Int32, Never>? in
+            state.status = status
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: status)
+    }
+
+    /// The raw wait status, once the run is reaped.
+    func status() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let known = reaped.withLock { state -> Int32? in
+                if let status = state.status { return status }
+                state.waiter = continuation
+                return nil
+            }
+            if let known { continuation.resume(returning: known) }
+        }
+    }
 
     var timedOut: Bool { state.withLock { $0.timedOut } }
 

@@ -324,4 +324,28 @@ struct BuildRunTests {
         let refused = await CLIRun.run("build", missing, "--platform", "linux/amd64", "--output", "oci:\(missing)/out:x")
         #expect(refused.code == 1 && refused.stderr.contains("there is no /nope in image"), "\(refused.stderr)")
     }
+
+    /// A file overlayfs copied up but the RUN left as it was (opened for appending, nothing written) is no
+    /// change: the RUN adds no layer. A real change next to it is kept.
+    @Test func copiedUpButUnchangedFilesAreNoChange() async throws {
+        let context = try Self.context("""
+            FROM \(Self.base)
+            SHELL ["/bin/busybox", "sh", "-c"]
+            RUN busybox mkdir /data && echo keep > /data/kept
+            RUN : >> /data/kept
+            RUN : >> /data/kept && echo new > /data/new
+            """)
+        defer { TestImages.cleanup(context) }
+        let r = await CLIRun.run("build", context, "--platform", "linux/amd64", "--no-cache", "--format", "json", "--output", "oci:\(context)/out:x")
+        #expect(r.code == 0, "\(r.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect((report?["images"] as? [[String: Any]])?.first?["newLayers"] as? Int == 2, "\(r.stdout)")
+        let layers = try FileManager.default.contentsOfDirectory(atPath: "\(context)/out/blobs/sha256")
+        var listed: [String] = []
+        for blob in layers {
+            let names = try Self.shell("gzip -dc '\(context)/out/blobs/sha256/\(blob)' 2>/dev/null | tar -t 2>/dev/null; true")
+            if names.contains("data/new") { listed = names.split(separator: "\n").map(String.init) }
+        }
+        #expect(listed == ["data/", "data/new"], "only the new file (and its directory): \(listed)")
+    }
 }

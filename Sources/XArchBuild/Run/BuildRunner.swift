@@ -282,10 +282,35 @@ actor BuildRunner {
             case .bind(_, let target, _), .tmpfs(let target, _), .layers(_, _, let target): String(target.drop { $0 == "/" })
             }
         }
-        let entries = RunLayer.entries(changes, mapping: mapping, mountTargets: targets) { path in
+        let below = DirectoryStack(name: "the layers below", directories: lowers, mapping: mapping)
+        let unchanged: (UpperChange) -> Bool = { change in
+            guard let node = try? below.node(at: change.path), node.mode == change.mode,
+                  node.uid == Int(mapping.insideID(ofHostUser: change.uid)), node.gid == Int(mapping.insideID(ofHostGroup: change.gid)),
+                  node.modificationTime == change.modificationTime else { return false }
+            switch (change.kind, node.kind) {
+            case (.directory, .directory): return true
+            case (.symbolicLink(let a), .symbolicLink(let b)): return a == b
+            case (.regularFile, .regularFile):
+                guard node.size == change.size, case .file(let lower) = node.content else { return false }
+                return Self.sameBytes(lower, change.hostPath)
+            default: return false
+            }
+        }
+        let entries = RunLayer.entries(changes, mapping: mapping, mountTargets: targets, unchanged: unchanged) { path in
             lowers.contains { var st = stat(); return lstat("\($0)/\(path)", &st) == 0 }
         }
         return Outcome(upper: upper, entries: entries, mode: mode.name, cached: cached)
+    }
+
+    /// Whether two files hold the same bytes.
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        guard let x = FileHandle(forReadingAtPath: a), let y = FileHandle(forReadingAtPath: b) else { return false }
+        defer { try? x.close(); try? y.close() }
+        while true {
+            let left = (try? x.read(upToCount: 1 << 20)) ?? nil, right = (try? y.read(upToCount: 1 << 20)) ?? nil
+            if left != right { return false }
+            if left == nil || left!.isEmpty { return true }
+        }
     }
 
     static func makeDirectories(_ path: String) throws {

@@ -17,7 +17,12 @@ enum RunLayer {
     /// `existsBelow(path)`: whether the layers under the RUN have `path`. `mountTargets`: the targets of
     /// the RUN's mounts (relative): they and their parents, when the sandbox created them as mount points
     /// (empty, absent below), are left out, as BuildKit removes its mount stubs.
+    ///
+    /// `unchanged(change)`: whether the layers below have the same object (a file overlayfs copied up but
+    /// the RUN left as it was): such files, symlinks and directories with nothing kept under them are
+    /// left out, as BuildKit's differ leaves them out.
     static func entries(_ changes: [UpperChange], mapping: IDMapping, mountTargets: [String] = [],
+                        unchanged: (UpperChange) -> Bool = { _ in false },
                         existsBelow: (String) -> Bool) -> LayerEntries? {
         var stubs = mountPoints
         for target in mountTargets {
@@ -31,6 +36,9 @@ enum RunLayer {
         // everything the RUN left under it goes too (children first: reverse path order).
         var dropped: Set<String> = []
         var kept: Set<String> = []
+        let linkTargets = Set(changes.compactMap { change -> String? in
+            if case .hardLink(let target) = change.kind { return target } else { return nil }
+        })
         for change in changes.reversed() {
             let empty: Bool
             switch change.kind {
@@ -38,7 +46,15 @@ enum RunLayer {
             case .regularFile: empty = change.size == 0
             default: empty = false
             }
+            let same: Bool
+            switch change.kind {
+            case .regularFile, .symbolicLink: same = !linkTargets.contains(change.path) && unchanged(change)
+            case .directory(let opaque): same = !opaque && !kept.contains(change.path) && unchanged(change)
+            case .whiteout, .hardLink: same = false
+            }
             if stubs.contains(change.path), empty, !existsBelow(change.path) {
+                dropped.insert(change.path)
+            } else if same {
                 dropped.insert(change.path)
             } else if let parent = LayerEntries.parent(of: change.path) {
                 var ancestor: String? = parent
