@@ -53,11 +53,10 @@ public struct Sandbox: Sendable {
         }
         let start = ContinuousClock.now
         let keep = spec.keepStandardInput
-        let run = try await Self.launch { [self] in
+        // The timer starts on the spawning thread, right after the spawn: the task resumes on the
+        // cooperative pool, which other work may keep busy for a while.
+        let run = try await Self.launch(timeout: spec.timeout) { [self] in
             try spawn(specPath: specPath, outputPath: outputPath, errorPath: errorPath, keepStandardInput: keep)
-        }
-        if let timeout = spec.timeout {
-            run.startTimer(timeout)
         }
         let follower = spec.outputHandler.map { OutputFollower(paths: [outputPath, errorPath], handler: $0) }
         let raw = await withTaskCancellationHandler {
@@ -117,7 +116,7 @@ public struct Sandbox: Sendable {
     /// `PR_SET_PDEATHSIG` fires when the *thread* that spawned it ends (prctl(2)), so that thread must
     /// live as long as the run — a thread of the concurrency pool may be retired mid-run. Waits with
     /// `WNOWAIT` first and marks the run ended before reaping, so a late kill can never hit a reused pid.
-    private static func launch(_ spawn: @escaping @Sendable () throws -> pid_t) async throws -> RunState {
+    private static func launch(timeout: Duration?, _ spawn: @escaping @Sendable () throws -> pid_t) async throws -> RunState {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 let pid: pid_t
@@ -126,6 +125,7 @@ public struct Sandbox: Sendable {
                     return
                 }
                 let run = RunState(pid: pid)
+                if let timeout { run.startTimer(timeout) }
                 continuation.resume(returning: run)
                 var info = siginfo_t()
                 while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
