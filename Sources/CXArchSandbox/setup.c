@@ -307,7 +307,10 @@ static void xs_do_mounts(struct xs_mount_request *mounts, size_t count) {
             *slash = '\0';
             xs_make_workdir(parent);
         }
-        if (file) {
+        struct stat existing;
+        if (file && lstat(m->target, &existing) == 0 && S_ISREG(existing.st_mode)) {
+            /* an existing file is the mount point as it is (opening it for writing would copy it up) */
+        } else if (file) {
             int fd = open(m->target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
             if (fd < 0 || close(fd) != 0) {
                 xs_fail_path("create mount point", m->target);

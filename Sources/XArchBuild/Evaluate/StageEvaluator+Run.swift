@@ -1,3 +1,4 @@
+import Foundation
 import XArchArchive
 import XArchDockerfile
 import XArchModel
@@ -17,7 +18,7 @@ extension StageEvaluator {
         let arguments = try runArguments(instruction, state)
         var environment = runEnvironment(state)
         var secretVariables: Set<String> = []
-        let (mounts, mountKey) = try await runMounts(instruction, state: state, stage: stage, runner: runner, environment: &environment,
+        var (mounts, mountKey) = try await runMounts(instruction, state: state, stage: stage, runner: runner, environment: &environment,
                                                      secretVariables: &secretVariables)
         let lowers = try await layerDirectories(of: state)
         let tree = DirectoryStack(name: stage.displayName, directories: lowers, mapping: runner.mapping)
@@ -28,6 +29,20 @@ extension StageEvaluator {
             identity = try UserIdentity(state.container.user ?? "", passwd: passwd, group: group)
         } catch let error as XArchError {
             throw instruction.fail("USER \(state.container.user ?? ""): \(error.message)")
+        }
+        if network == .host {
+            // As BuildKit gives a RUN the host's name resolution: /etc/resolv.conf and /etc/hosts bound
+            // read-only (left out of the layer), unless the image has something else than a file there.
+            for file in ["etc/resolv.conf", "etc/hosts"] where FileManager.default.fileExists(atPath: "/" + file) {
+                let node = try tree.node(at: file)
+                guard node == nil || node?.kind == .regularFile else { continue }
+                let taken = mounts.contains { mount in
+                    if case .bind(_, let target, _) = mount { return target == "/" + file }
+                    return false
+                }
+                if taken { continue }
+                mounts.append(.bind(source: "/" + file, target: "/" + file, readOnly: true))
+            }
         }
         let request = BuildRunner.Request(platform: state.platform, arguments: arguments, environment: environment,
                                           workingDirectory: state.workingDirectory, uid: identity.uid, gid: identity.gid,

@@ -296,8 +296,14 @@ actor BuildRunner {
             default: return false
             }
         }
-        let entries = RunLayer.entries(changes, mapping: mapping, mountTargets: targets, unchanged: unchanged) { path in
+        let (entries, stubs) = RunLayer.layer(changes, mapping: mapping, mountTargets: targets, unchanged: unchanged) { path in
             lowers.contains { var st = stat(); return lstat("\($0)/\(path)", &st) == 0 }
+        }
+        // The mount points the sandbox made are not part of the RUN's result: later RUNs stacked on this
+        // upper directory must not see them either (children come first in `stubs`).
+        for stub in stubs {
+            let path = "\(upper)/\(stub)"
+            if unlink(path) != 0, errno == EISDIR || errno == EPERM { _ = rmdir(path) }
         }
         return Outcome(upper: upper, entries: entries, mode: mode.name, cached: cached)
     }

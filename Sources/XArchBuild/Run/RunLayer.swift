@@ -24,6 +24,14 @@ enum RunLayer {
     static func entries(_ changes: [UpperChange], mapping: IDMapping, mountTargets: [String] = [],
                         unchanged: (UpperChange) -> Bool = { _ in false },
                         existsBelow: (String) -> Bool) -> LayerEntries? {
+        layer(changes, mapping: mapping, mountTargets: mountTargets, unchanged: unchanged, existsBelow: existsBelow).entries
+    }
+
+    /// As `entries`, and the mount stubs it left out (paths relative to the upper directory), which the
+    /// caller removes from the upper directory so that later RUNs stacked on it do not see them.
+    static func layer(_ changes: [UpperChange], mapping: IDMapping, mountTargets: [String] = [],
+                      unchanged: (UpperChange) -> Bool = { _ in false },
+                      existsBelow: (String) -> Bool) -> (entries: LayerEntries?, stubs: [String]) {
         var stubs = mountPoints
         for target in mountTargets {
             var path: String? = target
@@ -35,6 +43,7 @@ enum RunLayer {
         // A stub goes when it is an empty directory or empty file the layers below do not have, and
         // everything the RUN left under it goes too (children first: reverse path order).
         var dropped: Set<String> = []
+        var stubPaths: [String] = []
         var kept: Set<String> = []
         let linkTargets = Set(changes.compactMap { change -> String? in
             if case .hardLink(let target) = change.kind { return target } else { return nil }
@@ -54,6 +63,7 @@ enum RunLayer {
             }
             if stubs.contains(change.path), empty, !existsBelow(change.path) {
                 dropped.insert(change.path)
+                stubPaths.append(change.path)
             } else if same {
                 dropped.insert(change.path)
             } else if let parent = LayerEntries.parent(of: change.path) {
@@ -87,6 +97,6 @@ enum RunLayer {
                                        modificationTime: change.modificationTime))
             }
         }
-        return entries.isEmpty ? nil : entries
+        return (entries.isEmpty ? nil : entries, stubPaths)
     }
 }
