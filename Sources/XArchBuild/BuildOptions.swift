@@ -41,6 +41,9 @@ public struct BuildOptions: Sendable {
     public var test: ImageTestOptions?
     /// `--progress plain`: the output of every RUN is reported (`BuildEvent.runOutput`) as it runs.
     public var showsRunOutput = false
+    /// `--no-cache-filter STAGE`: the RUNs of these stages (names, or indexes from 0) run even when a
+    /// result is kept; the other stages use the cache.
+    public var noCacheStages: Set<String> = []
     /// `--no-cache`: every RUN runs, even when an earlier build kept its result (results are still kept).
     public var noCache = false
 

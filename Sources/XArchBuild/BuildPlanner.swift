@@ -25,6 +25,9 @@ struct BuildPlanner {
 
     func plan() async throws -> Plan {
         let target = try stages.target(options.target)
+        for name in options.noCacheStages where stages.stage(named: name) == nil && Int(name).map({ $0 < 0 || $0 >= stages.stages.count }) ?? true {
+            throw XArchError(.invalidInput, "--no-cache-filter \(name): there is no such stage (\(stages.stages.map { $0.name ?? String($0.index) }.joined(separator: ", ")))")
+        }
         var states: [StageState] = []
         var skipped: [String: String] = [:]
         // Platforms are evaluated in parallel (their RUNs run at once, up to --jobs); results keep the
@@ -77,6 +80,7 @@ struct BuildPlanner {
                                            spool: spool, target: platform, build: options.buildPlatform,
                                            buildArguments: options.buildArguments, created: options.created, runner: runner)
         evaluator.secrets = options.secrets
+        evaluator.noCacheStages = options.noCacheStages
         var state: StageState
         do {
             state = try await evaluator.evaluate(target)

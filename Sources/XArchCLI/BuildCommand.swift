@@ -71,6 +71,9 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
     @Flag(name: .customLong("no-cache"), help: "Run every RUN, even when an earlier build kept its result (results are kept anew).")
     var noCache = false
 
+    @Option(name: .customLong("no-cache-filter"), help: ArgumentHelp("Run the RUNs of these stages even when results are kept (repeatable, comma-separated).", valueName: "stage"))
+    var noCacheFilter: [String] = []
+
     @Option(name: .customLong("secret"), help: ArgumentHelp(
         "A secret for RUN --mount=type=secret (repeatable): id=ID,src=FILE or id=ID,env=VARIABLE (id=ID alone: the variable ID). Never written to a layer.",
         valueName: "id=…"))
@@ -98,6 +101,7 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
         options.rootFilesystemCache = try? RootFilesystemCache.userDefault()
         options.secrets = try Self.secrets(secrets, environment: ProcessInfo.processInfo.environment)
         options.noCache = noCache
+        options.noCacheStages = Set(noCacheFilter.flatMap { $0.split(separator: ",").map(String.init) })
         if test {
             var testOptions = ImageTestOptions()
             testOptions.command = testCommand

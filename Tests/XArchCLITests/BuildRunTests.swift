@@ -116,14 +116,18 @@ struct BuildRunTests {
             EOT
             RUN ["/bin/busybox", "sh", "-c", "echo exec > /exec"]
             RUN --network=none busybox cat /proc/net/dev | busybox wc -l > /interfaces
+            RUN <<SCRIPT
+            #!/bin/busybox sh
+            echo "script as $0" > /script
+            SCRIPT
             RUN busybox head -1 /etc/resolv.conf > /dns
             RUN --network=none (busybox ls /etc/resolv.conf 2>/dev/null || echo absent) > /no-dns
             """)
         defer { TestImages.cleanup(context) }
         let r = await CLIRun.run("build", context, "--platform", "linux/amd64,linux/arm64", "--output", "oci:\(context)/out:x")
         #expect(r.code == 0, "\(r.stderr)")
-        let seen = try await Self.outputs("oci:\(context)/out:x", "cat /heredoc /cat-heredoc /exec /interfaces /no-dns")
-        #expect(Set(seen.values) == ["one\ntwo\nin a file\nexec\n3\nabsent\n"], "\(seen)")
+        let seen = try await Self.outputs("oci:\(context)/out:x", "cat /heredoc /cat-heredoc /exec /interfaces /no-dns /script; ls /dev/pipes 2>&1; true")
+        #expect(Set(seen.values) == ["one\ntwo\nin a file\nexec\n3\nabsent\nscript as /dev/pipes/SCRIPT\nls: /dev/pipes: No such file or directory\n"], "\(seen)")
         // The host's name resolution reached the RUN (as BuildKit gives it), and no stub of it the image.
         let dns = try await Self.outputs("oci:\(context)/out:x", "cat /dns; ls /etc/resolv.conf 2>/dev/null; true")
         let first = try Self.shell("head -1 /etc/resolv.conf")
@@ -353,5 +357,28 @@ struct BuildRunTests {
             if names.contains("data/new") { listed = names.split(separator: "\n").map(String.init) }
         }
         #expect(listed == ["data/", "data/new"], "only the new file (and its directory): \(listed)")
+    }
+
+    /// `--no-cache-filter STAGE`: that stage's RUNs run again, the other stages' results come from the cache.
+    @Test func noCacheFilterRerunsOneStage() async throws {
+        let context = try Self.context("""
+            FROM \(Self.base) AS tools
+            SHELL ["/bin/busybox", "sh", "-c"]
+            RUN echo tools > /t
+            FROM \(Self.base)
+            SHELL ["/bin/busybox", "sh", "-c"]
+            COPY --from=tools /t /t
+            RUN echo final > /f
+            """)
+        defer { TestImages.cleanup(context) }
+        let base = ["build", context, "--platform", "linux/amd64", "--output", "oci:\(context)/out:x"]
+        let first = await CLIRun.run(base)
+        #expect(first.code == 0, "\(first.stderr)")
+        let second = await CLIRun.run(base + ["--no-cache-filter", "tools"])
+        #expect(second.code == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("[linux/amd64 native] line 3: RUN echo tools"), "\(second.stderr)")
+        #expect(second.stderr.contains("[linux/amd64 cached] line 7: RUN echo final"), "\(second.stderr)")
+        let wrong = await CLIRun.run(base + ["--no-cache-filter", "nope"])
+        #expect(wrong.code == 1 && wrong.stderr.contains("--no-cache-filter nope: there is no such stage"), "\(wrong.stderr)")
     }
 }

@@ -15,7 +15,7 @@ extension StageEvaluator {
             throw instruction.fail("RUN cannot be evaluated here (no runner)", code: .unsupported)
         }
         let network = try Self.network(of: instruction)
-        let arguments = try runArguments(instruction, state)
+        let (arguments, script) = try runArguments(instruction, state)
         var environment = runEnvironment(state)
         var secretVariables: Set<String> = []
         var (mounts, mountKey) = try await runMounts(instruction, state: state, stage: stage, runner: runner, environment: &environment,
@@ -29,6 +29,13 @@ extension StageEvaluator {
             identity = try UserIdentity(state.container.user ?? "", passwd: passwd, group: group)
         } catch let error as XArchError {
             throw instruction.fail("USER \(state.container.user ?? ""): \(error.message)")
+        }
+        if let script {
+            // A here-document that starts with #! runs as a program of its own, at /dev/pipes/NAME as in
+            // BuildKit (on the sandbox's private /dev, so it never reaches the layer).
+            let file = try await runner.stageFile(Array(script.content.utf8), mode: 0o755)
+            mounts.append(.bind(source: file, target: "/dev/pipes/\(script.name)", readOnly: true))
+            mountKey += "\u{0}script:\(Digest.of(Array(script.content.utf8), algorithm: .sha256))"
         }
         if network == .host {
             // As BuildKit gives a RUN the host's name resolution: /etc/resolv.conf and /etc/hosts bound
@@ -48,6 +55,7 @@ extension StageEvaluator {
                                           workingDirectory: state.workingDirectory, uid: identity.uid, gid: identity.gid,
                                           groups: identity.groups, network: network, lowers: lowers,
                                           mounts: mounts, mountKey: mountKey, secretVariables: secretVariables,
+                                          readsCache: !noCacheStages.contains(stage.name ?? "") && !noCacheStages.contains(String(stage.index)),
                                           display: Self.display(instruction), line: instruction.line)
         let outcome = try await runner.run(request)
         if let entries = outcome.entries {
@@ -138,7 +146,7 @@ extension StageEvaluator {
                     secretVariables.insert(variable)
                 }
                 if hasTarget {
-                    mounts.append(.bind(source: try await runner.stageSecret(bytes), target: mount.target, readOnly: true))
+                    mounts.append(.bind(source: try await runner.stageFile(bytes), target: mount.target, readOnly: true))
                 }
                 key.append("secret:\(id):\(hasTarget ? mount.target : ""):\(variable ?? "")")
             }
@@ -167,13 +175,14 @@ extension StageEvaluator {
     }
 
     /// argv of the RUN: the exec form as written; the shell form (with its here-documents, as BuildKit
-    /// passes them: a lone `<<EOF` runs the body as the script, otherwise the command line, the bodies
-    /// and their terminators go to the shell, which reads the here-documents itself).
-    func runArguments(_ instruction: Instruction, _ state: StageState) throws -> [String] {
+    /// passes them: a lone `<<EOF` runs the body as the script — or, when it starts with `#!`, as a
+    /// program of its own, the `script` to mount at `/dev/pipes/EOF` — otherwise the command line, the
+    /// bodies and their terminators go to the shell, which reads the here-documents itself).
+    func runArguments(_ instruction: Instruction, _ state: StageState) throws -> (arguments: [String], script: (name: String, content: String)?) {
         let words = instruction.arguments.map(\.value)
         if instruction.isJSON {
             guard !words.isEmpty else { throw instruction.fail("RUN [] names no command") }
-            return words
+            return (words, nil)
         }
         let shell = state.config.config?.shell ?? ["/bin/sh", "-c"]
         var text = words.joined(separator: " ")
@@ -182,7 +191,8 @@ extension StageEvaluator {
                 && !text.trimmingCharacters(in: .whitespaces).contains(" ")
             if lone {
                 if first.effectiveContent.hasPrefix("#!") {
-                    throw instruction.fail("RUN <<\(first.name) with a #! interpreter line is not supported by xarch build yet; name the interpreter: RUN <<\(first.name) python3", code: .unsupported)
+                    guard !first.name.isEmpty, !first.name.contains("/") else { throw instruction.fail("RUN <<\(first.name): the delimiter cannot name a file") }
+                    return (["/dev/pipes/\(first.name)"], (first.name, first.effectiveContent))
                 }
                 text = first.effectiveContent
             } else {
@@ -190,7 +200,7 @@ extension StageEvaluator {
             }
         }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw instruction.fail("RUN names no command") }
-        return shell + [text]
+        return (shell + [text], nil)
     }
 
     /// The RUN's environment: the config's `Env`, then the stage's `ARG`s that `Env` does not set

@@ -19,6 +19,8 @@ struct StageEvaluator {
     let runner: BuildRunner?
     /// `--secret`s for `RUN --mount=type=secret`.
     var secrets: [String: BuildSecret] = [:]
+    /// `--no-cache-filter`: stages whose RUNs do not use kept results.
+    var noCacheStages: Set<String> = []
     /// `created` of history entries: `SOURCE_DATE_EPOCH` as RFC 3339.
     let created: String
     private(set) var arguments: BuildArguments

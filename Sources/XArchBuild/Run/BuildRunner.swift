@@ -31,6 +31,8 @@ actor BuildRunner {
         var mountKey = ""
         /// Variables whose values are secrets: left out of the key.
         var secretVariables: Set<String> = []
+        /// Whether a kept result may be used (`--no-cache-filter` names the stage: no).
+        var readsCache = true
         /// `RUN …` as written, and its Dockerfile line, for progress and errors.
         var display: String
         var line: Int
@@ -136,9 +138,9 @@ actor BuildRunner {
         return path
     }
 
-    /// A private copy of a secret (mode 0400 unless given, owned by `uid:gid`) for one RUN to mount
-    /// read-only; removed with the work directory.
-    func stageSecret(_ bytes: [UInt8], mode: UInt32 = 0o400, uid: UInt32 = 0, gid: UInt32 = 0) throws -> String {
+    /// A private file of `bytes` (a secret, mode 0400 by default, or a here-document script) for one RUN to
+    /// mount read-only, owned by `uid:gid`; removed with the work directory.
+    func stageFile(_ bytes: [UInt8], mode: UInt32 = 0o400, uid: UInt32 = 0, gid: UInt32 = 0) throws -> String {
         counter += 1
         let directory = "\(work)/secrets"
         if mkdir(directory, 0o700) != 0, errno != EEXIST { throw POSIXFile.error("create directory", directory) }
@@ -208,7 +210,7 @@ actor BuildRunner {
         if let kept {
             try Self.makeDirectories(buildCache!)
             StaleWork.sweep(buildCache!, marker: ".tmp-")
-            if readsCache, FileManager.default.fileExists(atPath: kept + "/upper") {
+            if readsCache, request.readsCache, FileManager.default.fileExists(atPath: kept + "/upper") {
                 progress?(.runCached(platform: request.platform.formatted, line: request.line, instruction: request.display))
                 let outcome = try Self.outcome(upper: kept + "/upper", request: request, mode: mode, mapping: sandbox.mapping, cached: true)
                 outcomes[key] = Task { outcome }
@@ -254,7 +256,7 @@ actor BuildRunner {
                 for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name != "upper" {
                     try? RootFilesystem.remove(directory + "/" + name)
                 }
-                if !readsCache { try? RootFilesystem.remove(kept) } // --no-cache: this run's result replaces the kept one
+                if !readsCache || !request.readsCache { try? RootFilesystem.remove(kept) } // --no-cache: this run's result replaces the kept one
                 if rename(directory, kept) != 0 {
                     try? RootFilesystem.remove(directory)
                     guard FileManager.default.fileExists(atPath: kept + "/upper") else { throw POSIXFile.error("keep the RUN result in", kept) }
