@@ -55,16 +55,20 @@ public struct Sandbox: Sendable {
         let keep = spec.keepStandardInput
         // The timer starts on the spawning thread, right after the spawn: the task resumes on the
         // cooperative pool, which other work may keep busy for a while.
-        let run = try await Self.launch(timeout: spec.timeout) { [self] in
-            try spawn(specPath: specPath, outputPath: outputPath, errorPath: errorPath, keepStandardInput: keep)
-        }
-        let follower = spec.outputHandler.map { OutputFollower(paths: [outputPath, errorPath], handler: $0) }
-        let raw = await withTaskCancellationHandler {
-            await run.status()
+        // A cancellation that comes while the task waits to resume (the run already started) kills the
+        // run at once, from the cancelling thread: `control` holds the run as soon as it exists.
+        let control = LaunchControl()
+        let (run, raw) = try await withTaskCancellationHandler {
+            let run = try await Self.launch(timeout: spec.timeout, control: control) { [self] in
+                try spawn(specPath: specPath, outputPath: outputPath, errorPath: errorPath, keepStandardInput: keep)
+            }
+            let follower = spec.outputHandler.map { OutputFollower(paths: [outputPath, errorPath], handler: $0) }
+            let raw = await run.status()
+            follower?.finish()
+            return (run, raw)
         } onCancel: {
-            run.kill(timedOut: false)
+            control.cancel()
         }
-        follower?.finish()
         let duration = run.endedAt.map { $0 - start } ?? ContinuousClock.now - start
         let status: Int32 = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
         let (output, outputCut) = Self.tail(of: outputPath, limit: spec.outputLimit)
@@ -116,7 +120,8 @@ public struct Sandbox: Sendable {
     /// `PR_SET_PDEATHSIG` fires when the *thread* that spawned it ends (prctl(2)), so that thread must
     /// live as long as the run — a thread of the concurrency pool may be retired mid-run. Waits with
     /// `WNOWAIT` first and marks the run ended before reaping, so a late kill can never hit a reused pid.
-    private static func launch(timeout: Duration?, _ spawn: @escaping @Sendable () throws -> pid_t) async throws -> RunState {
+    private static func launch(timeout: Duration?, control: LaunchControl,
+                               _ spawn: @escaping @Sendable () throws -> pid_t) async throws -> RunState {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 let pid: pid_t
@@ -126,6 +131,7 @@ public struct Sandbox: Sendable {
                 }
                 let run = RunState(pid: pid)
                 if let timeout { run.startTimer(timeout) }
+                control.started(run)
                 continuation.resume(returning: run)
                 var info = siginfo_t()
                 while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
@@ -194,6 +200,28 @@ private final class OutputFollower: Sendable {
     func finish() {
         stopped.withLock { $0 = true }
         done.wait()
+    }
+}
+
+/// Cancellation of a run that may not have started yet: remembered, and carried out on the run the
+/// moment it exists.
+private final class LaunchControl: Sendable {
+    private let state = Mutex((cancelled: false, run: RunState?.none))
+
+    func cancel() {
+        let run = state.withLock { state -> RunState? in
+            state.cancelled = true
+            return state.run
+        }
+        run?.kill(timedOut: false)
+    }
+
+    func started(_ run: RunState) {
+        let cancelled = state.withLock { state -> Bool in
+            state.run = run
+            return state.cancelled
+        }
+        if cancelled { run.kill(timedOut: false) }
     }
 }
 

@@ -130,7 +130,7 @@ struct BuildRunTests {
         #expect(Set(seen.values) == ["one\ntwo\nin a file\nexec\n3\nabsent\nscript as /dev/pipes/SCRIPT\nls: /dev/pipes: No such file or directory\n"], "\(seen)")
         // The host's name resolution reached the RUN (as BuildKit gives it), and no stub of it the image.
         let dns = try await Self.outputs("oci:\(context)/out:x", "cat /dns; ls /etc/resolv.conf 2>/dev/null; true")
-        let first = try Self.shell("head -1 /etc/resolv.conf")
+        let first = try await Self.shell("head -1 /etc/resolv.conf")
         #expect(Set(dns.values) == [first], "\(dns)")
         let mount = try Self.context("FROM \(Self.base)\nRUN --mount=type=ssh true\n")
         defer { TestImages.cleanup(mount) }
@@ -158,25 +158,17 @@ struct BuildRunTests {
         let cacheHome = try TestImages.temporaryDirectory("xarch-cache-home")
         defer { TestImages.cleanup(cacheHome) }
         // The real executable, with its own cache directory: cache mounts live there between builds.
-        func build(_ tag: String) throws -> (Int32, String) {
-            let process = Process()
-            process.executableURL = try Executables.find("xarch", override: "XARCH_EXECUTABLE")
+        func build(_ tag: String) async throws -> ProcessRun.Result {
             // --no-cache: the cache mount is what this test counts, so every RUN runs.
-            process.arguments = ["build", context, "--no-cache", "--platform", "linux/amd64,linux/arm64", "--secret", "id=token,src=\(context)/token",
-                                 "--output", "oci:\(context)/out:\(tag)"]
-            process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": cacheHome]) { $1 }
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let text = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: text, as: UTF8.self))
+            try await ProcessRun.run(try Executables.find("xarch", override: "XARCH_EXECUTABLE"),
+                                     ["build", context, "--no-cache", "--platform", "linux/amd64,linux/arm64", "--secret",
+                                      "id=token,src=\(context)/token", "--output", "oci:\(context)/out:\(tag)"],
+                                     environment: ["XDG_CACHE_HOME": cacheHome])
         }
-        let first = try build("one")
-        #expect(first.0 == 0, "\(first.1)")
-        let second = try build("two")
-        #expect(second.0 == 0, "\(second.1)")
+        let first = try await build("one")
+        #expect(first.code == 0, "\(first.stderr)")
+        let second = try await build("two")
+        #expect(second.code == 0, "\(second.stderr)")
         let one = try await Self.outputs("oci:\(context)/out:one", "cat /count")
         let two = try await Self.outputs("oci:\(context)/out:two",
                                          "cat /count /seen-file; echo; cat /seen-env /mode /copied /ro /listed; ls -d /run /scratch /src /var/cache/thing 2>/dev/null; true")
@@ -185,25 +177,17 @@ struct BuildRunTests {
         // The secret is in no layer blob of the image, except the layer of the files this test writes it to.
         for blob in try FileManager.default.contentsOfDirectory(atPath: "\(context)/out/blobs/sha256") {
             let path = "\(context)/out/blobs/sha256/\(blob)"
-            let count = try Self.shell("(gzip -dc '\(path)' 2>/dev/null || cat '\(path)') | grep -c s3cr3t; true")
+            let count = try await Self.shell("(gzip -dc '\(path)' 2>/dev/null || cat '\(path)') | grep -c s3cr3t; true")
             guard count.trimmingCharacters(in: .whitespacesAndNewlines) != "0" else { continue }
-            let names = try Self.shell("gzip -dc '\(path)' | tar -t")
+            let names = try await Self.shell("gzip -dc '\(path)' | tar -t")
             #expect(!names.contains("run/secrets"), "a mount point of the secret reached a layer: \(names)")
             #expect(names.split(separator: "\n").sorted() == ["mode", "seen-env", "seen-file"], "\(names)")
         }
     }
 
-    /// The stdout of `sh -c script`.
-    static func shell(_ script: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return text
+    /// The stdout of `sh -c script` (from a thread of its own, not the cooperative pool).
+    static func shell(_ script: String) async throws -> String {
+        try await ProcessRun.shell(script).stdout
     }
 
     /// The build cache: a second build of unchanged inputs runs nothing and gives the same digests; a
@@ -221,31 +205,24 @@ struct BuildRunTests {
         try Data("one\n".utf8).write(to: URL(fileURLWithPath: context + "/src/a.txt"))
         let cacheHome = try TestImages.temporaryDirectory("xarch-build-cache")
         defer { TestImages.cleanup(cacheHome) }
-        func build(_ tag: String) throws -> (lines: [String], digest: String) {
-            let process = Process()
-            process.executableURL = try Executables.find("xarch", override: "XARCH_EXECUTABLE")
-            process.arguments = ["build", context, "--platform", "linux/amd64,linux/arm64", "--output", "oci:\(context)/out:\(tag)",
-                                 "--format", "json"]
-            process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": cacheHome]) { $1 }
-            let (output, errors) = (Pipe(), Pipe())
-            (process.standardOutput, process.standardError) = (output, errors)
-            try process.run()
-            let json = output.fileHandleForReading.readDataToEndOfFile()
-            _ = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            try #require(process.terminationStatus == 0)
-            let report = try JSONSerialization.jsonObject(with: json) as? [String: Any]
+        func build(_ tag: String) async throws -> (lines: [String], digest: String) {
+            let result = try await ProcessRun.run(try Executables.find("xarch", override: "XARCH_EXECUTABLE"),
+                                                  ["build", context, "--platform", "linux/amd64,linux/arm64",
+                                                   "--output", "oci:\(context)/out:\(tag)", "--format", "json"],
+                                                  environment: ["XDG_CACHE_HOME": cacheHome])
+            try #require(result.code == 0, "\(result.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
             // JSON output prints no RUN lines: read which RUNs ran from the kept results' directories.
             let kept = (try? FileManager.default.contentsOfDirectory(atPath: cacheHome + "/xarch/build")) ?? []
             return (kept.sorted(), report?["digest"] as? String ?? "")
         }
-        let first = try build("one")
+        let first = try await build("one")
         #expect(first.lines.count == 4, "two RUNs on two platforms kept: \(first.lines)")
-        let second = try build("two")
+        let second = try await build("two")
         #expect(second.lines == first.lines, "nothing new ran")
         #expect(second.digest == first.digest && !first.digest.isEmpty)
         try Data("two\n".utf8).write(to: URL(fileURLWithPath: context + "/src/a.txt"))
-        let third = try build("three")
+        let third = try await build("three")
         #expect(third.lines.count == 6, "only the RUN after the COPY ran again, on both platforms: \(third.lines)")
         #expect(Set(third.lines).isSuperset(of: first.lines))
         #expect(third.digest != first.digest)
@@ -261,7 +238,7 @@ struct BuildRunTests {
         let example = URL(fileURLWithPath: BuildCommandTests.hello).deletingLastPathComponent().appendingPathComponent("busybox-run").path
         try FileManager.default.copyItem(atPath: example, toPath: work + "/example")
         try? FileManager.default.removeItem(atPath: work + "/example/busybox")
-        _ = try Self.shell("XARCH_FIXTURES='\(Integration.fixturesRoot)' '\(work)/example/prepare' >/dev/null 2>&1; echo $?")
+        _ = try await Self.shell("XARCH_FIXTURES='\(Integration.fixturesRoot)' '\(work)/example/prepare' >/dev/null 2>&1; echo $?")
         let build = await CLIRun.run("build", work + "/example", "--platform", "all", "--no-cache", "--output", "oci:\(work)/out:x")
         #expect(build.code == 0, "\(build.stderr)")
         #expect(build.stderr.split(separator: "\n").filter { $0.contains("line 12: RUN") }.count == 1, "generate runs once: \(build.stderr)")
@@ -269,7 +246,7 @@ struct BuildRunTests {
         #expect(r.code == 0, "\(r.stderr)")
         let report = try JSONDecoder().decode(ImageTestReport.self, from: Data(r.stdout.utf8))
         #expect(report.results.count == 8)
-        let host = try Self.shell("uname -m").trimmingCharacters(in: .whitespacesAndNewlines)
+        let host = try await Self.shell("uname -m").trimmingCharacters(in: .whitespacesAndNewlines)
         for (platform, machine) in TestCommandTests.machines {
             let name = platform == "linux/arm64/v8" ? "linux/arm64" : platform
             #expect(report.results.first { $0.platform == name }?.stdout
@@ -326,7 +303,7 @@ struct BuildRunTests {
         defer { TestImages.cleanup(context) }
         let r = await CLIRun.run("build", context, "--platform", "linux/amd64,linux/arm64", "--no-cache", "--output", "oci:\(context)/out:x")
         #expect(r.code == 0, "\(r.stderr)")
-        let host = try Self.shell("uname -m")
+        let host = try await Self.shell("uname -m")
         let seen = try await Self.outputs("oci:\(context)/out:x", "cat /got /listing /ro /image-bin; ls -d /in /img 2>&1 | busybox wc -l")
         #expect(Set(seen.values) == ["\(host)link\nmade-on\nread-only\nbusybox\nsh\n2\n"], "\(seen)")
         let missing = try Self.context("FROM \(Self.base)\nRUN --mount=type=bind,from=\(Self.base),source=/nope,target=/x true\n")
@@ -353,7 +330,7 @@ struct BuildRunTests {
         let layers = try FileManager.default.contentsOfDirectory(atPath: "\(context)/out/blobs/sha256")
         var listed: [String] = []
         for blob in layers {
-            let names = try Self.shell("gzip -dc '\(context)/out/blobs/sha256/\(blob)' 2>/dev/null | tar -t 2>/dev/null; true")
+            let names = try await Self.shell("gzip -dc '\(context)/out/blobs/sha256/\(blob)' 2>/dev/null | tar -t 2>/dev/null; true")
             if names.contains("data/new") { listed = names.split(separator: "\n").map(String.init) }
         }
         #expect(listed == ["data/", "data/new"], "only the new file (and its directory): \(listed)")

@@ -12,38 +12,24 @@ import XArchTestSupport
 struct TestCommandOptionsTests {
     /// Runs the built `xarch` with `environment` added and `input` as stdin; (exit code, stdout, stderr).
     static func xarch(_ arguments: [String], environment: [String: String] = [:],
-                      input: String? = nil) throws -> (code: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = try Executables.find("xarch", override: "XARCH_EXECUTABLE")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe(), errors = Pipe(), stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        try process.run()
-        if let input {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-        }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+                      input: String? = nil) async throws -> (code: Int32, stdout: String, stderr: String) {
+        let result = try await ProcessRun.run(try Executables.find("xarch", override: "XARCH_EXECUTABLE"), arguments,
+                                              environment: environment, input: input)
+        return (result.code, result.stdout, result.stderr)
     }
 
     /// Without any QEMU on the search path, arm64 is skipped: fine by default, a failure with --require-all.
-    @Test func requireAllCountsSkippedPlatformsAsFailed() throws {
+    @Test func requireAllCountsSkippedPlatformsAsFailed() async throws {
         let empty = try TestImages.temporaryDirectory("xarch-no-qemu")
         defer { TestImages.cleanup(empty) }
         let environment = ["PATH": empty, "XARCH_QEMU_DIR": ""]
         let arguments = ["test", TestCommandTests.reference, "--platform", "linux/amd64,linux/arm64", "--no-cache",
                          "--", "/bin/busybox", "true"]
-        let lenient = try Self.xarch(arguments, environment: environment)
+        let lenient = try await Self.xarch(arguments, environment: environment)
         #expect(lenient.code == 0, "\(lenient.stderr)")
         #expect(lenient.stdout.contains("1 passed, 0 failed, 1 skipped"), "\(lenient.stdout)")
         #expect(lenient.stdout.contains("apt-get install qemu-user-static"), "the reason says what would enable it")
-        let required = try Self.xarch(["test", "--require-all"] + arguments.dropFirst(), environment: environment)
+        let required = try await Self.xarch(["test", "--require-all"] + arguments.dropFirst(), environment: environment)
         #expect(required.code == 3, "\(required.stderr)")
         #expect(required.stderr.contains("1 of 2 platforms could not run here (--require-all)"), "\(required.stderr)")
     }
@@ -53,7 +39,7 @@ struct TestCommandOptionsTests {
         defer { TestImages.cleanup(empty) }
         let qemu = try #require(["/usr/bin/qemu-s390x-static", "/usr/bin/qemu-s390x"].first { FileManager.default.fileExists(atPath: $0) })
         try FileManager.default.createSymbolicLink(atPath: empty + "/qemu-s390x-static", withDestinationPath: qemu)
-        let found = try Self.xarch(["test", TestCommandTests.reference, "--platform", "linux/s390x", "--no-cache",
+        let found = try await Self.xarch(["test", TestCommandTests.reference, "--platform", "linux/s390x", "--no-cache",
                                     "--qemu-dir", empty, "--format", "json", "--", "/bin/busybox", "uname", "-m"],
                                    environment: ["PATH": "/nonexistent", "XARCH_QEMU_DIR": ""])
         #expect(found.code == 0, "\(found.stderr)")
@@ -91,17 +77,17 @@ struct TestCommandOptionsTests {
         #expect(maxCPU.code == 0, "QEMU's max CPU hides the mislabel: \(maxCPU.stdout)")
     }
 
-    @Test func interactiveGivesStdinToOnePlatformOnly() throws {
-        let one = try Self.xarch(["test", TestCommandTests.reference, "-i", "--platform", "linux/arm64", "--no-cache",
+    @Test func interactiveGivesStdinToOnePlatformOnly() async throws {
+        let one = try await Self.xarch(["test", TestCommandTests.reference, "-i", "--platform", "linux/arm64", "--no-cache",
                                   "--format", "json", "--", "/bin/busybox", "tr", "a-z", "A-Z"], input: "hello\n")
         #expect(one.code == 0, "\(one.stderr)")
         let report = try JSONDecoder().decode(ImageTestReport.self, from: Data(one.stdout.utf8))
         #expect(report.results.first?.stdout == "HELLO\n")
-        let closed = try Self.xarch(["test", TestCommandTests.reference, "--platform", "linux/amd64", "--no-cache",
+        let closed = try await Self.xarch(["test", TestCommandTests.reference, "--platform", "linux/amd64", "--no-cache",
                                      "--format", "json", "--", "/bin/busybox", "cat"], input: "not read\n")
         #expect(closed.code == 0, "without -i stdin is /dev/null: \(closed.stderr)")
         #expect(try JSONDecoder().decode(ImageTestReport.self, from: Data(closed.stdout.utf8)).results.first?.stdout == "")
-        let many = try Self.xarch(["test", TestCommandTests.reference, "-i", "--no-cache", "--", "/bin/busybox", "cat"], input: "x")
+        let many = try await Self.xarch(["test", TestCommandTests.reference, "-i", "--no-cache", "--", "/bin/busybox", "cat"], input: "x")
         #expect(many.code == 1 && many.stderr.contains("select one of the 8 platforms"), "\(many.stderr)")
     }
 

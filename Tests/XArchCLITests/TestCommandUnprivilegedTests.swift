@@ -32,24 +32,17 @@ struct TestCommandUnprivilegedTests {
     }
 
     /// Runs `xarch ARGS` as `user` in `home`; (exit code, stdout, stderr).
-    static func run(as user: String, home: String, _ arguments: [String]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        process.arguments = ["-u", user, "--", "/usr/bin/env", "-i", "HOME=\(home)", "XDG_CACHE_HOME=\(home)/cache",
-                             "TMPDIR=\(home)", "PATH=/usr/bin:/bin", home + "/xarch"] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile(), err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    static func run(as user: String, home: String, _ arguments: [String]) async throws -> (Int32, String, String) {
+        let result = try await ProcessRun.run(URL(fileURLWithPath: "/usr/sbin/runuser"),
+                                              ["-u", user, "--", "/usr/bin/env", "-i", "HOME=\(home)", "XDG_CACHE_HOME=\(home)/cache",
+                                               "TMPDIR=\(home)", "PATH=/usr/bin:/bin", home + "/xarch"] + arguments)
+        return (result.code, result.stdout, result.stderr)
     }
 
-    @Test func nobodyRunsAsRootInsideAndCannotTakeOtherUsers() throws {
+    @Test func nobodyRunsAsRootInsideAndCannotTakeOtherUsers() async throws {
         let home = try Self.sandboxHome(for: "nobody")
         defer { TestImages.cleanup(home) }
-        let (code, stdout, stderr) = try Self.run(as: "nobody", home: home, [
+        let (code, stdout, stderr) = try await Self.run(as: "nobody", home: home, [
             "test", "oci:\(home)/layout:multi", "--platform", "linux/amd64,linux/arm64", "--format", "json",
             "--", "/bin/busybox", "sh", "-c", "busybox id -u; echo x > /etc/written; busybox cat /proc/self/uid_map"])
         #expect(code == 0, "\(stderr)")
@@ -59,7 +52,7 @@ struct TestCommandUnprivilegedTests {
             let lines = result.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
             #expect(lines == ["0", "0 \(nobody) 1"], "\(result.platform): \(result.stdout)")
         }
-        let other = try Self.run(as: "nobody", home: home, ["test", "oci:\(home)/layout:multi", "--platform", "linux/amd64",
+        let other = try await Self.run(as: "nobody", home: home, ["test", "oci:\(home)/layout:multi", "--platform", "linux/amd64",
                                                             "--user", "65534", "--", "/bin/busybox", "true"])
         #expect(other.0 == 3)
         #expect(other.1.contains("cannot be taken: an unprivileged run maps only the caller"), "\(other.1)")
@@ -67,11 +60,11 @@ struct TestCommandUnprivilegedTests {
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment["XARCH_TEST_SUBID_USER"] != nil,
                    "set XARCH_TEST_SUBID_USER to a user with ranges in /etc/subuid and /etc/subgid (and newuidmap installed)"))
-    func subordinateIdsLetAnyUserRun() throws {
+    func subordinateIdsLetAnyUserRun() async throws {
         let user = try #require(ProcessInfo.processInfo.environment["XARCH_TEST_SUBID_USER"])
         let home = try Self.sandboxHome(for: user)
         defer { TestImages.cleanup(home) }
-        let (code, stdout, stderr) = try Self.run(as: user, home: home, [
+        let (code, stdout, stderr) = try await Self.run(as: user, home: home, [
             "test", "oci:\(home)/layout:multi", "--platform", "linux/amd64,linux/arm64", "--user", "65534:65534",
             "--format", "json", "--", "/bin/busybox", "sh", "-c", "busybox id; echo x > /tmp/f; busybox stat -c %u:%g /tmp/f"])
         #expect(code == 0, "\(stderr)\n\(stdout)")

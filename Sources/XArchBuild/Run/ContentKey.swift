@@ -7,12 +7,13 @@ import XArchModel
 /// What the RUN cache keys are made of: digests of contents, never of host paths, so a key means the
 /// same in every build and on every machine with the same inputs (issue 13, "Build cache").
 enum ContentKey {
-    /// The digest of a COPY layer's entries: each entry's path, kind, mode, owner, size, time, link
-    /// target and the SHA-256 of its bytes, in path order.
+    /// The digest of a COPY layer's entries: each entry's path, kind, mode, owner, size, link target and
+    /// the SHA-256 of its bytes, in path order — not its time, as BuildKit's content checksums leave it
+    /// out (a file rewritten with the same bytes, by a RUN run again, is the same input).
     static func of(_ entries: LayerEntries) throws -> Digest {
         var hasher = DigestHasher()
         for entry in entries.sorted {
-            var line = "\(entry.path)\u{0}\(entry.mode)\u{0}\(entry.uid):\(entry.gid)\u{0}\(entry.size)\u{0}\(entry.modificationTime)\u{0}"
+            var line = "\(entry.path)\u{0}\(entry.mode)\u{0}\(entry.uid):\(entry.gid)\u{0}\(entry.size)\u{0}"
             switch entry.kind {
             case .directory: line += "d"
             case .regularFile: line += "f"
