@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "XArchVerifyTests", dependencies: ["XArchVerify", "XArchArchive", "XArchModel", "XArchContent", "XArchTestSupport"]),
         .testTarget(name: "XArchRegistryTests", dependencies: [
             "XArchRegistry", "XArchModel", "XArchArchive", "XArchContent", "XArchTestSupport", "XArch", "XArchLayout",
-            "XArchCopy", "XArchIndex",
+            "XArchCopy", "XArchIndex", "XArchAudit",
         ]),
         .testTarget(name: "XArchBuildTests", dependencies: [
             "XArchBuild", "XArch", "XArchArchive", "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchTestSupport",

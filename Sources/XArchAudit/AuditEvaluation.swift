@@ -39,7 +39,10 @@ public enum AuditEvaluation {
                                            landsOn: distinctPlatforms(landing), runsOn: distinctPlatforms(running)))
         }
         let auditImages = images.keys.sorted().map { AuditImage(reference: $0, lookup: images[$0]!) }
-        findings.sort { ($0.file, $0.line, $0.column, $0.rule) < ($1.file, $1.line, $1.column, $1.rule) }
+        // Files in the order they were read, findings by position in each.
+        var order: [String: Int] = [:]
+        for workload in workloads where order[workload.file] == nil { order[workload.file] = order.count }
+        findings.sort { (order[$0.file] ?? 0, $0.line, $0.column, $0.rule) < (order[$1.file] ?? 0, $1.line, $1.column, $1.rule) }
         return AuditReport(findings: findings, images: auditImages, workloads: summaries,
                            nodes: nodes.map { AuditNode(name: $0.name, platform: $0.platform.formatted) }, patches: patches)
     }

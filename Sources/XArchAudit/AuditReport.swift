@@ -2,7 +2,7 @@ import XArchModel
 
 /// What `xarch audit` reports: the stable `--format json` schema (documented in the README).
 public struct AuditReport: Sendable, Hashable, Codable {
-    /// Every finding at or above the threshold, by file and line.
+    /// Every finding at or above the threshold: files in the order they were read, by line in each.
     public var findings: [AuditFinding]
     /// Each distinct image reference once, as looked up.
     public var images: [AuditImage]
