@@ -29,8 +29,8 @@ public enum Audit {
 
     /// Audits `paths` (files, directories walked for `*.yaml`, `*.yml`, `*.json`, or `-` for standard
     /// input). A file that cannot be read or is not YAML throws; an image that cannot be looked up is a
-    /// finding (`unknown-image`), unless the registry could not be reached at all (network, TLS, 5xx),
-    /// which throws.
+    /// finding (`unknown-image`); when that is because its registry could not be reached (network, TLS,
+    /// 5xx) the report says so (`unreachableImages`), and the command exits 1 after printing it.
     public static func audit(_ paths: [String], options: Options, resolver: any StoreResolving) async throws -> AuditReport {
         var workloads: [Workload] = []
         var dotEnvs: [String: [String: String]] = [:]
@@ -71,13 +71,13 @@ public enum Audit {
         return result
     }
 
-    /// One image: what it offers, or why it cannot be known. Failures that say nothing about the image
-    /// (network, TLS, a registry temporarily unavailable) are thrown.
+    /// One image: what it offers, or why it cannot be known; `unreachable` when the failure says nothing
+    /// about the image (network, TLS, a registry temporarily unavailable).
     static func lookup(_ location: ImageLocation, resolver: any StoreResolving) async throws -> ImageLookup {
         do {
             return .found(try await Resolution.platforms(of: try resolver.open(location)))
-        } catch let error as XArchError where !error.isTemporary && error.code != .tls {
-            return .unknown(error.message)
+        } catch let error as XArchError {
+            return error.isTemporary || error.code == .tls ? .unreachable(error.message) : .unknown(error.message)
         }
     }
 

@@ -20,7 +20,7 @@ public enum AuditEvaluation {
                     continue
                 }
                 switch images[image] ?? .unknown("it was not looked up") {
-                case .unknown(let reason):
+                case .unknown(let reason), .unreachable(let reason):
                     findings.append(finding(.unknownImage, workload, container, message: "cannot be looked up: \(reason)"))
                 case .found(let offered):
                     let verdict = Verdict(offered, workload: workload, nodes: landing)

@@ -25,6 +25,9 @@ public struct AuditReport: Sendable, Hashable, Codable {
         self.patches = patches
     }
 
+    /// The images whose registry could not be reached: the audit could not judge them.
+    public var unreachableImages: [AuditImage] { images.filter { $0.unreachable == true } }
+
     /// The findings at or above `severity`.
     public func findings(atLeast severity: AuditFinding.Severity) -> [AuditFinding] {
         findings.filter { $0.severity >= severity }

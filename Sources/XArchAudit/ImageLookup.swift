@@ -6,6 +6,9 @@ public enum ImageLookup: Sendable, Hashable {
     case found(ImagePlatforms)
     /// Not found, not a valid reference, refused by the registry, …: one sentence saying why.
     case unknown(String)
+    /// The registry could not be reached (network, TLS, temporarily unavailable): nothing is known about
+    /// the image, and the audit is incomplete.
+    case unreachable(String)
 }
 
 /// The `images` of the audit report: each distinct reference once.
@@ -19,6 +22,8 @@ public struct AuditImage: Sendable, Hashable, Codable {
     public var platforms: [String]
     /// Why it could not be looked up.
     public var error: String?
+    /// True when that was because its registry could not be reached (the audit is incomplete: exit 1).
+    public var unreachable: Bool?
 
     public init(reference: String, lookup: ImageLookup) {
         self.reference = reference
@@ -30,6 +35,10 @@ public struct AuditImage: Sendable, Hashable, Codable {
         case .unknown(let reason):
             platforms = []
             error = reason
+        case .unreachable(let reason):
+            platforms = []
+            error = reason
+            unreachable = true
         }
     }
 }

@@ -73,6 +73,10 @@ struct AuditCommand: AsyncParsableCommand, XArchRunnable {
         case .sarif:
             context.stdout.write(try report.sarif(toolVersion: XArchVersion.current))
         }
+        if let first = report.unreachableImages.first {
+            let count = report.unreachableImages.count
+            throw XArchError(.network, "the audit is incomplete: \(count) image\(count == 1 ? "" : "s") could not be looked up because the registry could not be reached (\(first.reference): \(first.error ?? "unreachable"))")
+        }
         if !report.findings.isEmpty {
             let count = report.findings.count
             throw XArchError(.checkFailed, "\(count) finding\(count == 1 ? "" : "s") at or above \(severity.rawValue)")

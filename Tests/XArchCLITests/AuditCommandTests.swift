@@ -41,6 +41,20 @@ struct AuditCommandTests {
         }
     }
 
+    /// A registry that cannot be reached: the image is reported as unknown, the report is printed, and
+    /// the exit code is 1 (the audit is incomplete), not 3.
+    @Test func anUnreachableRegistryExitsOneAfterTheReport() async throws {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: \"127.0.0.1:1/x:1\"}]\n"
+        try await Self.withFiles(["pod.yaml": pod]) { dir in
+            let r = await CLIRun.run("audit", "--nodes", "linux/amd64", "\(dir)/pod.yaml")
+            #expect(r.code == 1)
+            #expect(r.stdout.hasPrefix("\(dir)/pod.yaml:5 Pod/p/c 127.0.0.1:1/x:1: cannot be looked up: cannot reach 127.0.0.1:1"), "\(r.stdout)")
+            #expect(r.stderr.hasPrefix("xarch: the audit is incomplete: 1 image could not be looked up because the registry could not be reached"))
+            let json = await CLIRun.run("audit", "--nodes", "linux/amd64", "--format", "json", "\(dir)/pod.yaml")
+            #expect(json.code == 1 && json.stdout.contains("\"unreachable\" : true"))
+        }
+    }
+
     /// An amd64-only image and the 8-platform fixture, on amd64 and arm64 nodes.
     static func manifests(_ registry: String, amd64: String) -> String {
         """
