@@ -16,7 +16,8 @@ public enum AuditEvaluation {
             var judged: [(Workload.Container, ImagePlatforms, Verdict)] = []
             for container in workload.containers where !landing.isEmpty {
                 guard let image = container.image else {
-                    findings.append(finding(.notCheckable, workload, container, message: "has no image to check (only `build:`): it is built on the host that runs it"))
+                    let why = workload.isComposeService ? "(only `build:`): it is built on the host that runs it" : "(no `image:` field)"
+                    findings.append(finding(.notCheckable, workload, container, message: "has no image to check \(why)"))
                     continue
                 }
                 switch images[image] ?? .unknown("it was not looked up") {

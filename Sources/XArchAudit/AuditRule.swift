@@ -17,10 +17,11 @@ public struct AuditRule: Sendable, Hashable, Codable {
     public static let unknownImage = AuditRule(
         id: "unknown-image", severity: .warning, title: "The image could not be looked up",
         explanation: "The reference is invalid, does not exist, or the registry refused it (credentials?). Which platforms it has is unknown, so the workload is not known to run anywhere.")
-    /// A compose service with only `build:`: the image is built where it runs.
+    /// A compose service with only `build:` (the image is built where it runs), or a container without
+    /// an `image:` field.
     public static let notCheckable = AuditRule(
         id: "not-checkable", severity: .info, title: "The service has no image to check",
-        explanation: "A compose service with only `build:` is built on the host that runs it; its platforms follow from its Dockerfile (check it with `xarch lint`).")
+        explanation: "A compose service with only `build:` is built on the host that runs it; its platforms follow from its Dockerfile (check it with `xarch lint`). A container without an `image:` field has nothing to look up.")
     /// No node admits the workload (node selector, affinity, taints, or a compose `platform:` no node runs).
     public static let unschedulable = AuditRule(
         id: "unschedulable", severity: .warning, title: "No node the audit knows can run the workload",

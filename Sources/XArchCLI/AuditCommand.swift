@@ -51,12 +51,13 @@ struct AuditCommand: AsyncParsableCommand, XArchRunnable {
             throw ValidationError("Give the nodes with --nodes linux/amd64,linux/arm64 or --nodes-from a saved `kubectl get nodes -o json` (one of the two).")
         }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if let nodes, try platforms(nodes).isEmpty { throw ValidationError("--nodes needs at least one platform, e.g. --nodes linux/amd64,linux/arm64.") }
         if fix && format != .text { throw ValidationError("--fix prints YAML patches; it goes with the text format.") }
     }
 
     func execute(_ context: CommandContext) async throws {
         let clusterNodes = try nodesFrom.map(Audit.nodes(fromFile:))
-            ?? AuditSources.nodes(platforms: try (nodes ?? "").split(separator: ",").map { try Platform(parsing: String($0)) })
+            ?? AuditSources.nodes(platforms: try platforms(nodes ?? ""))
         let options = Audit.Options(nodes: clusterNodes, threshold: severity, jobs: jobs)
         let report = try await registry.withSession { try await Audit.audit(paths, options: options, session: $0) }
         switch format {
@@ -80,6 +81,13 @@ struct AuditCommand: AsyncParsableCommand, XArchRunnable {
         if !report.findings.isEmpty {
             let count = report.findings.count
             throw XArchError(.checkFailed, "\(count) finding\(count == 1 ? "" : "s") at or above \(severity.rawValue)")
+        }
+    }
+
+    /// The platforms of `--nodes`; one that does not parse is a usage error.
+    private func platforms(_ list: String) throws -> [Platform] {
+        try list.split(separator: ",").map { text in
+            do { return try Platform(parsing: String(text)) } catch let error as XArchError { throw ValidationError("--nodes: \(error.message)") }
         }
     }
 }

@@ -133,6 +133,7 @@ import XArchModel
         #expect(report.findings.count == 2)
         let build = try #require(report.findings.first { $0.rule == "not-checkable" })
         #expect(build.severity == .info && build.image == nil && build.line == 10)
+        #expect(build.message == "has no image to check (only `build:`): it is built on the host that runs it")
         #expect(report.workloads.first { $0.name == "v7" }?.runsOn == ["linux/arm64"])
     }
 

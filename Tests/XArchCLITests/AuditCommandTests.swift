@@ -21,6 +21,9 @@ struct AuditCommandTests {
         #expect(await CLIRun.run("audit", "k8s", "--nodes", "linux/amd64", "--nodes-from", "n.json").code == 2)
         #expect(await CLIRun.run("audit", "k8s", "--nodes", "linux/amd64", "--fix", "--format", "json").code == 2)
         #expect(await CLIRun.run("audit", "k8s", "--nodes", "linux/amd64", "--jobs", "0").code == 2)
+        #expect(await CLIRun.run("audit", "k8s", "--nodes", "").code == 2)
+        let bad = await CLIRun.run("audit", "k8s", "--nodes", "linux/amd64,linux/x/y/z")
+        #expect(bad.code == 2 && bad.stderr.contains("--nodes: "), "\(bad.stderr)")
         let help = await CLIRun.run("audit", "--help")
         #expect(help.code == 0)
         for word in ["--nodes-from", "missing-platform", "unknown-image", "Exit 3", "--nodes-from <file>", "assumed to match"] {
