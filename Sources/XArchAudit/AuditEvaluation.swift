@@ -39,7 +39,7 @@ public enum AuditEvaluation {
                                            images: workload.containers.compactMap(\.image),
                                            landsOn: distinctPlatforms(landing), runsOn: distinctPlatforms(running)))
         }
-        let auditImages = images.keys.sorted().map { AuditImage(reference: $0, lookup: images[$0]!) }
+        let auditImages = images.sorted { $0.key < $1.key }.map { AuditImage(reference: $0.key, lookup: $0.value) }
         // Files in the order they were read, findings by position in each.
         var order: [String: Int] = [:]
         for workload in workloads where order[workload.file] == nil { order[workload.file] = order.count }
