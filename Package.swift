@@ -14,6 +14,9 @@ import PackageDescription
 /// - `XArchRegistry`: the registry client, the only code that speaks HTTP (async-http-client).
 /// - `XArchDockerfile`: the Dockerfile parser (BuildKit-exact), word expansion, stages, and the
 ///   multi-architecture lint rules. Pure: no I/O.
+/// - `XArchAudit`: the pure core of `xarch audit`: Kubernetes manifests and compose files read into
+///   workloads with the line of every `image:` (Yams nodes), nodes and their labels and taints, the
+///   scheduling rules, the findings, SARIF and the `nodeAffinity` patch. No I/O.
 /// - `XArchVerify`: the pure, streaming core of `xarch verify`: ELF and PE headers, the per-platform
 ///   content checks, and the image walk against the protocols (`ImageVerification`).
 /// - `XArchCopy`: the copy engine (graph walk, plan, scheduler, transfer, reports), against the
@@ -26,7 +29,7 @@ import PackageDescription
 ///   program first checked against the platform with `XArchVerify`'s ELF check; `TestSpec`, the YAML
 ///   tests of `xarch test --spec` (container-structure-test's schema, read with Yams).
 /// - `XArch`: the one store resolver (location → registry repository or layout) and the thin
-///   operations (inspect, resolve, verify and lint glue, host detection).
+///   operations (inspect, resolve, verify, lint and audit glue, host detection).
 /// - `XArchBuild`: `xarch build`, a daemonless multi-platform build from a Dockerfile: reproducible
 ///   layers, stage evaluation, base resolution per platform, RUN in `XArchRun`'s sandbox (each RUN's
 ///   overlay upper directory becomes a layer), assembly of images and the index; it is handed a
@@ -43,6 +46,7 @@ let package = Package(
         .library(name: "XArchLayout", targets: ["XArchLayout"]),
         .library(name: "XArchRegistry", targets: ["XArchRegistry"]),
         .library(name: "XArchDockerfile", targets: ["XArchDockerfile"]),
+        .library(name: "XArchAudit", targets: ["XArchAudit"]),
         .library(name: "XArchVerify", targets: ["XArchVerify"]),
         .library(name: "XArchCopy", targets: ["XArchCopy"]),
         .library(name: "XArchIndex", targets: ["XArchIndex"]),
@@ -68,6 +72,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         .target(name: "XArchVerify", dependencies: ["XArchModel", "XArchContent", "XArchArchive"]),
         .target(name: "XArchDockerfile", dependencies: ["XArchModel"]),
+        .target(name: "XArchAudit", dependencies: ["XArchModel", .product(name: "Yams", package: "Yams")]),
         .target(name: "XArchCopy", dependencies: ["XArchModel", "XArchContent"]),
         .target(name: "XArchIndex", dependencies: ["XArchModel", "XArchContent", "XArchCopy"]),
         .target(name: "CXArchSandbox"),
@@ -75,13 +80,13 @@ let package = Package(
             "XArchModel", "XArchContent", "XArchArchive", "XArchVerify", "CXArchSandbox",
             .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile"]),
+        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile", "XArchAudit"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [
             "XArchModel", "XArchContent", "XArchArchive", "XArchCopy", "XArchDockerfile", "XArchVerify", "XArchRun",
         ]),
         .target(name: "XArchCLI", dependencies: [
-            "XArch", "XArchModel", "XArchDockerfile", "XArchBuild", "XArchVerify", "XArchCopy", "XArchIndex", "XArchRegistry", "XArchRun",
+            "XArch", "XArchModel", "XArchDockerfile", "XArchAudit", "XArchBuild", "XArchVerify", "XArchCopy", "XArchIndex", "XArchRegistry", "XArchRun",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "xarch", dependencies: ["XArchCLI"]),
@@ -101,12 +106,13 @@ let package = Package(
         .testTarget(name: "XArchVerifyTests", dependencies: ["XArchVerify", "XArchArchive", "XArchModel", "XArchContent", "XArchTestSupport"]),
         .testTarget(name: "XArchRegistryTests", dependencies: [
             "XArchRegistry", "XArchModel", "XArchArchive", "XArchContent", "XArchTestSupport", "XArch", "XArchLayout",
-            "XArchCopy", "XArchIndex",
+            "XArchCopy", "XArchIndex", "XArchAudit",
         ]),
         .testTarget(name: "XArchBuildTests", dependencies: [
             "XArchBuild", "XArch", "XArchArchive", "XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchTestSupport",
             "XArchCopy",
         ]),
+        .testTarget(name: "XArchAuditTests", dependencies: ["XArchAudit", "XArchModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "XArchDockerfileTests", dependencies: ["XArchDockerfile", "XArchModel"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "XArchCLITests", dependencies: [
@@ -125,7 +131,7 @@ let layers: [[String]] = [
     ["XArchContent"],
     ["XArchArchive"],
     ["XArchLayout", "XArchRegistry"],
-    ["XArchDockerfile"],
+    ["XArchDockerfile", "XArchAudit"],
     ["XArchVerify"],
     ["XArchCopy"],
     ["XArchIndex"],

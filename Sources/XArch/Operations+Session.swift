@@ -1,3 +1,4 @@
+import XArchAudit
 import XArchContent
 import XArchDockerfile
 import XArchModel
@@ -34,5 +35,12 @@ extension DockerfileLint {
     /// `lint(files:options:resolver:)` with base images looked up through `session`.
     public static func lint(files: [String], options: Options, session: RegistrySession) async throws -> [Finding] {
         try await lint(files: files, options: options, resolver: StoreResolver(session: session))
+    }
+}
+
+extension Audit {
+    /// `audit(_:options:resolver:)` with images looked up through `session`.
+    public static func audit(_ paths: [String], options: Options, session: RegistrySession) async throws -> AuditReport {
+        try await audit(paths, options: options, resolver: StoreResolver(session: session))
     }
 }

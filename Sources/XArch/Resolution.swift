@@ -33,38 +33,43 @@ public enum Resolution {
     public static func resolve(_ location: ImageLocation, platform requested: Platform,
                                strict: Bool, resolver: any StoreResolving) async throws -> ResolveReport {
         let image = try resolver.open(location)
+        let offered = try await platforms(of: image)
+        return report(location, offered: offered, platform: requested, strict: strict)
+    }
+
+    /// What `image` offers a platform matcher, read once: one GET of the root manifest, plus one config
+    /// GET for the image manifest itself or for each index entry whose descriptor names no platform.
+    public static func platforms(of image: OpenedImage) async throws -> ImagePlatforms {
         let root = try await image.root()
-        let requested = requested.normalized
-        let matcher: PlatformMatcher = strict ? .onlyStrict(requested) : .only(requested)
-        let selection: PlatformSelection
-        var attestations = 0
         switch root.content {
         case .index(let index):
             let entries = IndexEntries(index)
-            attestations = index.manifests.count - entries.platforms.count
             var fromConfig: [Digest: Platform] = [:]
             for entry in entries.platforms where PlatformSource.needsConfig(entry.descriptor) {
                 if let manifest = try await image.child(entry.descriptor).image {
                     fromConfig[entry.descriptor.digest] = try await image.config(of: manifest).platform
                 }
             }
-            selection = PlatformSelection(entries: entries.platforms, configPlatforms: fromConfig,
-                                          requested: requested, matcher: matcher)
+            return ImagePlatforms(index: root.descriptor, entries: entries, configPlatforms: fromConfig,
+                                  total: index.manifests.count)
         case .image(let manifest):
-            let config = try await image.config(of: manifest)
-            let entry = IndexEntries.Entry(position: 0, descriptor: root.descriptor)
-            selection = PlatformSelection(entries: [entry], configPlatforms: [root.digest: config.platform],
-                                          requested: requested, matcher: matcher)
+            return ImagePlatforms(image: root.descriptor, configPlatform: try await image.config(of: manifest).platform)
         }
+    }
+
+    /// The report for a host of `requested`, judged from what the image offers.
+    public static func report(_ location: ImageLocation, offered: ImagePlatforms, platform requested: Platform,
+                              strict: Bool) -> ResolveReport {
+        let selection = offered.selection(for: requested, strict: strict)
         let available = selection.candidates.compactMap { $0.platform?.formatted }
         let selected = selection.chosen.map {
             ResolveReport.Selected(digest: $0.descriptor.digest.description, mediaType: $0.descriptor.mediaType.rawValue,
                                    size: $0.descriptor.size, platform: $0.platform?.formatted ?? "unknown")
         }
-        return ResolveReport(reference: location.description, platform: requested.formatted,
-                             matcher: strict ? "strict" : "only", digest: root.digest.description,
-                             mediaType: root.mediaType.rawValue, selected: selected,
-                             candidates: selection.candidates, attestations: attestations, available: available)
+        return ResolveReport(reference: location.description, platform: requested.normalized.formatted,
+                             matcher: strict ? "strict" : "only", digest: offered.root.digest.description,
+                             mediaType: offered.root.mediaType.rawValue, selected: selected,
+                             candidates: selection.candidates, attestations: offered.attestations, available: available)
     }
 
     /// The error for a resolve that found nothing: the `exec format error`, predicted before deploy.
