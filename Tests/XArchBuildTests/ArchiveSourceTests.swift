@@ -20,7 +20,7 @@ import XArchTestSupport
             COPY app.tar /copied/
             """, files: ["src/bin/tool": "#!/bin/sh\necho tool\n", "src/README": "readme\n", "notes.txt": "just text\n"])
         defer { TestImages.cleanup(dir) }
-        try Peer.run("sh", ["-c", "cd '\(dir)/src' && chmod 755 bin/tool && tar -cf ../app.tar bin README && gzip -kn ../app.tar && gzip -n ../notes.txt"])
+        try await Peer.run("sh", ["-c", "cd '\(dir)/src' && chmod 755 bin/tool && tar -cf ../app.tar bin README && gzip -kn ../app.tar && gzip -n ../notes.txt"])
         try await withOutput { out in
             let report = try await BuildLayoutTests.build(dir, platforms: ["linux/amd64"], output: "\(out)/l")
             let (_, root) = try await BuildLayoutTests.files(of: report.images[0], in: "\(out)/l", scratch: out)

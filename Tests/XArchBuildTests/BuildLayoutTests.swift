@@ -28,7 +28,7 @@ import XArchTestSupport
         let root = "\(scratch)/\(image.platform.replacingOccurrences(of: "/", with: "-"))"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         for layer in manifest.layers {
-            try Peer.run("tar", ["-xzf", "\(layout)/blobs/sha256/\(layer.digest.encoded)", "-C", root])
+            try await Peer.run("tar", ["-xzf", "\(layout)/blobs/sha256/\(layer.digest.encoded)", "-C", root])
         }
         return (manifest, root)
     }
@@ -53,7 +53,7 @@ import XArchTestSupport
                 #expect(parsed.created == "1970-01-01T00:00:00Z")
             }
             if Peer.isInstalled("skopeo") {
-                let raw = try Peer.run("skopeo", ["inspect", "--raw", "oci:\(dir)/hello:latest"])
+                let raw = try await Peer.run("skopeo", ["inspect", "--raw", "oci:\(dir)/hello:latest"])
                 #expect(Digest.of(Array(raw.utf8)).description == report.digest)
             }
         }
@@ -67,11 +67,11 @@ import XArchTestSupport
             // now, another owner, the executables 0700 (umask 077) and an extra file nobody copies.
             let copy = "\(dir)/elsewhere/checkout"
             try FileManager.default.createDirectory(atPath: "\(dir)/elsewhere", withIntermediateDirectories: true)
-            try Peer.run("cp", ["-R", Self.hello, copy])
-            try Peer.run("touch", ["-d", "2031-05-06 07:08:09", "\(copy)/Dockerfile"])
-            try Peer.run("find", [copy, "-exec", "touch", "{}", "+"])
-            try Peer.run("find", [copy, "-name", "hello", "-exec", "chmod", "700", "{}", "+"])
-            if getuid() == 0 { try Peer.run("chown", ["-R", "4242:4343", copy]) }
+            try await Peer.run("cp", ["-R", Self.hello, copy])
+            try await Peer.run("touch", ["-d", "2031-05-06 07:08:09", "\(copy)/Dockerfile"])
+            try await Peer.run("find", [copy, "-exec", "touch", "{}", "+"])
+            try await Peer.run("find", [copy, "-name", "hello", "-exec", "chmod", "700", "{}", "+"])
+            if getuid() == 0 { try await Peer.run("chown", ["-R", "4242:4343", copy]) }
             try Data("unrelated".utf8).write(to: URL(fileURLWithPath: "\(copy)/NOTES.txt"))
             let b = try await Self.build(copy, platforms: platforms, output: "\(dir)/b")
             #expect(a.digest == b.digest)

@@ -117,7 +117,7 @@ struct BuildOracleTests {
             COPY --from=tools /out/ /opt/out/
             USER 1000:1000
             WORKDIR /home/app
-            RUN echo mine > mine && busybox ls -n /srv/a > listing
+            RUN echo mine > mine && busybox stat -c "%n %u %g %a" /srv/a /srv/a/b /srv/a/b/g > listing
             """, ["f": "f\n"], ""),
     ]
 
@@ -144,14 +144,14 @@ struct BuildOracleTests {
         let context = try BuildFixture.context(dockerfile, files: files)
         let work = try TestImages.temporaryDirectory("build-oracle")
         defer { TestImages.cleanup(context); TestImages.cleanup(work) }
-        if !setup.isEmpty { try Peer.run("sh", ["-c", "cd '\(context)' && \(setup)"]) }
+        if !setup.isEmpty { try await Peer.run("sh", ["-c", "cd '\(context)' && \(setup)"]) }
 
         let options = try BuildFixture.options(context, platforms: [platform], output: "\(work)/xarch")
         _ = try await BuildFixture.withSession { session in try await ImageBuild.build(options, resolver: StoreResolver(session: session)) }
 
         let storage = ["--storage-driver", "vfs", "--root", "\(work)/root", "--runroot", "\(work)/run"]
-        try Peer.run("buildah", storage + ["build", "--quiet", "--platform", platform] + buildah + ["-t", "oracle:1", context])
-        try Peer.run("buildah", storage + ["push", "--quiet", "oracle:1", "oci:\(work)/buildah:1"])
+        try await Peer.run("buildah", storage + ["build", "--quiet", "--platform", platform] + buildah + ["-t", "oracle:1", context])
+        try await Peer.run("buildah", storage + ["push", "--quiet", "oracle:1", "oci:\(work)/buildah:1"])
 
         let ours = try Self.tree("\(work)/xarch:latest")
         var theirs = try Self.tree("\(work)/buildah:1")

@@ -36,7 +36,7 @@ struct BuildRegistryTests {
             for layer in manifest.layers {
                 let bytes = try await client.blob(layer).collect(limit: 64 << 20)
                 try Data(bytes).write(to: URL(fileURLWithPath: "\(root)/layer.tar.gz"))
-                try Peer.run("tar", ["-xzf", "\(root)/layer.tar.gz", "-C", root])
+                try await Peer.run("tar", ["-xzf", "\(root)/layer.tar.gz", "-C", root])
             }
         }
         return root
@@ -49,7 +49,7 @@ struct BuildRegistryTests {
             let report = try await Self.build(BuildLayoutTests.hello, platforms: nil, tags: ["\(repository):v1"],
                                               output: "\(dir)/hello")
             #expect(report.images.count == 10)
-            let raw = try Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(repository):v1"])
+            let raw = try await Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(repository):v1"])
             #expect(Digest.of(Array(raw.utf8)).description == report.digest)
             for image in report.images {
                 let root = try await Self.extract(image, repository: repository, into: dir)
@@ -59,7 +59,7 @@ struct BuildRegistryTests {
                 // scripts/test installs qemu-user-static: under it, a missing emulator is a failure.
                 #expect(Peer.isInstalled(qemu), "\(qemu) is not installed")
                 guard Peer.isInstalled(qemu) else { continue }
-                let out = try Peer.run(qemu, Self.cpu(image.platform) + ["\(root)/hello"])
+                let out = try await Peer.run(qemu, Self.cpu(image.platform) + ["\(root)/hello"])
                 #expect(out == "hello from \(image.platform)\n")
             }
         }
@@ -95,9 +95,9 @@ struct BuildRegistryTests {
         try await TestImages.withTemporaryDirectory("build-itest") { out in
             let report = try await Self.build(dir, platforms: platforms, tags: ["\(repository):multi"], output: "\(out)/bb")
             #expect(report.images.map(\.platform) == platforms)
-            let raw = try Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(repository):multi"])
+            let raw = try await Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(repository):multi"])
             #expect(Digest.of(Array(raw.utf8)).description == report.digest)
-            try Peer.run("skopeo", ["copy", "--all", "--src-tls-verify=false", "docker://\(repository):multi", "oci:\(out)/copy:multi"])
+            try await Peer.run("skopeo", ["copy", "--all", "--src-tls-verify=false", "docker://\(repository):multi", "oci:\(out)/copy:multi"])
             for image in report.images {
                 let root = try await Self.extract(image, repository: repository, into: out)
                 let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(root)/bin/busybox")))
@@ -108,7 +108,7 @@ struct BuildRegistryTests {
                 let layout = try OCILayout.open(at: "\(out)/bb")
                 let descriptor = try #require(try await layout.manifestDescriptor(.digest(try Digest(parsing: image.digest))))
                 try layout.addToIndex(descriptor, tag: tag)
-                try Peer.run("umoci", ["unpack", "--rootless", "--image", "\(out)/bb:\(tag)", "\(out)/bundle-\(tag)"])
+                try await Peer.run("umoci", ["unpack", "--rootless", "--image", "\(out)/bb:\(tag)", "\(out)/bundle-\(tag)"])
                 let unpacked = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(out)/bundle-\(tag)/rootfs/bin/busybox")))
                 #expect(unpacked == bytes)
             }
@@ -149,7 +149,7 @@ struct BuildRegistryTests {
         #expect(report.images.map(\.layers) == [2, 2] && report.images.map(\.newLayers) == [1, 1])
         #expect(report.pushed.map(\.blobsMounted) == [2])
         #expect(report.pushed.map(\.blobsCopied) == [3])
-        let raw = try Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(destination):two"])
+        let raw = try await Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(destination):two"])
         #expect(Digest.of(Array(raw.utf8)).description == report.digest)
     }
 
@@ -166,8 +166,8 @@ struct BuildRegistryTests {
         #expect(report.pushed.map(\.blobsCopied) == [5])
         try await TestImages.withTemporaryDirectory("build-itest") { out in
             // skopeo copies the whole image from the second registry: every blob is there and verified.
-            try Peer.run("skopeo", ["copy", "--all", "--src-tls-verify=false", "docker://\(destination)", "oci:\(out)/copy:1"])
-            let raw = try Peer.run("skopeo", ["inspect", "--raw", "oci:\(out)/copy:1"])
+            try await Peer.run("skopeo", ["copy", "--all", "--src-tls-verify=false", "docker://\(destination)", "oci:\(out)/copy:1"])
+            let raw = try await Peer.run("skopeo", ["inspect", "--raw", "oci:\(out)/copy:1"])
             #expect(Digest.of(Array(raw.utf8)).description == report.digest)
             let busybox = try await Self.extract(report.images[1], repository: String(destination.dropLast(2)), into: out)
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(busybox)/bin/busybox")))

@@ -13,7 +13,7 @@ import XArchTestSupport
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
         // 96 MiB of random bytes: a gzip pass long enough to be interrupted.
-        try Peer.run("sh", ["-c", "head -c 100663296 /dev/urandom > '\(context)/blob' && printf 'FROM scratch\\nCOPY blob /blob\\n' > '\(context)/Dockerfile'"])
+        try await Peer.run("sh", ["-c", "head -c 100663296 /dev/urandom > '\(context)/blob' && printf 'FROM scratch\\nCOPY blob /blob\\n' > '\(context)/Dockerfile'"])
 
         let process = Process()
         process.executableURL = xarch

@@ -59,7 +59,7 @@ struct AuthIntegrationTests {
         let session = Self.session(try Self.config(for: r.host, user: r.user, password: r.password))
         let pushed = try await Self.pushImage(session.repository(reference), tag: "v1")
         await session.shutdown()
-        let raw = try Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "--creds", "\(r.user):\(r.password)",
+        let raw = try await Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "--creds", "\(r.user):\(r.password)",
                                           "docker://\(reference.registry)/\(reference.repository):v1"])
         #expect(Digest.of(Array(raw.utf8)) == pushed.digest)
 
@@ -117,8 +117,8 @@ struct AuthIntegrationTests {
         let session = Self.session(try Self.config(for: proxy, user: r.user, password: r.password))
         let client = session.repository(try ImageReference(parsing: "\(proxy)/\(repository)"))
         let manifest = try await Self.pushImage(client, tag: "v1", layerSize: 100_000)
-        try Peer.run("curl", ["-sf", "-X", "DELETE", "\(control)/log"])
-        try Peer.run("curl", ["-sf", "-X", "POST", "\(control)/faults", "-d",
+        try await Peer.run("curl", ["-sf", "-X", "DELETE", "\(control)/log"])
+        try await Peer.run("curl", ["-sf", "-X", "POST", "\(control)/faults", "-d",
                               #"{"match": "/\#(repository)/blobs/sha256:", "method": "GET", "fault": "redirect", "times": -1}"#])
         defer { _ = try? Peer.run("curl", ["-sf", "-X", "DELETE", "\(control)/faults"]) }
 
@@ -128,7 +128,7 @@ struct AuthIntegrationTests {
         #expect(hasher.finalize() == image.layers[0].digest)
         await session.shutdown()
 
-        let entries = try Peer.run("curl", ["-sf", "\(control)/log"]).split(separator: "\n").compactMap {
+        let entries = try await Peer.run("curl", ["-sf", "\(control)/log"]).split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
         let foreign = entries.filter { "\($0["listener"] ?? "")" == "foreign" }

@@ -40,10 +40,10 @@ struct CopyIntegrationTests {
             let mounts = mine.filter { $0.method == "POST" && $0.path.contains("/blobs/uploads/?mount=") }
             #expect(mounts.count == blobs.count && mounts.allSatisfy { $0.status == 201 }, "\(mounts)")
 
-            #expect(try Skopeo.digest("docker://\(registry)/\(destination):multi") == index.digest)
+            #expect(try await Skopeo.digest("docker://\(registry)/\(destination):multi") == index.digest)
             try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
-                try Skopeo.copyAll("docker://\(registry)/\(destination):multi", "oci:\(dir)/skopeo:multi")
-                #expect(try Skopeo.digest("oci:\(dir)/skopeo:multi") == index.digest)
+                try await Skopeo.copyAll("docker://\(registry)/\(destination):multi", "oci:\(dir)/skopeo:multi")
+                #expect(try await Skopeo.digest("oci:\(dir)/skopeo:multi") == index.digest)
             }
         }
     }
@@ -60,13 +60,13 @@ struct CopyIntegrationTests {
             let report = try await IT.copy("\(registry)/\(Self.fixture)", "\(second)/\(destination):multi", session: session)
             #expect(report.blobs.copied == blobs.count && report.blobs.mounted == 0)
             #expect(report.blobs.bytesCopied == blobs.reduce(0) { $0 + $1.size })
-            #expect(try Skopeo.digest("docker://\(second)/\(destination):multi") == index.digest)
+            #expect(try await Skopeo.digest("docker://\(second)/\(destination):multi") == index.digest)
             for child in children {
-                #expect(try Skopeo.digest("docker://\(second)/\(destination)@\(child.descriptor.digest)") == child.descriptor.digest)
+                #expect(try await Skopeo.digest("docker://\(second)/\(destination)@\(child.descriptor.digest)") == child.descriptor.digest)
             }
             try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
-                try Skopeo.copyAll("docker://\(second)/\(destination):multi", "oci:\(dir)/skopeo:multi")
-                #expect(try Skopeo.digest("oci:\(dir)/skopeo:multi") == index.digest)
+                try await Skopeo.copyAll("docker://\(second)/\(destination):multi", "oci:\(dir)/skopeo:multi")
+                #expect(try await Skopeo.digest("oci:\(dir)/skopeo:multi") == index.digest)
             }
         }
     }
@@ -79,19 +79,19 @@ struct CopyIntegrationTests {
         let destination = IT.unique("from-layout")
         try await IT.withSession { session in
             try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
-                let expected = try Skopeo.digest("docker://\(registry)/\(Self.fixture)")
+                let expected = try await Skopeo.digest("docker://\(registry)/\(Self.fixture)")
                 let down = try await IT.copy("\(registry)/\(Self.fixture)", "oci:\(dir)/layout:multi", session: session)
                 #expect(down.digest == expected.description && down.destinationDigest == expected.description)
-                #expect(try Skopeo.digest("oci:\(dir)/layout:multi") == expected)
+                #expect(try await Skopeo.digest("oci:\(dir)/layout:multi") == expected)
                 try LayoutCheck.valid("\(dir)/layout")
-                try Skopeo.copyAll("oci:\(dir)/layout:multi", "oci:\(dir)/skopeo:multi")
-                #expect(try Skopeo.digest("oci:\(dir)/skopeo:multi") == expected)
+                try await Skopeo.copyAll("oci:\(dir)/layout:multi", "oci:\(dir)/skopeo:multi")
+                #expect(try await Skopeo.digest("oci:\(dir)/skopeo:multi") == expected)
 
                 let up = try await IT.copy("oci:\(dir)/layout:multi", "\(second)/\(destination):multi", session: session)
                 #expect(up.blobs.copied > 0 && up.destinationDigest == expected.description)
-                #expect(try Skopeo.digest("docker://\(second)/\(destination):multi") == expected)
-                try Skopeo.copyAll("docker://\(second)/\(destination):multi", "oci:\(dir)/back:multi")
-                #expect(try Skopeo.digest("oci:\(dir)/back:multi") == expected)
+                #expect(try await Skopeo.digest("docker://\(second)/\(destination):multi") == expected)
+                try await Skopeo.copyAll("docker://\(second)/\(destination):multi", "oci:\(dir)/back:multi")
+                #expect(try await Skopeo.digest("oci:\(dir)/back:multi") == expected)
             }
         }
     }
@@ -103,14 +103,14 @@ struct CopyIntegrationTests {
         let fixtures = try Integration.require("XARCH_FIXTURES")
         let layout = "\(fixtures)/layouts/buildah-busybox"
         let destination = IT.unique("buildah")
-        let expected = try Skopeo.digest("oci:\(layout):multi")
+        let expected = try await Skopeo.digest("oci:\(layout):multi")
         try await IT.withSession { session in
             let report = try await IT.copy("oci:\(layout):multi", "\(registry)/\(destination):v1", session: session)
             #expect(report.destinationDigest == expected.description)
-            #expect(try Skopeo.digest("docker://\(registry)/\(destination):v1") == expected)
+            #expect(try await Skopeo.digest("docker://\(registry)/\(destination):v1") == expected)
             try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
-                try Skopeo.copyAll("docker://\(registry)/\(destination):v1", "oci:\(dir)/skopeo:v1")
-                #expect(try Skopeo.digest("oci:\(dir)/skopeo:v1") == expected)
+                try await Skopeo.copyAll("docker://\(registry)/\(destination):v1", "oci:\(dir)/skopeo:v1")
+                #expect(try await Skopeo.digest("oci:\(dir)/skopeo:v1") == expected)
             }
         }
     }
@@ -121,14 +121,14 @@ struct CopyIntegrationTests {
         let registry = try Integration.require("XARCH_TEST_REGISTRY")
         let fixtures = try Integration.require("XARCH_FIXTURES")
         let repository = IT.unique("by-skopeo")
-        try Skopeo.copyAll("oci:\(fixtures)/layouts/buildah-busybox:multi", "docker://\(registry)/\(repository):pushed")
-        let pushed = try Skopeo.digest("docker://\(registry)/\(repository):pushed")
-        #expect(pushed == (try Skopeo.digest("oci:\(fixtures)/layouts/buildah-busybox:multi")))
+        try await Skopeo.copyAll("oci:\(fixtures)/layouts/buildah-busybox:multi", "docker://\(registry)/\(repository):pushed")
+        let pushed = try await Skopeo.digest("docker://\(registry)/\(repository):pushed")
+        #expect(pushed == (try await Skopeo.digest("oci:\(fixtures)/layouts/buildah-busybox:multi")))
         try await IT.withSession { session in
             try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 let report = try await IT.copy("\(registry)/\(repository):pushed", "oci:\(dir)/copy:pushed", session: session)
                 #expect(report.digest == pushed.description)
-                #expect(try Skopeo.digest("oci:\(dir)/copy:pushed") == pushed)
+                #expect(try await Skopeo.digest("oci:\(dir)/copy:pushed") == pushed)
                 let layout = try OCILayout.open(at: "\(dir)/copy")
                 let index = try #require(try await layout.manifest(.tag("pushed")).index)
                 for entry in index.manifests {
@@ -136,8 +136,8 @@ struct CopyIntegrationTests {
                 }
                 try LayoutCheck.valid("\(dir)/copy")
                 // skopeo 1.9 cannot name a layout manifest by digest; copying the whole index reads each.
-                try Skopeo.copyAll("oci:\(dir)/copy:pushed", "oci:\(dir)/again:pushed")
-                #expect(try Skopeo.digest("oci:\(dir)/again:pushed") == pushed)
+                try await Skopeo.copyAll("oci:\(dir)/copy:pushed", "oci:\(dir)/again:pushed")
+                #expect(try await Skopeo.digest("oci:\(dir)/again:pushed") == pushed)
             }
         }
     }
@@ -177,7 +177,7 @@ struct CopyIntegrationTests {
                 let demo = try await TestImages.demo(at: "\(dir)/demo")
                 let pushed = try await IT.copy("oci:\(dir)/demo:demo", "\(registry)/\(full):demo", session: session)
                 #expect(pushed.destinationDigest == demo.index.digest.description)
-                #expect(try Skopeo.digest("docker://\(registry)/\(full):demo") == demo.index.digest)
+                #expect(try await Skopeo.digest("docker://\(registry)/\(full):demo") == demo.index.digest)
 
                 let platforms = [try Platform(parsing: "linux/amd64"), try Platform(parsing: "linux/arm/v7")]
                 let report = try await IT.copy("\(registry)/\(full):demo", "\(registry)/\(reduced):two", session: session,
@@ -186,7 +186,7 @@ struct CopyIntegrationTests {
                 let filtered = try #require(report.filteredIndexDigest)
                 #expect(filtered != demo.index.digest.description && report.destinationDigest == filtered)
 
-                let raw = try Skopeo.raw("docker://\(registry)/\(reduced):two")
+                let raw = try await Skopeo.raw("docker://\(registry)/\(reduced):two")
                 #expect(Digest.of(raw).description == filtered)
                 let index = try #require(try ManifestDocument(bytes: raw, declaredType: nil).index)
                 let amd64 = demo.children[0], arm = demo.children[2]
@@ -199,14 +199,14 @@ struct CopyIntegrationTests {
                 #expect(attestation.annotations?[AnnotationKey.dockerReferenceType] == "attestation-manifest")
                 #expect(attestation.annotations?[AnnotationKey.dockerReferenceDigest] == amd64.digest.description)
                 for entry in index.manifests {
-                    #expect(try Skopeo.digest("docker://\(registry)/\(reduced)@\(entry.digest)") == entry.digest)
+                    #expect(try await Skopeo.digest("docker://\(registry)/\(reduced)@\(entry.digest)") == entry.digest)
                 }
-                let info = try Peer.run("skopeo", ["inspect", "--tls-verify=false", "--override-arch", "arm",
+                let info = try await Peer.run("skopeo", ["inspect", "--tls-verify=false", "--override-arch", "arm",
                                                    "--override-variant", "v7", "--override-os", "linux",
                                                    "docker://\(registry)/\(reduced):two"])
                 #expect(info.contains("\"Architecture\": \"arm\""))
-                try Skopeo.copyAll("docker://\(registry)/\(reduced):two", "oci:\(dir)/skopeo:two")
-                #expect(try Skopeo.digest("oci:\(dir)/skopeo:two").description == filtered)
+                try await Skopeo.copyAll("docker://\(registry)/\(reduced):two", "oci:\(dir)/skopeo:two")
+                #expect(try await Skopeo.digest("oci:\(dir)/skopeo:two").description == filtered)
             }
         }
     }
@@ -237,7 +237,7 @@ struct CopyIntegrationTests {
                 #expect(across.blobs.copied == built.blobs.count && across.blobs.bytesCopied == unique)
                 let down = try await IT.copy("\(second)/\(repository):v1", "oci:\(dir)/dst:v1", session: session)
                 #expect(down.blobs.bytesCopied == unique)
-                #expect(try Skopeo.digest("docker://\(second)/\(repository):v1") == built.index.digest)
+                #expect(try await Skopeo.digest("docker://\(second)/\(repository):v1") == built.index.digest)
                 #expect(Set(try LayoutCheck.blobNames("\(dir)/dst")).isSuperset(of: built.blobs.map(\.digest.encoded)))
             }
         }

@@ -64,14 +64,14 @@ struct FaultTests {
     @Test func aResetMidBlobIsResumedWithRange() async throws {
         try await Self.run("reset") { env, session, p, dir in
             let path = "/v2/\(p.repository)/blobs/\(p.layer.digest)"
-            try FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "reset", "after_bytes": 300_000])
+            try await FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "reset", "after_bytes": 300_000])
             let report = try await IT.copy("\(env.proxy)/\(p.repository):img", "oci:\(dir)/out:img", session: session)
             #expect(report.blobs.copied == 2 && report.blobs.bytesCopied == p.layer.size + p.config.size)
             try LayoutCheck.valid("\(dir)/out")
             #expect(try LayoutCheck.blobNames("\(dir)/out").contains(p.layer.digest.encoded))
-            #expect(try Skopeo.digest("oci:\(dir)/out:img") == p.child.descriptor.digest)
+            #expect(try await Skopeo.digest("oci:\(dir)/out:img") == p.child.descriptor.digest)
 
-            let gets = try FaultProxy.log(env.control, matching: path).filter { $0.method == "GET" }
+            let gets = try await FaultProxy.log(env.control, matching: path).filter { $0.method == "GET" }
             #expect(gets.count == 2, "\(gets.map { ($0.status, $0.fault, $0.header("Range")) })")
             #expect(gets.first?.fault == "reset" && gets.first?.header("Range") == nil)
             let resumed = try #require(gets.last)
@@ -86,10 +86,10 @@ struct FaultTests {
     @Test func aResetBeforeTheAnswerIsRetried() async throws {
         try await Self.run("reset-early") { env, session, p, dir in
             let path = "/v2/\(p.repository)/manifests/\(p.child.descriptor.digest)"
-            try FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "reset", "before_response": true, "times": 2])
+            try await FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "reset", "before_response": true, "times": 2])
             let report = try await IT.copy("\(env.proxy)/\(p.repository):img", "oci:\(dir)/out:img", session: session)
             #expect(report.destinationDigest == p.child.descriptor.digest.description)
-            #expect(try FaultProxy.log(env.control, matching: path).map(\.status) == [0, 0, 200])
+            #expect(try await FaultProxy.log(env.control, matching: path).map(\.status) == [0, 0, 200])
             try LayoutCheck.valid("\(dir)/out")
         }
     }
@@ -98,12 +98,12 @@ struct FaultTests {
     @Test func aTruncatedDownloadIsResumed() async throws {
         try await Self.run("truncate") { env, session, p, dir in
             let path = "/v2/\(p.repository)/blobs/\(p.layer.digest)"
-            try FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "truncate", "after_bytes": 500_000])
+            try await FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "truncate", "after_bytes": 500_000])
             let report = try await IT.copy("\(env.proxy)/\(p.repository):img", "oci:\(dir)/out:img", session: session)
             #expect(report.blobs.copied == 2)
             try LayoutCheck.valid("\(dir)/out")
             #expect(try await OCILayout.open(at: "\(dir)/out").manifestDescriptor(.tag("img"))?.digest == p.child.descriptor.digest)
-            let gets = try FaultProxy.log(env.control, matching: path).filter { $0.method == "GET" }
+            let gets = try await FaultProxy.log(env.control, matching: path).filter { $0.method == "GET" }
             #expect(gets.count == 2 && gets.first?.fault == "truncate", "\(gets.map { ($0.status, $0.fault, $0.header("Range")) })")
             #expect(gets.first?.bytes_sent == 500_000)
             // The client resumes from what it holds: all 500,000 bytes sent, or fewer when the close
@@ -120,14 +120,14 @@ struct FaultTests {
     @Test func corruptBytesFailTheCopyAndLeaveTheLayoutValid() async throws {
         try await Self.run("corrupt") { env, session, p, dir in
             let path = "/v2/\(p.repository)/blobs/\(p.layer.digest)"
-            try FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "corrupt"])
+            try await FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "corrupt"])
             await #expect { try await IT.copy("\(env.proxy)/\(p.repository):img", "oci:\(dir)/out:img", session: session) } throws: { error in
                 guard let x = error as? XArchError else { return false }
                 return x.code == .digestMismatch && x.message.contains(p.layer.digest.description) && !x.message.contains("\n")
             }
             try Self.expectUntouched("\(dir)/out", absent: [p.layer.digest, p.child.descriptor.digest])
             #expect(try await OCILayout.open(at: "\(dir)/out").tags().isEmpty)
-            #expect(try FaultProxy.log(env.control, matching: path).first?.fault == "corrupt")
+            #expect(try await FaultProxy.log(env.control, matching: path).first?.fault == "corrupt")
         }
     }
 
@@ -135,13 +135,13 @@ struct FaultTests {
     @Test func tooManyRequestsWithRetryAfterIsWaitedOut() async throws {
         try await Self.run("throttled") { env, session, p, dir in
             let path = "/v2/\(p.repository)/manifests/img"
-            try FaultProxy.arm(env.control, ["match": path, "fault": "status", "status": 429,
+            try await FaultProxy.arm(env.control, ["match": path, "fault": "status", "status": 429,
                                              "headers": ["Retry-After": "1"], "times": 1])
             let start = Date()
             let report = try await IT.copy("\(env.proxy)/\(p.repository):img", "oci:\(dir)/out:img", session: session)
             #expect(Date().timeIntervalSince(start) >= 1.0 && report.durationSeconds >= 1.0)
             #expect(report.destinationDigest == p.child.descriptor.digest.description)
-            let entries = try FaultProxy.log(env.control, matching: path)
+            let entries = try await FaultProxy.log(env.control, matching: path)
             #expect(entries.map(\.status) == [429, 200], "\(entries.map(\.status))")
             if entries.count == 2, let first = entries[0].date, let second = entries[1].date {
                 #expect(second.timeIntervalSince(first) >= 0.99, "the retry waited for Retry-After")
@@ -153,10 +153,10 @@ struct FaultTests {
     @Test func threeServiceUnavailableAnswersAreRetried() async throws {
         try await Self.run("unavailable") { env, session, p, dir in
             let path = "/v2/\(p.repository)/manifests/img"
-            try FaultProxy.arm(env.control, ["match": path, "fault": "status", "status": 503, "times": 3])
+            try await FaultProxy.arm(env.control, ["match": path, "fault": "status", "status": 503, "times": 3])
             let report = try await IT.copy("\(env.proxy)/\(p.repository):img", "oci:\(dir)/out:img", session: session)
             #expect(report.destinationDigest == p.child.descriptor.digest.description)
-            #expect(try FaultProxy.log(env.control, matching: path).map(\.status) == [503, 503, 503, 200])
+            #expect(try await FaultProxy.log(env.control, matching: path).map(\.status) == [503, 503, 503, 200])
         }
     }
 
@@ -165,7 +165,7 @@ struct FaultTests {
         let env = try Self.env()
         let repository = IT.unique("upload-retry")
         let uploads = "/v2/\(repository)/blobs/uploads/"
-        try FaultProxy.arm(env.control, ["match": uploads, "method": "PUT", "fault": "status", "status": 503, "times": 1])
+        try await FaultProxy.arm(env.control, ["match": uploads, "method": "PUT", "fault": "status", "status": 503, "times": 1])
         try await IT.withSession { session in
             let (index, children) = try await BusyboxFixture.read(env.registry, session: session)
             let child = try #require(children.first)
@@ -173,7 +173,7 @@ struct FaultTests {
                                            "\(env.proxy)/\(repository):img", session: session)
             _ = index
             #expect(report.destinationDigest == child.descriptor.digest.description)
-            let puts = try FaultProxy.log(env.control, matching: uploads).filter { $0.method == "PUT" }
+            let puts = try await FaultProxy.log(env.control, matching: uploads).filter { $0.method == "PUT" }
             #expect(puts.map(\.status).filter { $0 == 503 }.count == 1)
             #expect(puts.count == child.manifest.layers.count + 2, "one upload PUT per blob, plus the retried one")
         }
@@ -184,7 +184,7 @@ struct FaultTests {
         let env = try Self.env()
         let repository = IT.unique("down")
         let path = "/v2/\(repository)/manifests/"
-        try FaultProxy.arm(env.control, ["match": path, "fault": "status", "status": 503, "times": -1])
+        try await FaultProxy.arm(env.control, ["match": path, "fault": "status", "status": 503, "times": -1])
         try await IT.withSession { session in
             try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 await #expect { try await IT.copy("\(env.proxy)/\(repository):img", "oci:\(dir)/out:img", session: session) } throws: { error in
@@ -192,7 +192,7 @@ struct FaultTests {
                     return x.code == .unavailable && x.message.contains("503") && x.message.contains(env.proxy)
                         && !x.message.contains("\n") && x.message.count < 400
                 }
-                #expect(try FaultProxy.log(env.control, matching: path).count == RetryPolicy().attempts)
+                #expect(try await FaultProxy.log(env.control, matching: path).count == RetryPolicy().attempts)
                 try Self.expectUntouched("\(dir)/out", absent: [])
             }
         }
@@ -202,7 +202,7 @@ struct FaultTests {
     @Test func anOversizeManifestIsRefused() async throws {
         try await Self.run("oversize") { env, session, p, dir in
             let path = "/v2/\(p.repository)/manifests/"
-            try FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "oversize", "size": 9 * 1024 * 1024])
+            try await FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "oversize", "size": 9 * 1024 * 1024])
             await #expect { try await IT.copy("\(env.proxy)/\(p.repository):img", "oci:\(dir)/out:img", session: session) } throws: { error in
                 guard let x = error as? XArchError else { return false }
                 return x.code == .tooLarge && x.message.contains("limit") && x.message.contains("manifest")
@@ -210,7 +210,7 @@ struct FaultTests {
             }
             try Self.expectUntouched("\(dir)/out", absent: [])
             #expect(try LayoutCheck.blobNames("\(dir)/out").isEmpty)
-            #expect(try FaultProxy.log(env.control, matching: path).contains { $0.fault == "oversize" })
+            #expect(try await FaultProxy.log(env.control, matching: path).contains { $0.fault == "oversize" })
         }
     }
 
@@ -219,14 +219,14 @@ struct FaultTests {
         try await Self.run("mount-src") { env, session, p, _ in
             let destination = IT.unique("mount-dst")
             let mount = "/v2/\(destination)/blobs/uploads/?mount=\(p.layer.digest)"
-            try FaultProxy.arm(env.control, ["match": mount, "fault": "refuse-mount"])
+            try await FaultProxy.arm(env.control, ["match": mount, "fault": "refuse-mount"])
             let report = try await IT.copy("\(env.proxy)/\(p.repository):img", "\(env.proxy)/\(destination):img", session: session)
             #expect(report.blobs.mounted == 1, "the config is mounted")
             #expect(report.blobs.copied == 1 && report.blobs.bytesCopied == p.layer.size, "the layer is uploaded")
             let direct = session.repository(try ImageReference(parsing: "\(env.registry)/\(destination)"))
             #expect(try await direct.blobSize(p.layer.digest) == p.layer.size)
-            #expect(try Skopeo.digest("docker://\(env.registry)/\(destination):img") == p.child.descriptor.digest)
-            let refused = try FaultProxy.log(env.control, matching: mount)
+            #expect(try await Skopeo.digest("docker://\(env.registry)/\(destination):img") == p.child.descriptor.digest)
+            let refused = try await FaultProxy.log(env.control, matching: mount)
             #expect(refused.count == 1 && refused.first?.fault == "refuse-mount" && refused.first?.upstream_status == 202)
         }
     }
@@ -238,7 +238,7 @@ struct FaultTests {
             let bytes = try await source.manifest(.digest(p.child.descriptor.digest)).bytes
             let wrong = Digest.of(Array("not the manifest".utf8))
             let path = "/v2/\(p.repository)/manifests/\(p.child.descriptor.digest)"
-            try FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "status", "status": 200,
+            try await FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "status", "status": 200,
                                              "body": String(decoding: bytes, as: UTF8.self),
                                              "headers": ["Docker-Content-Digest": wrong.description]])
             await #expect { try await IT.copy("\(env.proxy)/\(p.repository):img", "oci:\(dir)/out:img", session: session) } throws: { error in
@@ -246,7 +246,7 @@ struct FaultTests {
                 return x.code == .digestMismatch && x.message.contains(wrong.description) && !x.message.contains("\n")
             }
             try Self.expectUntouched("\(dir)/out", absent: [p.child.descriptor.digest])
-            #expect(try FaultProxy.log(env.control, matching: path).first?.fault == "status")
+            #expect(try await FaultProxy.log(env.control, matching: path).first?.fault == "status")
         }
     }
 }

@@ -30,13 +30,13 @@ struct IndexIntegrationTests {
             #expect(report.platforms.map(\.platform) == Self.all && report.platforms.allSatisfy { $0.platformSource == .config })
             #expect(report.blobs == .init() && report.manifests == .init(), "children of the destination repository are there")
             let reference = "docker://\(registry)/\(repository):1.35"
-            #expect(try Skopeo.digest(reference).description == report.digest)
+            #expect(try await Skopeo.digest(reference).description == report.digest)
             try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
-                try Skopeo.copyAll(reference, "oci:\(dir)/all:1.35")
-                #expect(try Skopeo.digest("oci:\(dir)/all:1.35").description == report.digest)
-                try Peer.run("skopeo", ["copy", "--quiet", "--src-tls-verify=false", "--override-os", "linux", "--override-arch", "arm64",
+                try await Skopeo.copyAll(reference, "oci:\(dir)/all:1.35")
+                #expect(try await Skopeo.digest("oci:\(dir)/all:1.35").description == report.digest)
+                try await Peer.run("skopeo", ["copy", "--quiet", "--src-tls-verify=false", "--override-os", "linux", "--override-arch", "arm64",
                                         "--override-variant", "v8", reference, "oci:\(dir)/arm64:1.35"])
-                #expect(try Skopeo.digest("oci:\(dir)/arm64:1.35") == pushed[1].child.descriptor.digest)
+                #expect(try await Skopeo.digest("oci:\(dir)/arm64:1.35") == pushed[1].child.descriptor.digest)
                 let listed = try Buildah.inspect(reference, root: dir)
                 #expect(listed == pushed.map { Buildah.Entry(digest: $0.child.descriptor.digest.description,
                                                              platform: $0.child.descriptor.platform?.formatted ?? "") })
@@ -103,8 +103,8 @@ struct IndexIntegrationTests {
             let puts = mine.filter { $0.method == "PUT" && $0.path.contains("/manifests/") }
             #expect(puts.last?.path == "/v2/\(merged)/manifests/1.35" && puts.count == 4, "children first, the index last")
             try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
-                try Skopeo.copyAll("docker://\(registry)/\(merged):1.35", "oci:\(dir)/m:1.35")
-                #expect(try Skopeo.digest("oci:\(dir)/m:1.35").description == report.digest)
+                try await Skopeo.copyAll("docker://\(registry)/\(merged):1.35", "oci:\(dir)/m:1.35")
+                #expect(try await Skopeo.digest("oci:\(dir)/m:1.35").description == report.digest)
             }
         }
     }
@@ -125,9 +125,9 @@ struct IndexIntegrationTests {
             #expect(report.manifests.copied == 3)
             for item in pushed {
                 let digest = item.child.descriptor.digest
-                #expect(try Skopeo.digest("docker://\(second)/\(destination)@\(digest)") == digest)
+                #expect(try await Skopeo.digest("docker://\(second)/\(destination)@\(digest)") == digest)
             }
-            #expect(try Skopeo.digest("docker://\(second)/\(destination):1.35").description == report.digest)
+            #expect(try await Skopeo.digest("docker://\(second)/\(destination):1.35").description == report.digest)
         }
     }
 
@@ -170,7 +170,7 @@ struct IndexIntegrationTests {
             let report = try await IndexIT.create(["\(registry)/\(BusyboxFixture.repository):\(BusyboxFixture.tag)"],
                                                   "\(registry)/\(repository):two", session: session, options: subset)
             #expect(report.platforms.map(\.digest) == [children[2], children[5]].map(\.descriptor.digest.description))
-            #expect(try Skopeo.digest("docker://\(registry)/\(repository):two").description == report.digest)
+            #expect(try await Skopeo.digest("docker://\(registry)/\(repository):two").description == report.digest)
 
             let pushed = try await IndexIT.pushPerArch(registry, repository: repository, session: session,
                                                        only: ["linux/amd64", "linux/arm64/v8", "linux/arm/v7"])
@@ -195,12 +195,12 @@ struct IndexIntegrationTests {
             let report = try await IndexIT.create(sources, "\(registry)/\(repository):list", session: session,
                                                   options: IndexOptions(format: .docker))
             #expect(report.mediaType == MediaType.dockerManifestList.rawValue)
-            let raw = try Skopeo.raw("docker://\(registry)/\(repository):list")
+            let raw = try await Skopeo.raw("docker://\(registry)/\(repository):list")
             #expect(Digest.of(raw).description == report.digest)
             let list = try ManifestDocument(bytes: raw, declaredType: nil)
             #expect(list.mediaType == .dockerManifestList && list.index?.manifests.allSatisfy { $0.mediaType == .dockerManifest } == true)
             // skopeo picks the arm64 child (an OCI layout copy would convert it, so its layers are compared).
-            let info = try Peer.run("skopeo", ["inspect", "--tls-verify=false", "--override-os", "linux", "--override-arch", "arm64",
+            let info = try await Peer.run("skopeo", ["inspect", "--tls-verify=false", "--override-os", "linux", "--override-arch", "arm64",
                                                "--override-variant", "v8", "docker://\(registry)/\(repository):list"])
             let arm64 = pushed[1].child.manifest
             #expect(info.contains("\"Architecture\": \"arm64\"") && arm64.layers.allSatisfy { info.contains($0.digest.description) })
@@ -275,7 +275,7 @@ struct IndexIntegrationTests {
             let annotated = try await IndexEditor.annotate(
                 IndexAnnotation(platforms: [try Platform(parsing: "linux/amd64")], descriptorAnnotations: ["com.example.note": "x86"]),
                 in: target, resolver: StoreResolver(session: session), options: IndexOptions(annotations: [AnnotationKey.revision: "abc"]))
-            let raw = try Skopeo.raw("docker://\(registry)/\(repository):1.35")
+            let raw = try await Skopeo.raw("docker://\(registry)/\(repository):1.35")
             #expect(Digest.of(raw).description == annotated.digest && annotated.previousDigest == removed.digest)
             let index = try #require(try ManifestDocument(bytes: raw, declaredType: nil).index)
             #expect(index.annotations == [AnnotationKey.revision: "abc"])

@@ -60,22 +60,22 @@ enum IT {
 /// skopeo, the oracle.
 enum Skopeo {
     /// `skopeo inspect --raw` of `reference` (`docker://…` or `oci:…`): the exact manifest bytes.
-    static func raw(_ reference: String, _ extra: [String] = []) throws -> [UInt8] {
+    static func raw(_ reference: String, _ extra: [String] = []) async throws -> [UInt8] {
         let tls = reference.hasPrefix("docker://") && !extra.contains(where: { $0.hasPrefix("--cert-dir") })
             ? ["--tls-verify=false"] : []
-        return Array(try Peer.run("skopeo", ["inspect", "--raw"] + tls + extra + [reference]).utf8)
+        return Array(try await Peer.run("skopeo", ["inspect", "--raw"] + tls + extra + [reference]).utf8)
     }
 
-    static func digest(_ reference: String, _ extra: [String] = []) throws -> Digest {
-        Digest.of(try raw(reference, extra))
+    static func digest(_ reference: String, _ extra: [String] = []) async throws -> Digest {
+        Digest.of(try await raw(reference, extra))
     }
 
     /// `skopeo copy --all --preserve-digests SOURCE DESTINATION` (plain HTTP allowed both ways).
-    static func copyAll(_ source: String, _ destination: String) throws {
+    static func copyAll(_ source: String, _ destination: String) async throws {
         var args = ["copy", "--all", "--preserve-digests", "--quiet"]
         if source.hasPrefix("docker://") { args.append("--src-tls-verify=false") }
         if destination.hasPrefix("docker://") { args.append("--dest-tls-verify=false") }
-        try Peer.run("skopeo", args + [source, destination])
+        try await Peer.run("skopeo", args + [source, destination])
     }
 }
 
@@ -150,15 +150,15 @@ enum FaultProxy {
     }
 
     /// Adds one rule; every rule of these tests matches a repository of its own, since rules are global.
-    static func arm(_ control: String, _ rule: [String: Any]) throws {
+    static func arm(_ control: String, _ rule: [String: Any]) async throws {
         let data = try JSONSerialization.data(withJSONObject: rule)
-        try Peer.run("curl", ["-sS", "-f", "-X", "POST", "-H", "Content-Type: application/json",
+        try await Peer.run("curl", ["-sS", "-f", "-X", "POST", "-H", "Content-Type: application/json",
                               "--data-binary", String(decoding: data, as: UTF8.self), "\(control)/faults"])
     }
 
     /// The proxied requests whose target contains `match`, in order.
-    static func log(_ control: String, matching match: String) throws -> [Entry] {
-        let text = try Peer.run("curl", ["-sS", "-f", "\(control)/log?wait=3"])
+    static func log(_ control: String, matching match: String) async throws -> [Entry] {
+        let text = try await Peer.run("curl", ["-sS", "-f", "\(control)/log?wait=3"])
         let decoder = JSONDecoder()
         return try text.split(separator: "\n").map { try decoder.decode(Entry.self, from: Data($0.utf8)) }
             .filter { $0.path.contains(match) }

@@ -30,7 +30,7 @@ struct RegistryClientTests {
 
     func readsTheFixtureIndexWithTheDigestSkopeoSees() async throws {
         try await Self.withClient("fixtures/busybox") { client, _ async throws in
-            let raw = try Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(client.registry)/fixtures/busybox:multi"])
+            let raw = try await Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(client.registry)/fixtures/busybox:multi"])
             let document = try await client.manifest(.tag("multi"))
             #expect(document.digest == Digest.of(Array(raw.utf8)))
             #expect(document.index?.manifests.count == 8)
@@ -76,9 +76,9 @@ struct RegistryClientTests {
             try await client.putManifest(manifest, bytes: manifestBytes, tag: "v1")
 
             let ref = "docker://\(client.registry)/\(client.repository):v1"
-            let raw = try Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", ref])
+            let raw = try await Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", ref])
             #expect(Digest.of(Array(raw.utf8)) == manifest.digest)
-            let info = try Peer.run("skopeo", ["inspect", "--tls-verify=false", ref])
+            let info = try await Peer.run("skopeo", ["inspect", "--tls-verify=false", ref])
             #expect(info.contains("\"Architecture\": \"arm64\""))
             #expect(try await client.tags() == ["v1"])
         }

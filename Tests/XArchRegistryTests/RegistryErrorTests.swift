@@ -29,8 +29,8 @@ struct RegistryErrorTests {
             }
         }
         // Nothing was pushed.
-        #expect(throws: (any Error).self) {
-            try Skopeo.raw("docker://\(basic)/\(repository):multi", ["--creds=\(user):\(password)"])
+        await #expect(throws: (any Error).self) {
+            try await Skopeo.raw("docker://\(basic)/\(repository):multi", ["--creds=\(user):\(password)"])
         }
     }
 

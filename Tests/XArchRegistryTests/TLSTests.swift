@@ -31,15 +31,15 @@ struct TLSTests {
         let repository = IT.unique("tls")
         let options = IT.options { $0.caCertificates = [env.ca] }
         try await IT.withSession(options) { session in
-            let expected = try Skopeo.digest("docker://\(env.registry)/\(Self.fixture)")
+            let expected = try await Skopeo.digest("docker://\(env.registry)/\(Self.fixture)")
             let report = try await IT.copy("\(env.registry)/\(Self.fixture)", "\(env.tls)/\(repository):multi", session: session)
             #expect(report.destinationDigest == expected.description && report.blobs.copied > 0)
-            #expect(try Skopeo.digest("docker://\(env.tls)/\(repository):multi", ["--cert-dir=\(env.certDir)"]) == expected)
+            #expect(try await Skopeo.digest("docker://\(env.tls)/\(repository):multi", ["--cert-dir=\(env.certDir)"]) == expected)
             // And back, reading over https.
             try await TestImages.withTemporaryDirectory("xarch-itest") { dir in
                 let down = try await IT.copy("\(env.tls)/\(repository):multi", "oci:\(dir)/out:multi", session: session)
                 #expect(down.digest == expected.description)
-                #expect(try Skopeo.digest("oci:\(dir)/out:multi") == expected)
+                #expect(try await Skopeo.digest("oci:\(dir)/out:multi") == expected)
             }
             // The requests really reached the TLS registry (its access log has them).
             let log = AccessLog(path: try Integration.require("XARCH_TEST_REGISTRY_TLS_LOG"))
@@ -65,8 +65,8 @@ struct TLSTests {
                 (error as? XArchError)?.code == .tls && "\(error)".contains("--ca-cert")
             }
         }
-        #expect(throws: (any Error).self) {
-            try Skopeo.raw("docker://\(env.tls)/\(repository):multi", ["--cert-dir=\(env.certDir)"])
+        await #expect(throws: (any Error).self) {
+            try await Skopeo.raw("docker://\(env.tls)/\(repository):multi", ["--cert-dir=\(env.certDir)"])
         }
     }
 
@@ -75,10 +75,10 @@ struct TLSTests {
         let repository = IT.unique("tls-insecure")
         let options = IT.options { $0.insecureHosts = [env.tls] }
         try await IT.withSession(options) { session in
-            let expected = try Skopeo.digest("docker://\(env.registry)/\(Self.fixture)")
+            let expected = try await Skopeo.digest("docker://\(env.registry)/\(Self.fixture)")
             let report = try await IT.copy("\(env.registry)/\(Self.fixture)", "\(env.tls)/\(repository):multi", session: session)
             #expect(report.destinationDigest == expected.description)
-            #expect(try Skopeo.digest("docker://\(env.tls)/\(repository):multi", ["--cert-dir=\(env.certDir)"]) == expected)
+            #expect(try await Skopeo.digest("docker://\(env.tls)/\(repository):multi", ["--cert-dir=\(env.certDir)"]) == expected)
         }
     }
 }

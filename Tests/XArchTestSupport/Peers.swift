@@ -32,4 +32,16 @@ public enum Peer {
         }
         return String(decoding: outData, as: UTF8.self)
     }
+
+    /// As `run`, for async callers: the peer is waited for on a thread of its own, never on the
+    /// cooperative pool (two tests blocking the pool's two threads on a 2-core machine stall every
+    /// other test, their timers and their cancellations).
+    @discardableResult
+    public static func run(_ tool: String, _ arguments: [String]) async throws -> String {
+        let result = try await ProcessRun.run(URL(fileURLWithPath: "/usr/bin/env"), [tool] + arguments)
+        guard result.code == 0 else {
+            throw Failure(command: ([tool] + arguments).joined(separator: " "), status: result.code, stderr: result.stderr)
+        }
+        return result.stdout
+    }
 }

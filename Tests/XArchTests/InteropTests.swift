@@ -79,9 +79,9 @@ struct InteropTests {
         let store = try OCILayout.open(at: dir)
         try store.addToIndex(demo.children[1], tag: "arm64")
 
-        let raw = try Peer.run("skopeo", ["inspect", "--raw", "oci:\(dir):demo"])
+        let raw = try await Peer.run("skopeo", ["inspect", "--raw", "oci:\(dir):demo"])
         #expect(Digest.of(Array(raw.utf8)) == demo.index.digest, "skopeo reads the exact index bytes")
-        let arm = try Peer.run("skopeo", ["inspect", "--override-arch", "arm64", "--override-os", "linux", "oci:\(dir):demo"])
+        let arm = try await Peer.run("skopeo", ["inspect", "--override-arch", "arm64", "--override-os", "linux", "oci:\(dir):demo"])
         let armJSON = try #require(try JSONSerialization.jsonObject(with: Data(arm.utf8)) as? [String: Any])
         #expect(armJSON["Architecture"] as? String == "arm64")
         #expect(armJSON["Digest"] as? String == demo.index.digest.description, "skopeo names the index it read")
@@ -89,11 +89,11 @@ struct InteropTests {
         #expect(armJSON["Layers"] as? [String] == armManifest.layers.map(\.digest.description),
                 "skopeo picked the arm64 child xarch wrote")
 
-        let tags = try Peer.run("umoci", ["ls", "--layout", dir]).split(separator: "\n").map(String.init)
+        let tags = try await Peer.run("umoci", ["ls", "--layout", dir]).split(separator: "\n").map(String.init)
         #expect(Set(tags) == ["demo", "arm64"])
         let bundle = dir + "-bundle"
         defer { TestImages.cleanup(bundle) }
-        try Peer.run("umoci", ["unpack", "--rootless", "--image", "\(dir):arm64", bundle])
+        try await Peer.run("umoci", ["unpack", "--rootless", "--image", "\(dir):arm64", bundle])
         let text = try String(contentsOfFile: bundle + "/rootfs/etc/platform", encoding: .utf8)
         #expect(text == "layer for linux/arm64\n")
     }
