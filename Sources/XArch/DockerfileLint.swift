@@ -32,7 +32,8 @@ public enum DockerfileLint {
             } catch {
                 throw XArchError(.io, "cannot read \(file): \(error.localizedDescription)", cause: error)
             }
-            var found = Linter(file: file).lint(stages)
+            let linter = Linter(file: file)
+            var found = linter.lint(stages)
             if let platforms = options.basePlatforms {
                 for requirement in BaseImageCheck.requirements(stages, platforms: platforms) {
                     let location = try ImageLocation(parsing: requirement.image)
@@ -43,8 +44,9 @@ public enum DockerfileLint {
                         availability = try await lookup(location, resolver: resolver)
                         cache[requirement.image] = availability
                     }
-                    found += BaseImageCheck.findings(requirement, availability: availability,
-                                                     pinnedByDigest: location.digest != nil, file: file)
+                    found += linter.applyDirectives(BaseImageCheck.findings(requirement, availability: availability,
+                                                                            pinnedByDigest: location.digest != nil, file: file),
+                                                    of: stages)
                 }
             }
             findings += found.filter { $0.severity >= options.threshold }.sorted { ($0.range.start, $0.rule) < ($1.range.start, $1.rule) }

@@ -3,9 +3,13 @@ public struct LintRuleDefinition<Arguments: Sendable>: Sendable {
     public let rule: LintRule
     let format: @Sendable (Arguments) -> String
 
-    /// A finding of this rule at `range`.
-    func finding(_ arguments: Arguments, file: String, at range: SourceRange, fix: String? = nil) -> Finding {
-        Finding(rule: rule, message: format(arguments), file: file, range: range, fix: fix)
+    /// A finding of this rule at `range`; `severity` lowers (or raises) the rule's default for this
+    /// occurrence when the rule's page documents why (an uncertain precondition becomes an `info` note).
+    func finding(_ arguments: Arguments, file: String, at range: SourceRange, fix: String? = nil,
+                 severity: Severity? = nil) -> Finding {
+        var finding = Finding(rule: rule, message: format(arguments), file: file, range: range, fix: fix)
+        if let severity { finding.severity = severity }
+        return finding
     }
 }
 
@@ -14,8 +18,9 @@ public enum LintRules {
     /// Every rule, in documentation order.
     public static var all: [LintRule] {
         [constantPlatform.rule, redundantTargetPlatform.rule, hardcodedArch.rule, undeclaredPlatformArg.rule,
-         buildPlatformInFinalStage.rule, archSpecificRepository.rule, hardcodedMultiarchPath.rule, buildArchProbe.rule,
-         platformDigestPin.rule, baseMissingPlatform.rule]
+         buildPlatformInFinalStage.rule, archSpecificRepository.rule, archSpecificTag.rule, hardcodedMultiarchPath.rule,
+         packageArchPin.rule, archProbeNaming.rule, archCaseFallback.rule, buildArchProbe.rule, platformDigestPin.rule,
+         baseMissingPlatform.rule]
     }
 
     /// The rule with this id.
@@ -66,12 +71,24 @@ public enum LintRules {
             fix: "Use the official multi-platform image (library/NAME, written NAME) and let the build pick the platform."),
         format: { "image \"\($0.reference)\" comes from Docker Hub's \($0.namespace)/ namespace, which holds \($0.platform) images only" })
 
-    public static let hardcodedMultiarchPath = LintRuleDefinition<(path: String, architecture: String)>(
+    public static let archSpecificTag = LintRuleDefinition<(reference: String, part: String, text: String, architecture: String, via: String)>(
         rule: LintRule(
-            id: "hardcoded-multiarch-path", title: "Hard-coded multiarch library path", severity: .warning,
-            explanation: "Debian-style multiarch directories and dynamic loaders are named after one architecture (/usr/lib/x86_64-linux-gnu, /lib/ld-linux-aarch64.so.1). In a stage built for every target platform, the path does not exist on the others.",
-            fix: "Ask the system in RUN ($(dpkg-architecture -qDEB_HOST_MULTIARCH) or $(gcc -print-multiarch)), or map TARGETARCH to the triplet in the stage."),
-        format: { "\"\($0.path)\" is the \($0.architecture) multiarch path; the stage is built for every target platform, where it has another name" })
+            id: "arch-specific-tag", title: "Architecture in the base image tag or name", severity: .error,
+            explanation: "Many projects publish one tag per architecture next to the multi-platform one (8.0-bookworm-slim-amd64, arm64v8-3.20, latest-arm64) or one repository per architecture (manylinux2014_x86_64). Such a tag or name points at one platform's image, so a stage built for every target platform puts that platform's base into every image.",
+            fix: "Use the multi-platform tag, without the architecture. When only per-architecture tags exist and they use Go's names, write ${TARGETARCH} in the tag (FROM accepts the automatic platform ARGs)."),
+        format: {
+            "image \"\($0.reference)\" names the \($0.architecture) build in its \($0.part) (\"\($0.text)\")\($0.via), in a stage built for every target platform"
+        })
+
+    public static let hardcodedMultiarchPath = LintRuleDefinition<(path: String, architecture: String, multiarch: Bool)>(
+        rule: LintRule(
+            id: "hardcoded-multiarch-path", title: "Hard-coded multiarch or architecture-named path", severity: .warning,
+            explanation: "Debian-style multiarch directories and dynamic loaders are named after one architecture (/usr/lib/x86_64-linux-gnu, /lib/ld-linux-aarch64.so.1), and so are other paths (/usr/lib/jvm/java-17-openjdk-amd64, /etc/ld-musl-x86_64.path, build/lib.linux-x86_64-cpython-311). In a stage built for every target platform, the path does not exist on the others.",
+            fix: "Ask the system in RUN ($(dpkg-architecture -qDEB_HOST_MULTIARCH) or $(gcc -print-multiarch)), or map TARGETARCH to the name in the stage; for a directory such as JAVA_HOME, link it to a name without the architecture in RUN."),
+        format: {
+            let what = $0.multiarch ? "the \($0.architecture) multiarch path" : "a path named after \($0.architecture)"
+            return "\"\($0.path)\" is \(what); the stage is built for every target platform, where it has another name"
+        })
 
     public static let buildArchProbe = LintRuleDefinition<(probe: String, stage: String)>(
         rule: LintRule(
@@ -79,6 +96,27 @@ public enum LintRules {
             explanation: "A stage on $BUILDPLATFORM runs natively on the build machine. `uname -m`, `dpkg --print-architecture` and the like report the build machine's architecture there, not the architecture of the image being built.",
             fix: "Declare `ARG TARGETARCH` (and TARGETVARIANT) in the stage and use it for the target. If the build machine's architecture is meant (a build tool), use $BUILDARCH instead, which says so."),
         format: { "`\($0.probe)` runs on the build machine in stage \($0.stage) ($BUILDPLATFORM), so it reports the build architecture, not the target's" })
+
+    public static let packageArchPin = LintRuleDefinition<(what: String, architecture: String, stage: String)>(
+        rule: LintRule(
+            id: "package-arch-pin", title: "Package manager or compiler pinned to one architecture", severity: .error,
+            explanation: "`apt-get install libfoo:amd64`, `dpkg --add-architecture i386`, `yum install glibc.i686`, `GOARCH=amd64` and `--platform=linux/amd64` given to a tool inside RUN all ask for one architecture by name. In a stage built for every target platform (and, for GOARCH, in a $BUILDPLATFORM stage that cross-compiles for the images) every image then gets that architecture's packages or binaries.",
+            fix: "Drop the pin (apt installs the target's architecture by default), or derive it: GOARCH=$TARGETARCH after `ARG TARGETARCH`, --platform=$TARGETPLATFORM, or map TARGETARCH to the tool's naming."),
+        format: { "\($0.what) pins \($0.architecture) in stage \($0.stage), which is built for every target platform" })
+
+    public static let archProbeNaming = LintRuleDefinition<(use: String, probe: String, prints: String)>(
+        rule: LintRule(
+            id: "arch-probe-naming", title: "Architecture probe output used in another naming", severity: .warning,
+            explanation: "`uname -m` prints x86_64 and aarch64 on Linux where Go and Docker say amd64 and arm64; `dpkg --print-architecture` prints Debian's names (amd64, armhf, i386). Using the output as the other naming (GOARCH=$(uname -m), --platform=linux/$(uname -m), a case arm `amd64)` on `uname -m`) fails, or silently takes another branch, on the platforms whose names differ.",
+            fix: "Map the output first: `case \"$(uname -m)\" in x86_64) ARCH=amd64 ;; aarch64) ARCH=arm64 ;; *) echo unsupported >&2; exit 1 ;; esac`, or use $TARGETARCH (after `ARG TARGETARCH`), which already has Go's names."),
+        format: { "\($0.use) treats the output of `\($0.probe)` as a Go/Docker architecture name, but it prints \($0.prints)" })
+
+    public static let archCaseFallback = LintRuleDefinition<(subject: String, architecture: String, token: String)>(
+        rule: LintRule(
+            id: "arch-case-fallback", title: "Architecture mapping falls back to one architecture", severity: .warning,
+            explanation: "A `case` (or if/else) that maps the architecture and picks amd64 (x86_64, x64) in its `*)` or `else` branch gives every platform it does not list the amd64 build: an arm/v7, ppc64le or s390x image builds without error and fails with `exec format error` when it runs.",
+            fix: "Let the fallback fail: `*) echo \"unsupported architecture: $TARGETARCH\" >&2; exit 1 ;;`."),
+        format: { "the fallback branch of the mapping of \($0.subject) picks \($0.architecture) (\"\($0.token)\") for every architecture it does not list, so an unlisted platform silently gets the \($0.architecture) build" })
 
     public static let platformDigestPin = LintRuleDefinition<(reference: String, platform: String)>(
         rule: LintRule(

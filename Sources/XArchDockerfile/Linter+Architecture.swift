@@ -10,11 +10,12 @@ extension LintContext {
         let globals = stages.globalArgDefaults
         for stage in stages.stages {
             let platform = stages.platform(of: stage).platform
-            var scope = StageScope()
+            var scope = stages.initialScope(of: stage, globals: globals, lexer: lexer)
             for instruction in stage.instructions {
                 if platform.isTarget {
-                    if let finding = hardcodedArchitecture(instruction, scope: scope) { findings.append(finding) }
-                    if let finding = multiarchPath(instruction) { findings.append(finding) }
+                    let download = hardcodedArchitecture(instruction, scope: scope)
+                    if let download { findings.append(download) }
+                    if let finding = multiarchPath(instruction, namedPaths: download == nil) { findings.append(finding) }
                 } else if platform == .build, let finding = buildProbe(instruction, stage: stage) {
                     findings.append(finding)
                 }
@@ -34,8 +35,9 @@ extension LintContext {
             for (word, _) in DownloadWords.words(text.scalars) where everyWordIsAFile || DownloadWords.isCandidate(word) {
                 guard !MultiarchPaths.contains(word), let token = ArchitectureNames.find(in: word.scalars).first else { continue }
                 let range = locate(word, in: instruction, offset: token.offset, length: token.text.unicodeScalars.count)
-                return LintRules.hardcodedArch.finding((instruction.keyword.value.uppercased(), word, token.architecture, ""),
-                                                       file: file, at: range, fix: token.naming.fix)
+                return byDesign(LintRules.hardcodedArch.finding((instruction.keyword.value.uppercased(), word, token.architecture, ""),
+                                                                file: file, at: range, fix: token.naming.fix),
+                                architecture: token.architecture)
             }
         }
         return viaVariable(instruction, texts: texts, scope: scope, everyWordIsAFile: everyWordIsAFile)
@@ -57,24 +59,37 @@ extension LintContext {
                 let via = value.text.count <= 24
                     ? " (\(value.source) \(name) is \"\(value.text)\" on line \(value.line))"
                     : " (from \(value.source) \(name) on line \(value.line))"
-                return LintRules.hardcodedArch.finding((instruction.keyword.value.uppercased(), word, token.architecture, via),
-                                                       file: file, at: locateReference(name, in: instruction), fix: token.naming.fix)
+                return byDesign(LintRules.hardcodedArch.finding((instruction.keyword.value.uppercased(), word, token.architecture, via),
+                                                                file: file, at: locateReference(name, in: instruction), fix: token.naming.fix),
+                                architecture: token.architecture)
             }
         }
         return nil
     }
 
-    /// A Debian multiarch directory or dynamic loader path in an instruction of a target stage.
-    private func multiarchPath(_ instruction: Instruction) -> Finding? {
+    /// A Debian multiarch directory or dynamic loader path in an instruction of a target stage; with
+    /// `namedPaths`, also another path with an architecture in a component (`java-17-openjdk-amd64`,
+    /// `/etc/ld-musl-x86_64.path`, `lib.linux-x86_64-cpython-311`), outside what `hardcoded-arch` judges:
+    /// downloads and the sources of COPY/ADD.
+    private func multiarchPath(_ instruction: Instruction, namedPaths: Bool) -> Finding? {
         guard ["run", "copy", "add", "env", "workdir", "volume", "cmd", "entrypoint"].contains(instruction.command) else { return nil }
         let texts = texts(of: instruction)
         if instruction.command == "run" && texts.contains(where: ArchitectureProbes.isArchitectureAware) { return nil }
-        for text in texts {
+        let copies = ["copy", "add"].contains(instruction.command)
+        for (index, text) in texts.enumerated() {
             for (word, _) in DownloadWords.words(text.scalars) {
-                guard let (name, architecture) = MultiarchPaths.find(in: word) else { continue }
-                let offset = word.distance(of: name)
-                return LintRules.hardcodedMultiarchPath.finding((word, architecture), file: file,
-                                                                at: locate(word, in: instruction, offset: offset, length: name.count))
+                if let (name, architecture) = MultiarchPaths.find(in: word) {
+                    let offset = word.distance(of: name)
+                    return byDesign(LintRules.hardcodedMultiarchPath.finding((word, architecture, true), file: file,
+                                                                             at: locate(word, in: instruction, offset: offset, length: name.count)),
+                                    architecture: architecture)
+                }
+                let isDestination = index == texts.count - 1 - instruction.heredocs.count
+                guard namedPaths, !copies || isDestination, let token = ArchitectureNamedPaths.token(in: word) else { continue }
+                return byDesign(LintRules.hardcodedMultiarchPath.finding((word, token.architecture, false), file: file,
+                                                                         at: locate(word, in: instruction, offset: token.offset,
+                                                                                    length: token.text.unicodeScalars.count)),
+                                architecture: token.architecture)
             }
         }
         return nil
@@ -112,5 +127,19 @@ extension String {
     func distance(of needle: String) -> Int {
         guard let range = range(of: needle) else { return 0 }
         return unicodeScalars.distance(from: unicodeScalars.startIndex, to: range.lowerBound)
+    }
+}
+
+/// Paths with an architecture name in a component, other than the multiarch names: words with a `/`
+/// that are not URLs, download or package files (`hardcoded-arch`), flags, or platform strings.
+enum ArchitectureNamedPaths {
+    private static let operatingSystems = ["linux/", "windows/", "darwin/", "freebsd/"]
+
+    static func token(in word: String) -> ArchitectureToken? {
+        let path = word.split(separator: "=", maxSplits: 1).last.map(String.init) ?? word
+        guard path.contains("/"), !word.hasPrefix("-"), !word.contains("://"), !DownloadWords.isCandidate(path),
+              !operatingSystems.contains(where: { path.lowercased().hasPrefix($0) || path.lowercased().contains("," + $0) }),
+              let token = ArchitectureNames.find(in: word.scalars).first else { return nil }
+        return token
     }
 }

@@ -9,7 +9,7 @@ extension LintContext {
         let lexer = ShellLexer(escapeToken: dockerfile.escapeToken)
         let globals = stages.globalArgDefaults
         for stage in stages.stages {
-            var scope = StageScope()
+            var scope = stages.initialScope(of: stage, globals: globals, lexer: lexer)
             var reported: Set<String> = []
             for instruction in stage.instructions {
                 if Self.expandingInstructions.contains(instruction.command) {

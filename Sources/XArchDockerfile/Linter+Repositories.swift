@@ -10,22 +10,35 @@ extension LintContext {
         "windows-amd64": "windows/amd64", "winamd64": "windows/amd64",
     ]
 
-    func repositoryFindings() -> [Finding] {
-        var findings: [Finding] = []
+    /// An image a stage starts from or copies from (not another stage): the text after global `ARG`
+    /// expansion, as written, where, and the stage that names it.
+    struct ImageUse {
+        var image: String
+        var written: String
+        var range: SourceRange
+        var stage: BuildStage
+    }
+
+    /// The images of `FROM` lines and `COPY --from=IMAGE`, in order.
+    func imageUses() -> [ImageUse] {
         let lexer = ShellLexer(escapeToken: dockerfile.escapeToken)
         let globals = stages.globalArgDefaults
+        var uses: [ImageUse] = []
         for stage in stages.stages {
-            if stages.baseStage(of: stage) == nil,
-               let finding = check((try? lexer.expandWord(stage.base.value, environment: globals)) ?? stage.base.value,
-                                   at: stage.base.range) {
-                findings.append(finding)
+            if stages.baseStage(of: stage) == nil {
+                let image = (try? lexer.expandWord(stage.base.value, environment: globals)) ?? stage.base.value
+                uses.append(ImageUse(image: image, written: stage.base.value, range: stage.base.range, stage: stage))
             }
             for instruction in stage.instructions where instruction.command == "copy" {
                 guard let from = instruction.flag("from"), stages.stage(named: from.value, before: stage.index) == nil else { continue }
-                if let finding = check(from.value, at: from.range) { findings.append(finding) }
+                uses.append(ImageUse(image: from.value, written: from.value, range: from.range, stage: stage))
             }
         }
-        return findings
+        return uses
+    }
+
+    func repositoryFindings() -> [Finding] {
+        imageUses().compactMap { check($0.image, at: $0.range) }
     }
 
     private func check(_ image: String, at range: SourceRange) -> Finding? {
@@ -38,7 +51,8 @@ extension LintContext {
         let rest = reference.repository.dropFirst(namespace.count + 1)
         var suggestion = String(rest)
         if let tag = reference.tag { suggestion += ":" + tag }
-        return LintRules.archSpecificRepository.finding((image, namespace, platform), file: file, at: range,
-                                                        fix: "Use the multi-platform image \"\(suggestion)\".")
+        let finding = LintRules.archSpecificRepository.finding((image, namespace, platform), file: file, at: range,
+                                                               fix: "Use the multi-platform image \"\(suggestion)\".")
+        return byDesign(finding, architecture: String(platform.dropFirst("linux/".count)))
     }
 }

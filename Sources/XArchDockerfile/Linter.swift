@@ -22,11 +22,21 @@ public struct Linter: Sendable {
         var findings: [Finding] = []
         findings += context.platformFindings()
         findings += context.repositoryFindings()
+        findings += context.imageTagFindings()
         findings += context.undeclaredArgumentFindings()
         findings += context.architectureFindings()
-        return Suppressions(stages.dockerfile).filter(findings).sorted {
+        findings += context.packagePinFindings()
+        findings += context.probeNamingFindings()
+        findings += context.caseFallbackFindings()
+        return applyDirectives(findings, of: stages).sorted {
             ($0.range.start, $0.rule) < ($1.range.start, $1.rule)
         }
+    }
+
+    /// What the file says about findings (`# xarch-ignore`, `# check=skip=…;error=true`), applied to
+    /// findings made elsewhere too (`BaseImageCheck`, which asks the registry).
+    public func applyDirectives(_ findings: [Finding], of stages: DockerfileStages) -> [Finding] {
+        Suppressions(stages.dockerfile).filter(findings)
     }
 }
 
@@ -50,6 +60,33 @@ struct LintContext {
     /// How a stage is named in messages: `"build"` or `#2` for an unnamed one.
     func describe(_ stage: BuildStage) -> String {
         stage.name.map { "\"\($0)\"" } ?? "#\(stage.index + 1)"
+    }
+
+    /// The architecture the file's name names (`Dockerfile.arm64`, `arm64.Dockerfile`, `Dockerfile-aarch64`):
+    /// a file made for one platform by design; `base` is the architecture without its variant.
+    /// Only a name part next to `Dockerfile`/`Containerfile` that is an architecture and nothing else
+    /// counts (`case-fallback-amd64.Dockerfile` is about amd64, not for it).
+    var fileArchitecture: (architecture: String, base: String)? {
+        let name = (file.split(separator: "/").last.map(String.init) ?? file).lowercased()
+        var parts = name.split(separator: ".").map(String.init)
+        guard let index = parts.firstIndex(where: { $0 == "dockerfile" || $0 == "containerfile"
+                                                    || $0.hasPrefix("dockerfile-") || $0.hasPrefix("dockerfile_") }) else { return nil }
+        parts[index] = String(parts[index].dropFirst("dockerfile".count).drop { $0 == "-" || $0 == "_" })
+        for part in [index - 1, index, index + 1] where parts.indices.contains(part) {
+            var text = parts[part]
+            for prefix in ["linux-", "linux_"] where text.hasPrefix(prefix) { text = String(text.dropFirst(prefix.count)) }
+            guard !text.isEmpty, let token = ArchitectureNames.find(in: text.scalars).first,
+                  token.text.count == text.count || LintContext.architectureNamespaces[text] != nil else { continue }
+            return (token.architecture, String(token.architecture.prefix { $0 != "/" }))
+        }
+        return nil
+    }
+
+    /// A finding about `architecture`, lowered to an `info` note when the file's name says the file is
+    /// for that architecture (a per-platform Dockerfile pins its platform on purpose).
+    func byDesign(_ finding: Finding, architecture: String) -> Finding {
+        guard let named = fileArchitecture, named.base == architecture.prefix(while: { $0 != "/" }) else { return finding }
+        return finding.noted("the file name says the file is for \(named.architecture), so this is likely by design", severity: .info)
     }
 
     /// The texts of an instruction that a shell or BuildKit will expand: arguments, flag values, heredoc bodies.

@@ -44,3 +44,16 @@ struct StageScope {
         }
     }
 }
+
+extension DockerfileStages {
+    /// The variables a stage starts with. A stage built `FROM <stage>` starts from that stage's state:
+    /// its `ENV` values (in the image config) and its `ARG`s, which the Dockerfile reference's "Build
+    /// variables" guide shows inherited by the child stage, and which BuildKit's Dockerfile frontend 1.9
+    /// also uses for expansion in the child. A stage built from an image starts empty.
+    func initialScope(of stage: BuildStage, globals: ShellEnvironment, lexer: ShellLexer) -> StageScope {
+        guard let base = baseStage(of: stage) else { return StageScope() }
+        var scope = initialScope(of: base, globals: globals, lexer: lexer)
+        for instruction in base.instructions { scope.apply(instruction, globals: globals, lexer: lexer) }
+        return scope
+    }
+}

@@ -3,23 +3,36 @@ import Foundation
 ///
 /// - `# xarch-ignore RULE[,RULE…]` (or `xarch-ignore=…`, `all` for every rule) in the comments right
 ///   above an instruction silences those rules for findings inside that instruction.
-/// - `# check=skip=RULE,…` (BuildKit's check directive; `skip=all` too) silences them for the file.
+/// - `# check=skip=RULE,…` (BuildKit's check directive; `skip=all` too) silences them for the file;
+///   BuildKit's own check names count for the xarch rules they cover (`BuildKitChecks`).
+/// - `# check=error=true` (BuildKit: a check violation fails the build) raises warnings to errors.
 struct Suppressions {
     private var skippedEverywhere: Set<String> = []
     private var perInstruction: [(range: SourceRange, rules: Set<String>)] = []
+    private var warningsAreErrors = false
 
     init(_ dockerfile: Dockerfile) {
         if let check = dockerfile.directive("check") {
             for part in check.split(separator: ";") {
                 let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard pair.count == 2, pair[0] == "skip" else { continue }
-                skippedEverywhere.formUnion(pair[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                guard pair.count == 2 else { continue }
+                switch pair[0].lowercased() {
+                case "skip":
+                    for name in pair[1].split(separator: ",") {
+                        skippedEverywhere.formUnion(BuildKitChecks.rules(named: name.trimmingCharacters(in: .whitespaces)))
+                    }
+                case "error":
+                    // BuildKit parses the value with Go's strconv.ParseBool.
+                    warningsAreErrors = ["1", "t", "true"].contains(pair[1].lowercased())
+                default:
+                    continue
+                }
             }
         }
         for instruction in dockerfile.instructions {
             var rules: Set<String> = []
             for comment in instruction.comments {
-                rules.formUnion(Self.ignoredRules(comment.text))
+                rules.formUnion(Self.ignoredRules(comment.text).flatMap(BuildKitChecks.rules(named:)))
             }
             if !rules.isEmpty { perInstruction.append((instruction.range, rules)) }
         }
@@ -43,7 +56,12 @@ struct Suppressions {
         }
     }
 
+    /// The findings not silenced, warnings raised to errors under `check=error=true`.
     func filter(_ findings: [Finding]) -> [Finding] {
-        findings.filter { !isSuppressed($0) }
+        findings.filter { !isSuppressed($0) }.map { finding in
+            var finding = finding
+            if warningsAreErrors && finding.severity == .warning { finding.severity = .error }
+            return finding
+        }
     }
 }

@@ -126,6 +126,33 @@ import Testing
             echo $BUILDARCH
             EOF
             """, expected: ["3:6"]),
+        // constant-platform, judged by use
+        Case(rule: "constant-platform", name: "used only by same-platform stages or for assets: info", dockerfile: """
+            FROM --platform=linux/arm64 debian AS fw
+            FROM --platform=linux/arm64 debian AS rootfs
+            COPY --from=fw /boot /boot
+            FROM --platform=linux/amd64 node AS web
+            FROM alpine
+            COPY --from=web /app/dist/app.js /srv/static/
+            """, expected: ["1:6", "2:6", "4:6"]),
+        Case(rule: "constant-platform", name: "a stage built FROM a pinned one carries the pin", dockerfile: """
+            FROM --platform=linux/amd64 debian AS base
+            FROM base AS release
+            """, expected: ["1:6"]),
+        Case(rule: "constant-platform", name: "BuildKit's check name skips it", dockerfile: """
+            # check=skip=FromPlatformFlagConstDisallowed
+            FROM --platform=linux/amd64 golang AS build
+            FROM alpine
+            """, expected: []),
+        // undeclared-platform-arg, inherited through FROM <stage>
+        Case(rule: "undeclared-platform-arg", name: "ARG inherited from the base stage", dockerfile: """
+            FROM --platform=$BUILDPLATFORM golang AS base
+            ARG TARGETARCH
+            FROM base AS build
+            RUN GOARCH=$TARGETARCH go build ./...
+            FROM alpine AS other
+            RUN echo $TARGETARCH
+            """, expected: ["6:10"]),
         // buildplatform-in-final-stage
         Case(rule: "buildplatform-in-final-stage", name: "final stage on BUILDPLATFORM", dockerfile: """
             FROM --platform=$BUILDPLATFORM golang AS build
@@ -135,6 +162,10 @@ import Testing
         Case(rule: "buildplatform-in-final-stage", name: "inherited", dockerfile: """
             FROM --platform=$BUILDPLATFORM golang AS build
             FROM build AS final
+            """, expected: ["2:6"]),
+        Case(rule: "buildplatform-in-final-stage", name: "developer stage last (a warning)", dockerfile: """
+            FROM alpine AS release
+            FROM --platform=$BUILDPLATFORM golang AS dev
             """, expected: ["2:6"]),
         Case(rule: "buildplatform-in-final-stage", name: "builder only", dockerfile: """
             FROM --platform=$BUILDPLATFORM golang AS build
@@ -166,6 +197,13 @@ import Testing
             FROM debian:12
             ENTRYPOINT ["/lib64/ld-linux-x86-64.so.2", "/app"]
             """, expected: ["2:21"]),
+        Case(rule: "hardcoded-multiarch-path", name: "architecture-named paths outside downloads", dockerfile: """
+            FROM debian:12
+            ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-arm64
+            RUN echo /opt/lib >> /etc/ld-musl-x86_64.path
+            WORKDIR /src/build/lib.linux-x86_64-cpython-311
+            RUN docker buildx build --platform linux/amd64,linux/arm64 -t x . && cp /dl/tool-x86_64.tar.gz /opt/
+            """, expected: ["2:44", "3:35", "4:30"]),
         Case(rule: "hardcoded-multiarch-path", name: "derived or build stage", dockerfile: """
             FROM --platform=$BUILDPLATFORM debian:12 AS cross
             RUN ls /usr/lib/x86_64-linux-gnu
@@ -189,12 +227,91 @@ import Testing
             FROM debian
             RUN echo $(uname -m) $(dpkg --print-architecture)
             """, expected: []),
+        // arch-specific-tag
+        Case(rule: "arch-specific-tag", name: "architecture in tag, name and through a global ARG", dockerfile: """
+            ARG GOARCH=amd64
+            FROM mcr.microsoft.com/dotnet/aspnet:8.0-bookworm-slim-arm64v8 AS runtime
+            FROM quay.io/pypa/manylinux2014_x86_64 AS wheels
+            FROM gcr.io/distroless/static-debian12:latest-${GOARCH}
+            """, expected: ["2:6", "3:6", "4:6"]),
+        Case(rule: "arch-specific-tag", name: "build stages, pinned stages, version strings", dockerfile: """
+            ARG VERSION
+            FROM --platform=$BUILDPLATFORM quay.io/pypa/manylinux2014_x86_64 AS tools
+            FROM --platform=linux/arm64 debian:bookworm-arm64 AS board-arm64
+            FROM node:20-alpine3.20 AS web
+            FROM registry.example/app:${VERSION}
+            """, expected: []),
+        // package-arch-pin
+        Case(rule: "package-arch-pin", name: "apt, dpkg, yum, GOARCH and tool flags", dockerfile: """
+            FROM debian:12 AS a
+            RUN apt-get install -y libc6:i386
+            RUN dpkg --add-architecture armhf
+            RUN yum install -y glibc.i686
+            RUN pip download --platform manylinux2014_aarch64 -d /w numpy
+            FROM --platform=$BUILDPLATFORM golang AS build
+            RUN GOOS=linux GOARCH=arm64 go build ./...
+            """, expected: ["2:24", "3:10", "4:20", "5:18", "7:16"]),
+        Case(rule: "package-arch-pin", name: "derived, several, named or build-machine pins", dockerfile: """
+            FROM --platform=$BUILDPLATFORM golang AS build
+            RUN GOARCH=amd64 go build -o a-amd64 . && GOARCH=arm64 go build -o a-arm64 .
+            RUN apt-get install -y gcc-aarch64-linux-gnu libc6-dev:arm64
+            FROM --platform=$BUILDPLATFORM golang AS build-amd64
+            RUN GOARCH=amd64 go build .
+            FROM debian:12
+            ARG TARGETARCH
+            RUN GOARCH=$TARGETARCH go build . && apt-get install -y "libssl-dev:$(dpkg --print-architecture)"
+            """, expected: []),
+        // arch-probe-naming
+        Case(rule: "arch-probe-naming", name: "GOARCH, --platform and case arms", dockerfile: """
+            FROM golang AS a
+            RUN GOARCH=$(uname -m) go build .
+            RUN docker pull --platform=linux/$(uname -m) alpine
+            RUN A=$(dpkg --print-architecture) && case $A in x86_64) X=1 ;; esac
+            """, expected: ["2:5", "3:17", "4:50"]),
+        Case(rule: "arch-probe-naming", name: "mapped or uname-named", dockerfile: """
+            FROM debian
+            RUN case "$(uname -m)" in x86_64|amd64) A=amd64 ;; aarch64) A=arm64 ;; esac
+            RUN A=$(uname -m) && A=${A/x86_64/amd64} && GOARCH=$A go build .
+            RUN curl -fsSLO https://download.docker.com/linux/static/stable/$(uname -m)/docker-27.0.3.tgz
+            """, expected: []),
+        // arch-case-fallback
+        Case(rule: "arch-case-fallback", name: "case and if/else fall back to amd64", dockerfile: """
+            FROM debian
+            ARG TARGETARCH TARGETPLATFORM
+            RUN case "$TARGETARCH" in arm64) A=aarch64 ;; *) A=x86_64 ;; esac
+            RUN if [ "$TARGETPLATFORM" = "linux/arm64" ]; then A=arm64; else A=amd64; fi
+            """, expected: ["3:52", "4:68"]),
+        Case(rule: "arch-case-fallback", name: "fallbacks that fail or keep the value", dockerfile: """
+            FROM debian
+            ARG TARGETARCH
+            RUN case "$TARGETARCH" in amd64) A=x86_64 ;; *) echo "unsupported: $TARGETARCH" >&2; exit 1 ;; esac
+            RUN case "$TARGETARCH" in amd64) A=x64 ;; *) A=$TARGETARCH ;; esac
+            RUN case "$1" in start) X=amd64 ;; *) X=x86_64 ;; esac
+            """, expected: []),
     ]
 
     @Test(arguments: cases)
     func rule(_ c: Case) throws {
         let findings = try Linter().lint(c.dockerfile).filter { $0.rule == c.rule }
         #expect(findings.map { $0.range.start.description } == c.expected, "\(findings.map(\.message))")
+    }
+
+    /// Where a precondition is uncertain, a finding is lowered (to an `info` note) rather than dropped.
+    @Test(arguments: [
+        ("FROM --platform=linux/amd64 node AS web\nFROM alpine\nCOPY --from=web /app/main.js /srv/\n", "Dockerfile",
+         "constant-platform", Severity.info),
+        ("FROM alpine AS release\nFROM --platform=$BUILDPLATFORM golang AS debug-shell\n", "Dockerfile",
+         "buildplatform-in-final-stage", .warning),
+        ("FROM --platform=$BUILDPLATFORM golang AS shell\n", "Dockerfile", "buildplatform-in-final-stage", .warning),
+        ("FROM --platform=$BUILDPLATFORM golang AS build\n", "Dockerfile", "buildplatform-in-final-stage", .error),
+        ("# check=error=true\nFROM --platform=linux/amd64 golang AS build\nFROM alpine\n", "Dockerfile", "constant-platform", .error),
+        ("FROM arm64v8/debian\nRUN curl -O https://x.example/t_linux_arm64.tar.gz\n", "Dockerfile.arm64", "hardcoded-arch", .info),
+        ("FROM arm64v8/debian\n", "ci/Dockerfile-aarch64", "arch-specific-repository", .info),
+        ("FROM arm64v8/debian\n", "arm64-notes.Dockerfile", "arch-specific-repository", .error),
+    ] as [(String, String, String, Severity)])
+    func severity(_ dockerfile: String, _ file: String, _ rule: String, _ expected: Severity) throws {
+        let findings = try Linter(file: file).lint(dockerfile).filter { $0.rule == rule }
+        #expect(findings.map(\.severity) == [expected], "\(findings.map(\.message))")
     }
 
     @Test func everyRuleHasFiringAndQuietCases() {

@@ -20,7 +20,7 @@ def classify(value, global_args):
     return "variable"
 
 
-rows, failures, by_design, xarch_only = [], [], [], []
+rows, failures, by_design, xarch_only, info_notes = [], [], [], [], []
 totals = {"agree": 0, "differ": 0}
 for entry in sorted(os.listdir(corpus)):
     if not entry.endswith(".Dockerfile"):
@@ -29,10 +29,15 @@ for entry in sorted(os.listdir(corpus)):
     text = open(os.path.join(corpus, entry)).read()
     hadolint = {f["line"] for f in json.load(open(os.path.join(out, name + ".hadolint.json"))) if f["code"] == "DL3029"}
     xarch = json.load(open(os.path.join(out, name + ".xarch.json")))
-    xarch_platform = {(f["line"], f["rule"]) for f in xarch if f["rule"] in PLATFORM_RULES}
+    xarch_platform = {(f["line"], f["rule"] + (f" ({f['severity']})" if f["severity"] == "info" and f["rule"] == "constant-platform" else ""))
+                      for f in xarch if f["rule"] in PLATFORM_RULES}
     xarch_only += [(name, f["line"], f["rule"]) for f in xarch if f["rule"] not in PLATFORM_RULES]
     global_args, seen_from = {}, False
-    suppressed = "check=skip=constant-platform" in text.replace(" ", "") or "xarch-ignoreconstant-platform" in text.replace(" ", "")
+    # The file's check directive skips the rule by xarch's id or BuildKit's check name (or all).
+    skip = re.search(r"^#\s*check\s*=.*?skip=([^;\n]*)", text, re.I | re.M)
+    skipped = {n.strip().lower() for n in skip.group(1).split(",")} if skip else set()
+    suppressed = bool(skipped & {"constant-platform", "fromplatformflagconstdisallowed", "all"}) \
+        or "xarch-ignoreconstant-platform" in text.replace(" ", "")
     for number, line in enumerate(text.splitlines(), 1):
         arg = re.match(r"^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)", line, re.I)
         if arg and not seen_from:
@@ -48,7 +53,9 @@ for entry in sorted(os.listdir(corpus)):
         kind = classify(value, global_args)
         rules = sorted(rule for (l, rule) in xarch_platform if l == number)
         dl3029 = number in hadolint
-        xarch_const = "constant-platform" in rules
+        xarch_const = any(r.startswith("constant-platform") for r in rules)
+        if "constant-platform (info)" in rules:
+            info_notes.append((name, number))
         if dl3029 == xarch_const:
             verdict = "agree"
         else:
@@ -78,7 +85,9 @@ print("|---|---|---|---|---|---|---|")
 for r in rows:
     print("| " + " | ".join(str(c) for c in r) + " |")
 print(f"\n{totals['agree']} FROM --platform lines agree, {totals['differ']} differ "
-      f"({len(by_design)} by design).")
+      f"({len(by_design)} by design). Of xarch's constant-platform findings, {len(info_notes)} are info notes "
+      f"(the stage is used only by same-platform stages or for architecture-independent files, or the file name says "
+      f"the platform), silent at the default --severity warning.")
 print(f"\nxarch findings of rules hadolint does not have: {len(xarch_only)} "
       f"(in {len({n for n, _, _ in xarch_only})} files): " +
       ", ".join(f"{r} ×{sum(1 for _, _, x in xarch_only if x == r)}" for r in sorted({r for _, _, r in xarch_only})))
