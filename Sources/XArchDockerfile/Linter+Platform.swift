@@ -85,7 +85,11 @@ extension LintContext {
         let release = stages.stages.last { candidate in
             candidate.index != final.index && stages.platform(of: candidate).platform.isTarget && stages.uses(of: candidate).isEmpty
         }
-        let target = release.map { " (the release image is probably \(describe($0)), built with --target \($0.label))" } ?? ""
+        // --target takes a stage name only (BuildKit): an unnamed release stage has to be named first.
+        let target = release.map { stage in
+            stage.name.map { " (the release image is probably \(describe(stage)), built with --target \($0))" }
+                ?? " (the release image is probably the stage at line \(stage.from.line); name it with AS to build it with --target)"
+        } ?? ""
         return finding.noted("its name says it is a developer stage, which is not released\(target); if it is the released image, give it no --platform",
                              severity: .warning)
     }
