@@ -23,6 +23,9 @@ public struct ShellLexer: Sendable {
     /// Leave references to unset variables as written instead of expanding them to "" (BuildKit `SkipUnsetEnv`).
     public var skipUnsetEnvironment = false
 
+    /// The largest expanded word (1 MiB).
+    public static let maximumExpansion = 1 << 20
+
     public init(escapeToken: Unicode.Scalar = "\\") {
         self.escapeToken = escapeToken
     }
@@ -33,6 +36,10 @@ public struct ShellLexer: Sendable {
         var scanner = ShellWordScanner(input: word.scalars, lexer: self, environment: environment)
         do {
             let (result, words) = try scanner.processStopOn(nil, rawEscapes: rawEscapes)
+            // `ARG a=${a}${a}`, repeated, doubles a value each time: refuse it at a size no real value has.
+            guard result.utf8.count <= Self.maximumExpansion else {
+                throw XArchError(.tooLarge, "the expansion of \(GoQuote.quote(String(word.prefix(80)))) is \(result.utf8.count) bytes, more than the \(Self.maximumExpansion >> 20) MiB a word may grow to")
+            }
             return ShellExpansion(result: result, words: words, matched: scanner.matched, unmatched: scanner.unmatched)
         } catch let error as ShellSyntaxError {
             throw XArchError(.invalidInput, "failed to process \(GoQuote.quote(word)): \(error.message)", cause: error)

@@ -40,33 +40,46 @@ struct ShellPattern {
     }
 
     /// The end of the first match that starts at `start`, in priority order, or nil.
+    ///
+    /// The elements run as an automaton over the subject from `start` (linear, never backtracking: a
+    /// backtracking match of `*a*a*a*a*b` takes exponential time). With only `*` as a variable-length
+    /// element, the first match in Go's leftmost-first priority order is the one that ends first when
+    /// `*` is lazy and last when it is greedy (each segment between stars matched at its earliest — or
+    /// latest — place leaves the next the earliest — or latest — start), so that end is returned.
     func match(_ subject: [Unicode.Scalar], at start: Int) -> Int? {
-        match(subject, element: 0, at: start)
-    }
-
-    private func match(_ s: [Unicode.Scalar], element e: Int, at i: Int) -> Int? {
-        guard e < elements.count else { return i }
-        switch elements[e] {
-        case .literal(let c):
-            guard i < s.count, s[i] == c else { return nil }
-            return match(s, element: e + 1, at: i + 1)
-        case .any:
-            guard i < s.count, s[i] != "\n" else { return nil }
-            return match(s, element: e + 1, at: i + 1)
-        case .star:
-            var limit = i
-            while limit < s.count, s[limit] != "\n" { limit += 1 }
-            if greedy {
-                for end in stride(from: limit, through: i, by: -1) {
-                    if let found = match(s, element: e + 1, at: end) { return found }
-                }
-            } else {
-                for end in i...limit {
-                    if let found = match(s, element: e + 1, at: end) { return found }
+        let n = elements.count
+        var current = closure([0])
+        var found: Int? = current.contains(n) ? start : nil
+        if found != nil, !greedy { return found }
+        var i = start
+        while i < subject.count, !current.isEmpty {
+            let c = subject[i]
+            var next: Set<Int> = []
+            for e in current where e < n {
+                switch elements[e] {
+                case .literal(let l): if c == l { next.insert(e + 1) }
+                case .any: if c != "\n" { next.insert(e + 1) }
+                case .star: if c != "\n" { next.insert(e) }
                 }
             }
-            return nil
+            current = closure(next)
+            i += 1
+            if current.contains(n) {
+                found = i
+                if !greedy { return found }
+            }
         }
+        return found
+    }
+
+    /// `states` with the positions after every `*` reachable without consuming a character.
+    private func closure(_ states: Set<Int>) -> Set<Int> {
+        var result = states
+        var pending = Array(states)
+        while let e = pending.popLast() {
+            if e < elements.count, elements[e] == .star, result.insert(e + 1).inserted { pending.append(e + 1) }
+        }
+        return result
     }
 
     /// The leftmost match at or after `from`: its start and end.

@@ -74,3 +74,25 @@ import XArchModel
         #expect(CleanPath.clean(input) == output)
     }
 }
+
+/// `.dockerignore` and COPY patterns match in linear time (they took exponential time by backtracking).
+@Suite struct GlobPatternSpeedTests {
+    @Test(.timeLimit(.minutes(1))) func manyStarsAndDoubleStarsAreLinear() throws {
+        let name = String(repeating: "a", count: 200)
+        #expect(!(try GlobPattern("*a*a*a*a*a*a*b").matches(name)))
+        #expect(try GlobPattern("*a*a*a*a*a*a*a").matches(name))
+        let deep = String(repeating: "**/", count: 50) + "x"
+        let path = (0..<60).map { "d\($0)" }.joined(separator: "/") + "/y"
+        #expect(!(try GlobPattern(deep, doubleStar: true).matches(path)))
+        #expect(try GlobPattern(deep, doubleStar: true).matches(path.dropLast() + "x"))
+    }
+
+    @Test(arguments: [
+        ("a/**/b", "a/b", true), ("a/**/b", "a/x/y/b", true), ("a/**/b", "a/xb", false), ("**/b", "b", true),
+        ("**", "any/thing", true), ("a/**", "a/b/c", true), ("*.go", "x/y.go", false), ("x/*.go", "x/y.go", true),
+        ("[a-c]?", "bz", true), ("[^a-c]?", "bz", false), ("a\\*", "a*", true), ("a\\*", "ab", false),
+    ])
+    func semantics(pattern: String, text: String, expected: Bool) throws {
+        #expect(try GlobPattern(pattern, doubleStar: true).matches(text) == expected, "\(pattern) ~ \(text)")
+    }
+}

@@ -134,5 +134,12 @@ import XArchModel
         await #expect { try await BuildFixture.state("FROM scratch\nCOPY --chown=nobody file.txt /a\n", files: ["file.txt": "x"]) } throws: { error in
             (error as? XArchError)?.message.contains("no user \"nobody\"") == true
         }
+        for chown in ["4294967296", "0:4294967296", "99999999999999999999"] {
+            await #expect { try await BuildFixture.state("FROM scratch\nCOPY --chown=\(chown) file.txt /a\n", files: ["file.txt": "x"]) } throws: { error in
+                (error as? XArchError)?.message.contains("out of range (0 to 4294967295)") == true
+            }
+        }
+        let top = try await BuildFixture.state("FROM scratch\nCOPY --chown=4294967295:0 file.txt /a\n", files: ["file.txt": "x"])
+        #expect(top.newLayers.last?.sorted.last?.uid == 4294967295)
     }
 }

@@ -54,37 +54,56 @@ struct GlobPattern: Hashable, Sendable {
         self.tokens = tokens
     }
 
-    /// Whether the whole of `text` matches.
+    /// Whether the whole of `text` matches. Linear in the text for every pattern: the tokens are run as
+    /// a nondeterministic automaton over the text (the set of pattern positions reachable after each
+    /// character), never by backtracking, which takes exponential time on patterns like `*a*a*a*a*b`
+    /// (moby/patternmatcher compiles to Go regular expressions, also linear).
     func matches(_ text: String) -> Bool {
-        Self.match(tokens[...], Array(text.unicodeScalars)[...])
+        let n = tokens.count
+        // States 0...n are positions in the pattern; n + 1 + p is "inside" the `**/` at p (it has consumed
+        // at least one character and must end with `/`).
+        var current = closure([0])
+        for c in text.unicodeScalars {
+            var next: Set<Int> = []
+            for state in current {
+                if state > n {
+                    let p = state - n - 1
+                    next.insert(state)
+                    if c == "/" { next.insert(p + 1) }
+                    continue
+                }
+                guard state < n else { continue }
+                switch tokens[state] {
+                case .literal(let l): if c == l { next.insert(state + 1) }
+                case .anyOne: if c != "/" { next.insert(state + 1) }
+                case .set(let negated, let ranges): if ranges.contains(where: { $0.contains(c) }) != negated { next.insert(state + 1) }
+                case .anyRun: if c != "/" { next.insert(state) }
+                case .anyDirectories:
+                    next.insert(n + 1 + state)
+                    if c == "/" { next.insert(state + 1) }
+                case .anything: next.insert(state)
+                }
+            }
+            current = closure(next)
+            if current.isEmpty { return false }
+        }
+        return current.contains(n)
     }
 
-    private static func match(_ pattern: ArraySlice<Token>, _ text: ArraySlice<Unicode.Scalar>) -> Bool {
-        guard let token = pattern.first else { return text.isEmpty }
-        let rest = pattern.dropFirst()
-        switch token {
-        case .literal(let c):
-            return text.first == c && match(rest, text.dropFirst())
-        case .anyOne:
-            guard let c = text.first, c != "/" else { return false }
-            return match(rest, text.dropFirst())
-        case .set(let negated, let ranges):
-            guard let c = text.first else { return false }
-            return ranges.contains { $0.contains(c) } != negated && match(rest, text.dropFirst())
-        case .anyRun:
-            var i = text.startIndex
-            while true {
-                if match(rest, text[i...]) { return true }
-                guard i < text.endIndex, text[i] != "/" else { return false }
-                i += 1
+    /// `states` with every state reachable without consuming a character (`*`, `**/` and `**` may match
+    /// nothing).
+    private func closure(_ states: Set<Int>) -> Set<Int> {
+        var result = states
+        var pending = Array(states)
+        while let state = pending.popLast() {
+            guard state < tokens.count else { continue }
+            switch tokens[state] {
+            case .anyRun, .anyDirectories, .anything:
+                if result.insert(state + 1).inserted { pending.append(state + 1) }
+            default: break
             }
-        case .anyDirectories:
-            if match(rest, text) { return true }
-            for i in text.indices where text[i] == "/" && match(rest, text[(i + 1)...]) { return true }
-            return false
-        case .anything:
-            return true
         }
+        return result
     }
 
     private static func parseSet(_ scalars: inout ArraySlice<Unicode.Scalar>, pattern: String) throws -> Token {

@@ -18,7 +18,11 @@ enum OwnerLookup {
             return try read(path, in: files)
         }
         var owner: Ownership
-        if let uid = Int(user), uid >= 0 {
+        // Numeric ids are 32-bit (a tar header or a Linux uid cannot hold more).
+        for id in [user, parts.count == 2 ? parts[1] : ""] where !id.isEmpty && id.allSatisfy(\.isASCII) && id.allSatisfy(\.isNumber) {
+            guard UInt32(id) != nil else { throw XArchError(.invalidInput, "\(what): the id \(id) is out of range (0 to 4294967295)") }
+        }
+        if let uid = UInt32(user).map(Int.init) {
             owner = Ownership(uid: uid, gid: uid)
         } else {
             guard let entry = AccountDatabase.users(try await database("etc/passwd")).first(where: { $0.name == user }) else {
@@ -27,7 +31,7 @@ enum OwnerLookup {
             owner = Ownership(uid: Int(entry.uid), gid: Int(entry.gid))
         }
         guard parts.count == 2, !parts[1].isEmpty else { return owner }
-        if let gid = Int(parts[1]), gid >= 0 {
+        if let gid = UInt32(parts[1]).map(Int.init) {
             owner.gid = gid
         } else {
             guard let entry = AccountDatabase.groups(try await database("etc/group")).first(where: { $0.name == parts[1] }) else {
