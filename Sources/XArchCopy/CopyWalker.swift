@@ -39,7 +39,7 @@ package struct CopyWalker: Sendable {
 
     /// The subtree of a manifest the destination lacks. `prefetched` holds documents already read (or
     /// made: reduced nested indexes), by digest.
-    func walk(_ document: ManifestDocument, prefetched: [Digest: ManifestDocument]) async throws -> CopyPlan {
+    func walk(_ document: ManifestDocument, prefetched: [Digest: ManifestDocument], depth: Int = 0) async throws -> CopyPlan {
         var plan = CopyPlan()
         var node = CopyManifest(document)
         switch document.content {
@@ -53,10 +53,13 @@ package struct CopyWalker: Sendable {
                 }
             }
         case .index(let index):
+            guard depth <= ImageIndex.maximumNesting else {
+                throw XArchError(.unsupported, "\(sourceName): indexes are nested more than \(ImageIndex.maximumNesting) deep (at \(document.descriptor.digest)); xarch does not follow them further")
+            }
             var seen = Set<Digest>()
             let children = index.manifests.filter { seen.insert($0.digest).inserted }
             let subplans = try await BoundedConcurrency.map(children, limit: options.jobs) { child in
-                try await childPlan(child, prefetched: prefetched)
+                try await childPlan(child, prefetched: prefetched, depth: depth + 1)
             }
             subplans.forEach { plan.merge($0) }
             node.children = children.map(\.digest).filter(plan.writes)
@@ -66,7 +69,7 @@ package struct CopyWalker: Sendable {
     }
 
     /// The subtree of an index entry: nothing but a note when the destination has it.
-    package func childPlan(_ descriptor: Descriptor, prefetched: [Digest: ManifestDocument]) async throws -> CopyPlan {
+    package func childPlan(_ descriptor: Descriptor, prefetched: [Digest: ManifestDocument], depth: Int = 1) async throws -> CopyPlan {
         guard descriptor.mediaType.essence.isManifest else {
             throw XArchError(.unsupported, "\(sourceName): index entry \(descriptor.digest) has media type \(descriptor.mediaType), which is neither an image manifest nor an index; xarch cannot copy it")
         }
@@ -77,7 +80,7 @@ package struct CopyWalker: Sendable {
         }
         let document: ManifestDocument
         if let known = prefetched[descriptor.digest] { document = known } else { document = try await fetchChild(descriptor) }
-        return try await walk(document, prefetched: prefetched)
+        return try await walk(document, prefetched: prefetched, depth: depth)
     }
 
     /// A child manifest, checked against the descriptor that names it: digest, size, and a media type

@@ -54,7 +54,7 @@ struct ResolvedSource: Sendable {
 
 extension IndexSource {
     /// Nested indexes are flattened this deep at most.
-    static let maxDepth = 4
+    static let maxDepth = ImageIndex.maximumNesting
 
     /// Reads the root with one request (a GET by tag or digest: its digest comes from the bytes) and
     /// finds its entries: an image is one entry whose platform its config gives; an index gives its

@@ -58,6 +58,11 @@ public struct ImageManifest: Hashable, Sendable, Codable {
 /// An image index: OCI image-index.md, or a Docker manifest list (same shape).
 /// Unknown fields survive a round trip.
 public struct ImageIndex: Hashable, Sendable, Codable {
+    /// How deep indexes may nest below a root index (image-index.md allows an index as an entry and sets
+    /// no limit): every walker of xarch — copy, verify, index assembly — stops there with an error, so a
+    /// hostile chain of indexes cannot grow memory and requests without bound.
+    public static let maximumNesting = 4
+
     public var schemaVersion: Int
     public var mediaType: MediaType?
     public var artifactType: MediaType?

@@ -11,7 +11,7 @@ struct PlatformImage: Sendable {
 
 extension ImageVerification {
     /// Deepest nesting of indexes followed.
-    static let maxIndexDepth = 4
+    static let maxIndexDepth = ImageIndex.maximumNesting
 
     /// The images under `document` (an index, nested indexes flattened, or one image), with the
     /// consistency findings: descriptor vs config platform, attestations that point nowhere.

@@ -76,4 +76,27 @@ struct MemoryResolver: StoreResolving {
             #expect(await target.counts().manifests == 3)
         }
     }
+
+    /// Indexes nested 4 deep below the root are copied; one more level is refused with a message, as
+    /// verify and index assembly refuse it (one limit, `ImageIndex.maximumNesting`).
+    @Test func nestedIndexesStopAtOneLimitForEveryWalker() async throws {
+        try await CopyFixture.withLayouts { source, _, built in
+            let memory = MemoryStore(name: "registry.test/deep")
+            _ = try await ImageCopy.copy(from: source, reference: .tag("multi"), to: memory, tag: "multi")
+            var inner = Descriptor(mediaType: .ociIndex, digest: built.index.digest, size: built.index.size)
+            for level in 1...(ImageIndex.maximumNesting + 1) {
+                let text = #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"\#(inner.digest)","size":\#(inner.size)}]}"#
+                let bytes = Array(text.utf8)
+                inner = Descriptor(mediaType: .ociIndex, bytes: bytes)
+                try await memory.putManifest(inner, bytes: bytes, tag: "level\(level)")
+            }
+            let deepest = ImageIndex.maximumNesting
+            _ = try await ImageCopy.copy(from: memory, reference: .tag("level\(deepest)"), to: MemoryStore(), tag: "ok")
+            await #expect {
+                try await ImageCopy.copy(from: memory, reference: .tag("level\(deepest + 1)"), to: MemoryStore(), tag: "deep")
+            } throws: { error in
+                (error as? XArchError)?.message.contains("nested more than \(deepest) deep") == true
+            }
+        }
+    }
 }
