@@ -96,9 +96,29 @@ package enum POSIXFile {
     package static func isDirectory(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFDIR }
 
     /// Reads a whole small file, refusing more than `limit` bytes. `what` names it in the error.
-    package static func readFile(_ path: String, limit: Int, what: String) throws -> [UInt8] {
-        let fd = try open(path, O_RDONLY, verb: "read")
+    ///
+    /// The file is opened without blocking and must be a regular file (a FIFO standing for `index.json`
+    /// would otherwise block the open, and the read, forever), unless `streams` allows pipes and FIFOs
+    /// (`--secret src=<(command)`).
+    package static func readFile(_ path: String, limit: Int, what: String, streams: Bool = false) throws -> [UInt8] {
+        let fd = try open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, verb: "read")
         defer { closeQuietly(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw error("inspect", path) }
+        let type = st.st_mode & S_IFMT
+        guard type == S_IFREG || (streams && type == S_IFIFO) else {
+            let kind = switch type {
+            case S_IFDIR: "a directory"
+            case S_IFIFO: "a FIFO (named pipe)"
+            case S_IFCHR, S_IFBLK: "a device"
+            case S_IFSOCK: "a socket"
+            default: "not a regular file"
+            }
+            throw XArchError(.invalidInput, "\(what) (\(path)) is \(kind), not a file")
+        }
+        if type == S_IFIFO {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) // a pipe is read until its writer is done
+        }
         var out: [UInt8] = []
         let chunk = 64 * 1024
         var buffer = [UInt8](repeating: 0, count: chunk)

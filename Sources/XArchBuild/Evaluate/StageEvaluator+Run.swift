@@ -139,7 +139,7 @@ extension StageEvaluator {
                 let bytes: [UInt8]
                 switch secret {
                 case .value(let value): bytes = value
-                case .file(let path): bytes = try POSIXFile.readFile(path, limit: 16 << 20, what: "the secret \(id)")
+                case .file(let path): bytes = try POSIXFile.readFile(path, limit: 16 << 20, what: "the secret \(id)", streams: true)
                 }
                 if let variable {
                     environment.append("\(variable)=\(String(decoding: bytes, as: UTF8.self))")

@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+import XArchLayout
+import XArchModel
+import XArchTestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A FIFO, directory or device where a layout has a file is reported at once, naming what it is: never
+/// a hang in `open(2)` or `read(2)` (issue 18, "Hangs").
+@Suite struct LayoutSpecialFileTests {
+    @Test(.timeLimit(.minutes(1))) func aFIFOForIndexJSONOrOCILayoutIsAnErrorNotAHang() async throws {
+        try await TestImages.withTemporaryDirectory("xarch-fifo") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
+            _ = try layout.index()
+            try FileManager.default.removeItem(atPath: "\(dir)/l/index.json")
+            #expect(mkfifo("\(dir)/l/index.json", 0o644) == 0)
+            #expect { try layout.index() } throws: { error in
+                let message = (error as? XArchError)?.message ?? ""
+                return message.contains("is a FIFO (named pipe), not a file") && message.contains("index.json")
+            }
+            try FileManager.default.removeItem(atPath: "\(dir)/l/oci-layout")
+            try FileManager.default.createDirectory(atPath: "\(dir)/l/oci-layout", withIntermediateDirectories: false)
+            #expect { try OCILayout.open(at: "\(dir)/l") } throws: { error in
+                (error as? XArchError)?.message.contains("is a directory, not a file") == true
+            }
+        }
+    }
+}
