@@ -9,7 +9,7 @@ struct AuditCommandTests {
     static func withFiles<T>(_ files: [String: String], _ body: (String) async throws -> T) async throws -> T {
         try await TestImages.withTemporaryDirectory("xarch-audit") { dir in
             for (name, text) in files {
-                try text.write(toFile: "\(dir)/\(name)", atomically: true, encoding: .utf8)
+                try text.write(toFile: "\(dir)/\(name)", atomically: false, encoding: .utf8)
             }
             return try await body(dir)
         }

@@ -13,7 +13,7 @@ struct LintCommandTests {
         let dir = try TestImages.temporaryDirectory("xarch-lint")
         defer { TestImages.cleanup(dir) }
         let path = dir + "/Dockerfile"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
         return try await body(path)
     }
 

@@ -35,7 +35,7 @@ import Testing
         if Fixtures.updating && !FileManager.default.fileExists(atPath: sourceURL.path) {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try (String(decoding: try encoder.encode(actual), as: UTF8.self) + "\n").write(to: sourceURL, atomically: true, encoding: .utf8)
+            try (String(decoding: try encoder.encode(actual), as: UTF8.self) + "\n").write(to: sourceURL, atomically: false, encoding: .utf8)
             return
         }
         let expected = try JSONDecoder().decode([Expected].self, from: Data(contentsOf: expectedURL))

@@ -42,6 +42,6 @@ enum Fixtures {
 
     static func write(_ text: String, _ group: String, _ name: String, _ file: String) throws {
         try text.write(to: sourceRoot.appendingPathComponent(group).appendingPathComponent(name).appendingPathComponent(file),
-                       atomically: true, encoding: .utf8)
+                       atomically: false, encoding: .utf8)
     }
 }

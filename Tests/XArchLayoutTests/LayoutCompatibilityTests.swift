@@ -21,7 +21,7 @@ struct LayoutCompatibilityTests {
             json.append(#"{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(descriptor.digest)","size":\#(descriptor.size)\#(annotations)}"#)
         }
         let index = #"{"schemaVersion":2,"manifests":[\#(json.joined(separator: ","))]}"#
-        try index.write(toFile: "\(layout.path)/index.json", atomically: true, encoding: .utf8)
+        try index.write(toFile: "\(layout.path)/index.json", atomically: false, encoding: .utf8)
         return (layout, descriptors)
     }
 

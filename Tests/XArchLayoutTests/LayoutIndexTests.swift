@@ -120,7 +120,7 @@ struct LayoutIndexTests {
             let edited = original
                 .replacingOccurrences(of: #""schemaVersion":2"#, with: #""schemaVersion":2,"x-tool":{"kept":[1,true]}"#)
                 .replacingOccurrences(of: #""size":"#, with: #""x-entry":"also kept","size":"#)
-            try edited.write(toFile: "\(layout.path)/index.json", atomically: true, encoding: .utf8)
+            try edited.write(toFile: "\(layout.path)/index.json", atomically: false, encoding: .utf8)
             let amd = try await layout.manifest(.tag("amd")).descriptor
             try layout.addToIndex(amd, tag: "again")
             let index = try layout.index()

@@ -39,10 +39,10 @@ struct LayoutStoreTests {
             #expect(notLayout?.message == "\(dir) is not an OCI image layout: it has no oci-layout file")
             let missing = #expect(throws: XArchError.self) { try OCILayout.open(at: dir + "/nope") }
             #expect(missing?.code == .notFound)
-            try #"{"imageLayoutVersion":"2.0.0"}"#.write(toFile: "\(dir)/oci-layout", atomically: true, encoding: .utf8)
+            try #"{"imageLayoutVersion":"2.0.0"}"#.write(toFile: "\(dir)/oci-layout", atomically: false, encoding: .utf8)
             let version = #expect(throws: XArchError.self) { try OCILayout.open(at: dir) }
             #expect(version?.code == .unsupported)
-            try #"{"imageLayoutVersion":"1.0.0"}"#.write(toFile: "\(dir)/oci-layout", atomically: true, encoding: .utf8)
+            try #"{"imageLayoutVersion":"1.0.0"}"#.write(toFile: "\(dir)/oci-layout", atomically: false, encoding: .utf8)
             let noIndex = #expect(throws: XArchError.self) { try OCILayout.open(at: dir) }
             #expect(noIndex?.message.contains("it has no index.json") == true)
         }

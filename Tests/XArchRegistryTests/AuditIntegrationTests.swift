@@ -167,7 +167,7 @@ struct AuditIntegrationTests {
         for (path, text) in files {
             let url = URL(fileURLWithPath: "\(dir)/\(path)")
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
+            try text.write(to: url, atomically: false, encoding: .utf8)
         }
     }
 
@@ -256,7 +256,7 @@ struct AuditIntegrationTests {
         let options = IT.options()
         try await TestImages.withTemporaryDirectory("xarch-audit") { dir in
             let path = "\(dir)/many.yaml"
-            try documents.joined(separator: "\n---\n").write(toFile: path, atomically: true, encoding: .utf8)
+            try documents.joined(separator: "\n---\n").write(toFile: path, atomically: false, encoding: .utf8)
             let nodes = AuditSources.nodes(platforms: try ["linux/amd64", "linux/arm64"].map { try Platform(parsing: $0) })
             let report = try await IT.withSession(options) { session in
                 try await Audit.audit([path], options: Audit.Options(nodes: nodes, jobs: 4), session: session)

@@ -17,10 +17,10 @@ struct AuthIntegrationTests {
 
     /// A docker config.json holding `user:password` for `host`, in a fresh directory.
     static func config(for host: String, user: String, password: String) throws -> CredentialStore {
-        let dir = try TestImages.temporaryDirectory("xarch-docker-config")
+        let dir = try TestImages.temporaryDirectoryRemovedAtExit("xarch-docker-config")
         let auth = Data("\(user):\(password)".utf8).base64EncodedString()
         let json = "{\"auths\":{\"\(host)\":{\"auth\":\"\(auth)\"}}}"
-        try json.write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+        try json.write(toFile: dir + "/config.json", atomically: false, encoding: .utf8)
         return CredentialStore(configPath: dir + "/config.json", environment: [:])
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XArchArchive
 import XArchContent
 import XArchLayout
@@ -15,6 +16,14 @@ public enum TestImages {
     }
 
     public static func cleanup(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
+
+    /// A fresh temporary directory removed when the test process exits (for helpers whose callers
+    /// cannot say when they are done with it).
+    public static func temporaryDirectoryRemovedAtExit(_ name: String = "xarch-test") throws -> String {
+        let path = try temporaryDirectory(name)
+        ExitCleanup.register(path)
+        return path
+    }
 
     /// Runs `body` with a fresh temporary directory, removed afterwards whatever happens.
     public static func withTemporaryDirectory<T>(_ name: String = "xarch-test",
@@ -85,5 +94,24 @@ public enum TestImages {
                             try await attestation(for: children[1], in: store)]
         let index = try await index(children + attestations, tag: tag, in: store)
         return (index, children)
+    }
+}
+
+/// Directories to remove when the process exits.
+private enum ExitCleanup {
+    static let paths = Mutex<[String]>([])
+    static let installed = Mutex(false)
+
+    static func register(_ path: String) {
+        paths.withLock { $0.append(path) }
+        let first = installed.withLock { installed -> Bool in
+            defer { installed = true }
+            return !installed
+        }
+        if first { atexit { ExitCleanup.removeAll() } }
+    }
+
+    static func removeAll() {
+        for path in paths.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
     }
 }
