@@ -51,7 +51,7 @@ final class BuildProgress: Sendable {
                 state.partial[key] = pending
                 guard !lines.isEmpty else { return }
                 if state.drew { stream.write("\r\u{1B}[K") }
-                for text in lines { stream.write("[\(platform) line \(line)] \(text)\n") }
+                for text in lines { stream.write("[\(platform) line \(line)] \(TerminalText.escaped(text))\n") }
             }
             return
         }
@@ -96,7 +96,7 @@ final class BuildProgress: Sendable {
         state.withLock { state in
             for (key, rest) in state.partial.sorted(by: { $0.key < $1.key }) where !rest.isEmpty {
                 let parts = key.split(separator: " ")
-                stream.write("[\(parts[0]) line \(parts.count > 1 ? String(parts[1]) : "")] \(String(decoding: rest, as: UTF8.self))\n")
+                stream.write("[\(parts[0]) line \(parts.count > 1 ? String(parts[1]) : "")] \(TerminalText.escaped(String(decoding: rest, as: UTF8.self)))\n")
             }
             state.partial = [:]
             if let copy = state.copy { copy.progress.finish() } else if state.drew { stream.write("\r\u{1B}[K") }

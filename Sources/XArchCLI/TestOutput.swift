@@ -47,18 +47,18 @@ enum TestOutput {
             case .skipped: context.style("skipped", .yellow)
             }
             let outcome = p.tests.map { $0.isEmpty || p.skipped ? "-" : "\($0.filter(\.passed).count)/\($0.count) passed" } ?? p.outcome
-            table.add(p.platform, String(p.digest.prefix(19)), p.mode, emulator(p.emulator), result, outcome,
+            table.add(TerminalText.escaped(p.platform, keepNewlines: false), TerminalText.escaped(String(p.digest.prefix(19)), keepNewlines: false), p.mode, emulator(p.emulator), result, outcome,
                       String(format: "%.2fs", p.durationSeconds))
         }
         for line in table.render(styleHeader: { context.style($0, .bold) }) { context.print(line) }
         for p in r.results where p.status != .pass {
             guard p.status == .fail, let tests = p.tests, !tests.isEmpty else {
-                context.print("\(p.platform): \(p.reason ?? p.status.rawValue)")
+                context.print(TerminalText.escaped("\(p.platform): \(p.reason ?? p.status.rawValue)"))
                 if p.status == .fail { tail(stdout: p.stdout, stderr: p.stderr, context) }
                 continue
             }
             for test in tests where test.status == .fail {
-                context.print("\(p.platform): \(test.name): \(test.reason ?? "failed")")
+                context.print(TerminalText.escaped("\(p.platform): \(test.name): \(test.reason ?? "failed")"))
                 tail(stdout: test.stdout ?? "", stderr: test.stderr ?? "", context)
             }
         }
@@ -70,7 +70,7 @@ enum TestOutput {
         for (name, text) in [("stdout", stdout), ("stderr", stderr)] where !text.isEmpty {
             context.print("  \(name):")
             for line in text.split(separator: "\n", omittingEmptySubsequences: false).suffix(tailLines + 1).dropLast(text.hasSuffix("\n") ? 1 : 0) {
-                context.print("    \(line)")
+                context.print("    \(TerminalText.escaped(String(line)))")
             }
         }
     }

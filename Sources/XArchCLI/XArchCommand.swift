@@ -52,7 +52,7 @@ public struct XArchCommand: AsyncParsableCommand {
         } catch let error as XArchError {
             // `--debug` (or XARCH_DEBUG=1) shows every cause below the message, one per line.
             let debug = arguments.contains("--debug") || ProcessInfo.processInfo.environment["XARCH_DEBUG"] == "1"
-            stderr.write("xarch: \(debug ? error.debugDescription : error.message)\n")
+            stderr.write("xarch: \(TerminalText.escaped(debug ? error.debugDescription : error.message))\n")
             return error.code == .checkFailed ? ExitStatus.checkFailed : ExitStatus.failure
         } catch let error as ExitCode {
             return error.rawValue

@@ -75,7 +75,7 @@ struct TestOutputTests {
             "  stderr:",
             "    oops",
             "linux/amd64: config <&>: /etc/app does not exist",
-            "linux/s390x: why <&\"'> \u{1}",
+            "linux/s390x: why <&\"'> \\u{1}",  // a control character from outside is shown, not obeyed
             "1 passed, 1 failed, 1 skipped",
             "",
         ])
@@ -92,5 +92,30 @@ struct TestOutputTests {
         #expect(xml.contains("<testcase name=\"linux/s390x: uname\" classname=\"linux/s390x\" time=\"0.000\">\n"
             + "      <skipped message=\"no qemu-s390x-static\"/>\n"))
         #expect(xml.components(separatedBy: "<testcase ").count - 1 == 5)
+    }
+}
+
+/// What came from outside never drives the terminal (issue 18, "Security").
+@Suite struct TerminalTextTests {
+    @Test func controlCharactersAreShownNotObeyed() {
+        let hostile = "ok\u{1B}]0;owned\u{07}\u{1B}[2J\rxarch: forged\u{9B}31m\u{7F}"
+        let shown = TerminalText.escaped(hostile)
+        #expect(!shown.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" || (0x7f...0x9f).contains($0.value) })
+        #expect(shown == "ok\\u{1b}]0;owned\\u{7}\\u{1b}[2J\\u{d}xarch: forged\\u{9b}31m\\u{7f}")
+        #expect(TerminalText.escaped("two\nlines\twith tab") == "two\nlines\twith tab")
+        #expect(TerminalText.escaped("a\nb", keepNewlines: false) == "a\\u{a}b")
+        #expect(TerminalText.escaped("ünïcödé ✓") == "ünïcödé ✓")
+    }
+
+    /// A failing command's output is printed escaped in the text report.
+    @Test func aCommandsOutputIsEscapedInTheTextReport() {
+        var result = ImageTestResult(platform: "linux/amd64", digest: "sha256:" + String(repeating: "0", count: 64))
+        result.reason = "exit 1, expected exit 0"
+        result.exitCode = 1
+        result.stdout = "before\u{1B}[2Jafter\n"
+        let report = ImageTestReport(reference: "oci:x:y", digest: result.digest, results: [result])
+        let out = TextBuffer()
+        TestOutput.text(report, CommandContext(stdout: out, stderr: TextBuffer()))
+        #expect(out.text.contains("before\\u{1b}[2Jafter") && !out.text.contains("\u{1B}[2J"), "\(out.text)")
     }
 }
