@@ -112,7 +112,12 @@ final class AuthTransport: RegistryTransport, @unchecked Sendable {
             let hint = response.status == 401 ? "; check the credentials (`xarch login \(key.registry)`)" : ""
             throw XArchError(.authentication, "the token server of \(key.registry) refused a token for \(key.scopes.map(\.description).joined(separator: " ")) (HTTP \(response.status))\(hint)")
         }
-        let body = try await response.body.collect(limit: TokenResponse.maximumBodySize)
+        let body: [UInt8]
+        do {
+            body = try await response.body.collect(limit: TokenResponse.maximumBodySize)
+        } catch let error as XArchError where error.code == .tooLarge {
+            throw XArchError(.authentication, "the token server of \(key.registry) at \(Redaction.url(request.url)) answered with more than \(TokenResponse.maximumBodySize) bytes; a token answer is a small JSON document", cause: error)
+        }
         return CachedToken(try TokenResponse.decode(body), receivedAt: Date())
     }
 }

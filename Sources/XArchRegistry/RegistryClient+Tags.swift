@@ -17,7 +17,12 @@ extension RegistryClient {
             pages += 1
             let request = RegistryRequest(method: "GET", url: page, scope: scope("pull"))
             let response = try await send(request, expect: [200], what: "tags of \(repository)")
-            let bytes = try await response.body.collect(limit: limits.tagsPage)
+            let bytes: [UInt8]
+            do {
+                bytes = try await response.body.collect(limit: limits.tagsPage)
+            } catch let error as XArchError where error.code == .tooLarge {
+                throw XArchError(.tooLarge, "a page of the tag list of \(repository) is larger than the \(limits.tagsPage)-byte limit", cause: error)
+            }
             let list = try CanonicalJSON.decode(TagList.self, from: bytes, what: "tag list of \(repository)")
             all += list.tags ?? []
             next = Self.nextLink(response.headers("Link")).map(resolve)
