@@ -1,9 +1,10 @@
 import Foundation
 import XArchBuild
+import XArchLayout
 
-/// Ctrl-C and SIGTERM: a build's work directories (layer files) are removed before xarch exits with
-/// 128 + the signal number, as shells expect. Layouts and registries need nothing: their writes are
-/// atomic and an index is written last.
+/// Ctrl-C and SIGTERM: a build's work directories (layer files) and the temporary files of layout writes
+/// in flight (a copy's partial blob) are removed before xarch exits with 128 + the signal number, as
+/// shells expect. Nothing else needs it: layout and registry writes are atomic and an index is written last.
 enum Interrupts {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
@@ -13,6 +14,7 @@ enum Interrupts {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 WorkDirectories.removeAll()
+                OCILayout.removeFilesInFlight()
                 StandardError.shared.write("\nxarch: interrupted\n")
                 Foundation.exit(128 + number)
             }

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 import XArchArchive
 import XArchModel
 
@@ -30,7 +31,11 @@ final class TempFile {
         // and O_EXCL turns one into an error rather than a shared file.
         path = "\(directory)/\(Self.prefix)\(POSIXFile.randomSuffix())"
         fd = try POSIXFile.open(path, O_WRONLY | O_CREAT | O_EXCL, verb: "write")
+        Self.inFlight.withLock { _ = $0.insert(path) }
     }
+
+    /// The temporary files being written now, in every layout of this process.
+    static let inFlight = Mutex<Set<String>>([])
 
     /// Appends `bytes`.
     func write(_ bytes: [UInt8]) throws {
@@ -44,6 +49,7 @@ final class TempFile {
         defer { closeIfOpen() }
         try POSIXFile.sync(fd, path: path)
         try POSIXFile.rename(path, finalPath)
+        Self.inFlight.withLock { _ = $0.remove(path) }
         try POSIXFile.syncDirectory(directory)
     }
 
@@ -51,6 +57,7 @@ final class TempFile {
     func discard() {
         closeIfOpen()
         _ = try? POSIXFile.removeIfPresent(path)
+        Self.inFlight.withLock { _ = $0.remove(path) }
     }
 
     private func closeIfOpen() {

@@ -113,6 +113,19 @@ public struct OCILayout: ContentSource, ContentSink, ContentDeleter {
         }
     }
 
+    /// Removes the temporary files this process is writing now, in every layout (for a Ctrl-C or
+    /// SIGTERM handler about to exit: the partial blob of a copy never outlives the process). Returns
+    /// how many went.
+    @discardableResult
+    public static func removeFilesInFlight() -> Int {
+        let paths = TempFile.inFlight.withLock { paths -> Set<String> in
+            defer { paths.removeAll() }
+            return paths
+        }
+        for path in paths { _ = try? POSIXFile.removeIfPresent(path) }
+        return paths.count
+    }
+
     /// Removes the `.tmp-*` files that writers killed mid-write left in the layout directory and in
     /// `blobs/<algorithm>/`, and returns how many were removed.
     ///

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import XArchLayout
+@testable import XArchLayout
 import XArchModel
 import XArchTestSupport
 #if canImport(Glibc)
@@ -25,6 +25,22 @@ import Glibc
             #expect { try OCILayout.open(at: "\(dir)/l") } throws: { error in
                 (error as? XArchError)?.message.contains("is a directory, not a file") == true
             }
+        }
+    }
+}
+
+/// Temporary files of layout writes are known while they are written, so a Ctrl-C handler can remove
+/// them (`OCILayout.removeFilesInFlight`, called by the CLI's interrupt handler before it exits).
+@Suite struct LayoutFilesInFlightTests {
+    @Test func temporaryFilesAreTrackedUntilCommittedOrDiscarded() async throws {
+        try await TestImages.withTemporaryDirectory("xarch-in-flight") { dir in
+            let kept = try TempFile(in: dir), dropped = try TempFile(in: dir)
+            #expect(TempFile.inFlight.withLock { $0.isSuperset(of: [kept.path, dropped.path]) })
+            try kept.write([1, 2, 3])
+            try kept.commit(as: "\(dir)/final")
+            dropped.discard()
+            #expect(TempFile.inFlight.withLock { $0.isDisjoint(with: [kept.path, dropped.path]) })
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/final"))
         }
     }
 }
