@@ -75,7 +75,7 @@ public struct OCILayout: ContentSource, ContentSink, ContentDeleter {
         let layout = OCILayout(path: normalize(path))
         let p = layout.path
         let parent = parentDirectory(of: p)
-        try makeDirectories(parent)
+        try POSIXFile.makeDirectories(parent)
         if let st = try POSIXFile.status(p) {
             guard POSIXFile.isDirectory(st), try POSIXFile.directoryEntries(p)?.isEmpty ?? true else {
                 throw alreadyExists(p)
@@ -178,14 +178,6 @@ public struct OCILayout: ContentSource, ContentSink, ContentDeleter {
     static func parentDirectory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    /// `mkdir -p`.
-    static func makeDirectories(_ path: String) throws {
-        if try POSIXFile.status(path) != nil { return }
-        let parent = parentDirectory(of: path)
-        if parent != path { try makeDirectories(parent) }
-        try POSIXFile.makeDirectory(path)
     }
 
     private static func writeSkeleton(at dir: String) throws {

@@ -78,7 +78,7 @@ public struct RootFilesystemCache: Sendable {
         if let st = try POSIXFile.status(path), POSIXFile.isDirectory(st) {
             return Entry(path: path, report: nil, isTemporary: false)
         }
-        try makeDirectories(directory)
+        try POSIXFile.makeDirectories(directory)
         let report = try await RootFilesystem.unpackAtomically(layers, from: source, into: path, limits: limits)
         return Entry(path: path, report: report, isTemporary: false)
     }
@@ -94,14 +94,5 @@ public struct RootFilesystemCache: Sendable {
             try FileTree.remove(fd, name, display: "\(directory)/\(name)")
         }
         return names.count
-    }
-
-    /// `mkdir -p`.
-    private func makeDirectories(_ path: String) throws {
-        var current = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            try POSIXFile.makeDirectory(current)
-        }
     }
 }

@@ -81,6 +81,15 @@ package enum POSIXFile {
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw error("create directory", path) }
     }
 
+    /// `mkdir -p`: `path` and every missing directory above it (0755); existing ones are left as they are.
+    package static func makeDirectories(_ path: String) throws {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            try makeDirectory(current)
+        }
+    }
+
     /// The `stat` of `path`, or nil when it does not exist.
     package static func status(_ path: String) throws -> stat? {
         var st = stat()

@@ -76,6 +76,7 @@ actor BuildRunner {
     /// The content key of a lower layer directory this runner made.
     func key(of directory: String) -> String? { keys[directory] }
     private var counter = 0
+    private var cachePrepared = false
 
     init(modes: ExecutionModes, sandbox: Sandbox = Sandbox(), cache: RootFilesystemCache?, work: String,
          readsCache: Bool = true, showsOutput: Bool = false, progress: (@Sendable (BuildEvent) -> Void)?) {
@@ -132,7 +133,7 @@ actor BuildRunner {
     func cacheMount(id: String, platform: Platform, mode: UInt32, uid: UInt32, gid: UInt32) throws -> String {
         let digest = Digest.of(Array("\(id)\u{0}\(platform.formatted)".utf8), algorithm: .sha256)
         let path = "\(cacheMounts)/\(digest.encoded.prefix(32))"
-        try Self.makeDirectories(path)
+        try POSIXFile.makeDirectories(path)
         if chown(path, uid, gid) != 0, geteuid() == 0 { throw POSIXFile.error("set the owner of", path) }
         guard chmod(path, mode_t(mode & 0o7777)) == 0 else { throw POSIXFile.error("set the mode of", path) }
         return path
@@ -207,9 +208,13 @@ actor BuildRunner {
         }
         let kept = buildCache.map { "\($0)/\(key)" }
         let directory: String
-        if let kept {
-            try Self.makeDirectories(buildCache!)
-            StaleWork.sweep(buildCache!, marker: ".tmp-")
+        if let kept, let buildCache {
+            if !cachePrepared {
+                // Once per build, not per RUN: the directory, and what killed builds left half-kept.
+                try POSIXFile.makeDirectories(buildCache)
+                StaleWork.sweep(buildCache, marker: ".tmp-")
+                cachePrepared = true
+            }
             if readsCache, request.readsCache, FileManager.default.fileExists(atPath: kept + "/upper") {
                 progress?(.runCached(platform: request.platform.formatted, line: request.line, instruction: request.display))
                 let outcome = try Self.outcome(upper: kept + "/upper", request: request, mode: mode, mapping: sandbox.mapping, cached: true)
@@ -321,13 +326,6 @@ actor BuildRunner {
         }
     }
 
-    static func makeDirectories(_ path: String) throws {
-        var current = ""
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, 0o755) != 0, errno != EEXIST { throw POSIXFile.error("create directory", current) }
-        }
-    }
 
     /// A failed RUN: the platform, the line, how it ended and the last lines it printed.
     static func failure(_ result: SandboxResult, request: Request, mode: ExecutionMode) -> XArchError {

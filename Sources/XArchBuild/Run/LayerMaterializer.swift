@@ -12,7 +12,7 @@ enum LayerMaterializer {
         let asRoot = geteuid() == 0
         for entry in entries.sorted {
             let path = "\(root)/\(entry.path)"
-            try makeParents(of: entry.path, in: root)
+            if let parent = LayerEntries.parent(of: entry.path) { try POSIXFile.makeDirectories("\(root)/\(parent)") }
             switch entry.kind {
             case .directory:
                 if mkdir(path, 0o755) != 0, errno != EEXIST { throw POSIXFile.error("create directory", path) }
@@ -36,13 +36,6 @@ enum LayerMaterializer {
         }
     }
 
-    private static func makeParents(of path: String, in root: String) throws {
-        var current = root
-        for component in path.split(separator: "/").dropLast() {
-            current += "/" + component
-            if mkdir(current, 0o755) != 0, errno != EEXIST { throw POSIXFile.error("create directory", current) }
-        }
-    }
 
     private static func writeFile(_ entry: LayerEntry, to path: String) throws {
         let out = try POSIXFile.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o600, verb: "create")

@@ -13,22 +13,15 @@ enum RunLayer {
     /// The top-level directories the sandbox mounts on (a RUN's `/tmp` is the image's own).
     static let mountPoints: Set<String> = ["proc", "dev"]
 
-    /// `changes` as entries; nil when there are none (no layer, an empty history entry).
+    /// `changes` as layer entries (nil when there are none: no layer, an empty history entry), and the
+    /// mount stubs left out (paths relative to the upper directory, children first), which the caller
+    /// removes from the upper directory so that later RUNs stacked on it do not see them.
     /// `existsBelow(path)`: whether the layers under the RUN have `path`. `mountTargets`: the targets of
     /// the RUN's mounts (relative): they and their parents, when the sandbox created them as mount points
-    /// (empty, absent below), are left out, as BuildKit removes its mount stubs.
-    ///
-    /// `unchanged(change)`: whether the layers below have the same object (a file overlayfs copied up but
-    /// the RUN left as it was): such files, symlinks and directories with nothing kept under them are
-    /// left out, as BuildKit's differ leaves them out.
-    static func entries(_ changes: [UpperChange], mapping: IDMapping, mountTargets: [String] = [],
-                        unchanged: (UpperChange) -> Bool = { _ in false },
-                        existsBelow: (String) -> Bool) -> LayerEntries? {
-        layer(changes, mapping: mapping, mountTargets: mountTargets, unchanged: unchanged, existsBelow: existsBelow).entries
-    }
-
-    /// As `entries`, and the mount stubs it left out (paths relative to the upper directory), which the
-    /// caller removes from the upper directory so that later RUNs stacked on it do not see them.
+    /// (empty, absent below), are left out, as BuildKit removes its mount stubs. `unchanged(change)`:
+    /// whether the layers below have the same object (a file overlayfs copied up but the RUN left as it
+    /// was): such files, symlinks and directories with nothing kept under them are left out, as
+    /// BuildKit's differ leaves them out.
     static func layer(_ changes: [UpperChange], mapping: IDMapping, mountTargets: [String] = [],
                       unchanged: (UpperChange) -> Bool = { _ in false },
                       existsBelow: (String) -> Bool) -> (entries: LayerEntries?, stubs: [String]) {
