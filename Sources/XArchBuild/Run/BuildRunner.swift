@@ -241,23 +241,19 @@ actor BuildRunner {
                 let (platform, line) = (request.platform.formatted, request.line)
                 spec.outputHandler = { isError, bytes in progress(.runOutput(platform: platform, line: line, isError: isError, bytes: bytes)) }
             }
-            let result: SandboxResult
             do {
-                result = try await sandbox.run(spec)
+                let result = try await sandbox.run(spec)
+                guard result.termination == .exited(0) else { throw Self.failure(result, request: request, mode: mode) }
             } catch {
+                // A failed or cancelled RUN keeps nothing (outside the cache the work directory goes anyway).
                 if kept != nil { try? RootFilesystem.remove(directory) }
                 throw error
             }
-            guard result.termination == .exited(0) else {
-                if kept != nil { try? RootFilesystem.remove(directory) }
-                throw Self.failure(result, request: request, mode: mode)
-            }
             var upper = directory + "/upper"
             if let kept {
-                // Kept for later builds: the overlay's work directory goes, the rest is renamed into place
-                // (a concurrent build that put the same result there first wins; ours goes).
-                // Only the upper directory is kept: the overlay's work directory, its mount point and the
-                // mount points of layers mounts go.
+                // Kept for later builds: only the upper directory (the overlay's work directory, its mount
+                // point and those of layers mounts go), renamed into place; a concurrent build that put the
+                // same result there first wins and ours goes.
                 for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name != "upper" {
                     try? RootFilesystem.remove(directory + "/" + name)
                 }
