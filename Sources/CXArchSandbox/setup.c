@@ -86,8 +86,23 @@ static void xs_make_dev(const char *rootfs) {
         }
     }
     snprintf(path, sizeof path, "%s/shm", dev);
-    if (mkdir(path, 01777) != 0) {
+    if (mkdir(path, 01777) != 0 || chmod(path, 01777) != 0) { /* chmod: mkdir's mode passes the umask */
         xs_fail_path("mkdir", path);
+    }
+    /* A private devpts instance, as container runtimes give (apt and dpkg open pseudo-terminals for
+     * their logs, `script` and `expect` need one). Best effort: a kernel that refuses devpts in this
+     * user namespace leaves /dev/pts out rather than failing the run. */
+    snprintf(path, sizeof path, "%s/pts", dev);
+    if (mkdir(path, 0755) != 0) {
+        xs_fail_path("mkdir", path);
+    }
+    if (mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") == 0) {
+        snprintf(path, sizeof path, "%s/ptmx", dev);
+        if (symlink("pts/ptmx", path) != 0) {
+            xs_fail_path("symlink", path);
+        }
+    } else if (rmdir(path) != 0) {
+        xs_fail_path("rmdir", path);
     }
 }
 

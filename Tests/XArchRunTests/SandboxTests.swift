@@ -145,6 +145,20 @@ struct SandboxTests {
         #expect(!FileManager.default.fileExists(atPath: root.path + "/tmp/written"))
     }
 
+    /// /dev as container runtimes give it: /dev/shm world-writable and sticky (whatever the umask),
+    /// a private devpts instance with /dev/ptmx pointing into it (apt and dpkg open pseudo-terminals).
+    @Test func devHasSharedMemoryAndPseudoTerminals() async throws {
+        let root = try BusyboxRoot("amd64")
+        defer { root.remove() }
+        let result = try await root.run("amd64", ["sh", "-c",
+            "busybox stat -c %a /dev/shm; busybox readlink /dev/ptmx; busybox test -c /dev/pts/ptmx && echo pts; exec 3<>/dev/ptmx; busybox ls /dev/pts | busybox tr '\\n' ' '"])
+        #expect(result.termination == .exited(0), "\(result.standardErrorText)")
+        let lines = result.standardOutputText.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(lines.prefix(3) == ["1777", "pts/ptmx", "pts"], "\(result.standardOutputText)")
+        // opening /dev/ptmx made the pseudo-terminal 0 in this instance (the host's are not visible)
+        #expect(lines.last == "0 ptmx", "a pseudo-terminal was not allocated: \(result.standardOutputText) \(result.standardErrorText)")
+    }
+
     @Test func hostnameAndIsolatedNetwork() async throws {
         let root = try BusyboxRoot("amd64")
         defer { root.remove() }
