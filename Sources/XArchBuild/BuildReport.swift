@@ -16,6 +16,21 @@ public struct BuildReport: Codable, Sendable {
         public var newLayers: Int
     }
 
+    /// How the RUN instructions of one platform's stages were carried out (a `$BUILDPLATFORM` stage's RUNs
+    /// count on the build platform).
+    public struct RunSummary: Codable, Sendable, Hashable {
+        /// `os/arch[/variant]` of the stages whose RUNs these are.
+        public var platform: String
+        /// The execution mode (`native`, `binfmt-userns`, `binfmt-host`) and how it runs (the emulator).
+        public var mode: String
+        public var how: String
+        /// RUNs run, taken from the build cache of earlier builds, and shared with an identical RUN of
+        /// this build (a stage used by several targets, or the same RUN on the same base).
+        public var ran = 0
+        public var cached = 0
+        public var shared = 0
+    }
+
     /// Where the index went.
     public struct Destination: Codable, Sendable, Hashable {
         /// `oci:PATH:TAG` or the registry reference.
@@ -42,6 +57,8 @@ public struct BuildReport: Codable, Sendable {
     public var pushed: [Destination]
     /// `--build-arg`s that no `ARG` used (BuildKit warns about them too).
     public var unusedBuildArguments: [String]
+    /// How each platform's RUNs were carried out; empty when the Dockerfile has no RUN.
+    public var runs: [RunSummary] = []
     /// What `--verify` found (it passed, or the build would have stopped); nil without `--verify`.
     public var verification: VerifyReport?
     /// What `--test` found (every platform passed, or the build would have stopped); nil without `--test`.

@@ -124,7 +124,8 @@ public enum ImageBuild {
                       newLayers: image.newLayers)
             },
             skippedPlatforms: plan.skipped, layersWritten: unique.count, layerBytes: unique.reduce(0) { $0 + $1.size },
-            output: output, pushed: pushed, unusedBuildArguments: plan.unusedArguments, verification: verification, test: tested,
+            output: output, pushed: pushed, unusedBuildArguments: plan.unusedArguments, runs: await runner.runSummaries(),
+            verification: verification, test: tested,
             durationSeconds: seconds(since: start))
     }
 }

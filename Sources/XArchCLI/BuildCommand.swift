@@ -62,7 +62,7 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
     @Flag(name: .long, help: "Check every platform's files as `xarch verify` does (ELF machine, ABI, loader) before anything is written or pushed.")
     var verify = false
 
-    @Option(name: .long, help: "auto (one line per RUN; a status line on a terminal), plain (also every RUN's output) or quiet.")
+    @Option(name: .long, help: "auto (one line per RUN, as `[linux/arm64 4/9] RUN …`; on a terminal also a status block, one line per platform), plain (also every RUN's output, each line prefixed), tty (the status block even when stderr is not a terminal) or quiet.")
     var progress: ProgressMode = .auto
 
     @Flag(name: .long, help: "Run every platform of the result with xarch test (its Cmd, or the command after --) before anything is written or pushed.")
@@ -110,7 +110,8 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
         }
         options.showsRunOutput = progress == .plain
         let progress = BuildProgress(stream: context.stderr,
-                                     enabled: context.stderr.isTerminal && format.format == .text && self.progress == .auto,
+                                     enabled: self.progress == .tty
+                                         || (context.stderr.isTerminal && format.format == .text && self.progress == .auto),
                                      announcesRuns: self.progress != .quiet && (format.format == .text || self.progress == .plain))
         let report: BuildReport
         do {
@@ -202,5 +203,5 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
 
 /// `xarch build --progress`.
 enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
-    case auto, plain, quiet
+    case auto, plain, tty, quiet
 }

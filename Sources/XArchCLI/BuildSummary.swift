@@ -13,6 +13,10 @@ enum BuildSummary {
         }
         context.print()
         context.print("index \(report.digest) (\(Self.count(report.images.count, "platform")), \(Self.count(report.layersWritten, "new layer")) of \(Self.count(report.layerBytes, "byte")))")
+        for run in report.runs {
+            let parts = [(run.ran, "ran"), (run.cached, "cached"), (run.shared, "shared")].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+            context.print("RUN on \(run.platform): \(run.how) — \(Self.count(run.ran + run.cached + run.shared, "RUN")) (\(parts.joined(separator: ", ")))")
+        }
         if let v = report.verification {
             for finding in v.findings {
                 let platform = finding.platform.map { " [\($0)]" } ?? ""

@@ -32,4 +32,40 @@ import XArchModel
                                "→ oci:out:latest: 0/5 blobs, 0 B moved, 0 B/s"])
         #expect(BuildProgress(stream: sink, enabled: false).handler == nil)
     }
+
+    /// RUNs: the mode once per platform, one line per RUN with its platform and step (`CACHED` for a
+    /// result taken from the build cache), output lines prefixed the same way, an unfinished last line
+    /// printed at the end, control characters escaped.
+    @Test func runLinesNameThePlatformAndTheStep() throws {
+        let sink = Recorder()
+        let progress = BuildProgress(stream: sink, enabled: false, announcesRuns: true)
+        let handler = try #require(progress.handler)
+        handler(.run(platform: "linux/arm64", mode: "binfmt-userns", step: "4/9", line: 7, instruction: "RUN make"))
+        handler(.runOutput(platform: "linux/arm64", step: "4/9", isError: false, bytes: Array("cc -o app\nlinking\u{1B}]0;x\u{07}".utf8)))
+        handler(.runCached(platform: "linux/arm64", step: "5/9", line: 8, instruction: "RUN make install"))
+        handler(.run(platform: "linux/arm64", mode: "binfmt-userns", step: "6/9", line: 9, instruction: "RUN true"))
+        progress.finish()
+        #expect(sink.lines.joined().split(separator: "\n") == [
+            "[linux/arm64] RUN instructions run binfmt-userns", "[linux/arm64 4/9] RUN make", "[linux/arm64 4/9] cc -o app",
+            "[linux/arm64 5/9] CACHED RUN make install", "[linux/arm64 6/9] RUN true",
+            "[linux/arm64 4/9] linking\\u{1b}]0;x\\u{7}",
+        ])
+    }
+
+    /// On a terminal (`--progress tty`): a block of one line per platform with its current step, and the
+    /// layers line under it, redrawn in place (the cursor goes back up over the block before a redraw).
+    @Test func theStatusBlockHasOneLinePerPlatform() throws {
+        let sink = Recorder()
+        let progress = BuildProgress(stream: sink, enabled: true)
+        let handler = try #require(progress.handler)
+        handler(.run(platform: "linux/amd64", mode: "native", step: "tools 3/3", line: 3, instruction: "RUN go build"))
+        handler(.run(platform: "linux/arm64", mode: "binfmt-userns", step: "stage-1 4/4", line: 7, instruction: "RUN apt-get install -y " + String(repeating: "pkg ", count: 30)))
+        handler(.runCached(platform: "linux/amd64", step: "stage-1 4/4", line: 7, instruction: "RUN apt-get install"))
+        let block = sink.lines.last ?? ""
+        #expect(block.hasPrefix("\u{1B}[1A\u{1B}[K"), "the cursor did not go back up over the two-line block: \(block.debugDescription)")
+        let rows = block.replacingOccurrences(of: "\u{1B}[1A\u{1B}[K", with: "").split(separator: "\n").map(String.init)
+        #expect(rows.count == 2 && rows[0] == "  linux/amd64  stage-1 4/4 CACHED RUN apt-get install", "\(rows)")
+        #expect(rows.count == 2 && rows[1].hasPrefix("  linux/arm64  stage-1 4/4 RUN apt-get install -y pkg") && rows[1].hasSuffix("…"), "\(rows)")
+        progress.finish()
+    }
 }

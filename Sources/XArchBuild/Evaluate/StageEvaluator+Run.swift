@@ -18,8 +18,10 @@ extension StageEvaluator {
         let (arguments, script) = try runArguments(instruction, state)
         var environment = runEnvironment(state)
         var secretVariables: Set<String> = []
+        var leases: [CacheLease] = []
+        defer { for lease in leases { lease.release() } }
         var (mounts, mountKey) = try await runMounts(instruction, state: state, stage: stage, runner: runner, environment: &environment,
-                                                     secretVariables: &secretVariables)
+                                                     secretVariables: &secretVariables, leases: &leases)
         let lowers = try await layerDirectories(of: state)
         let tree = DirectoryStack(name: stage.displayName, directories: lowers, mapping: runner.mapping)
         let identity: UserIdentity
@@ -51,12 +53,13 @@ extension StageEvaluator {
                 mounts.append(.bind(source: "/" + file, target: "/" + file, readOnly: true))
             }
         }
-        let request = BuildRunner.Request(platform: state.platform, arguments: arguments, environment: environment,
+        var request = BuildRunner.Request(platform: state.platform, arguments: arguments, environment: environment,
                                           workingDirectory: state.workingDirectory, uid: identity.uid, gid: identity.gid,
                                           groups: identity.groups, network: network, lowers: lowers,
                                           mounts: mounts, mountKey: mountKey, secretVariables: secretVariables,
                                           readsCache: !noCacheStages.contains(stage.name ?? "") && !noCacheStages.contains(String(stage.index)),
                                           display: Self.display(instruction), line: instruction.line)
+        request.step = step(of: instruction, in: stage)
         let outcome = try await runner.run(request)
         if let entries = outcome.entries {
             state.layers.append(.new(entries, createdBy: instruction.original))
@@ -65,6 +68,14 @@ extension StageEvaluator {
         } else {
             state.record(instruction.original, created: created, emptyLayer: true)
         }
+    }
+
+    /// The instruction's place in its stage as BuildKit's progress numbers it (`FROM` is 1 of n+1):
+    /// `4/9`, or `builder 4/9` when the Dockerfile has several stages.
+    func step(of instruction: Instruction, in stage: BuildStage) -> String {
+        let place = (stage.instructions.firstIndex { $0.line == instruction.line } ?? 0) + 2
+        let step = "\(place)/\(stage.instructions.count + 1)"
+        return stages.stages.count > 1 ? "\(stage.name ?? "stage-\(stage.index)") \(step)" : step
     }
 
     /// `--network`: BuildKit's default is the host's network (`default`); `none` gives the RUN only a
@@ -95,7 +106,7 @@ extension StageEvaluator {
     /// id and platform kept between builds, a tmpfs, a secret (a private copy, read-only, or a variable
     /// with `env=`). Also what identifies them for the key of identical RUNs.
     mutating func runMounts(_ instruction: Instruction, state: StageState, stage: BuildStage, runner: BuildRunner, environment: inout [String],
-                   secretVariables: inout Set<String>) async throws -> ([SandboxSpec.Mount], String) {
+                   secretVariables: inout Set<String>, leases: inout [CacheLease]) async throws -> ([SandboxSpec.Mount], String) {
         var mounts: [SandboxSpec.Mount] = [], key: [String] = []
         for flag in instruction.flagValues("mount") {
             let mount: RunMount
@@ -124,8 +135,26 @@ extension StageEvaluator {
                 mounts.append(.bind(source: readWrite ? try await runner.scratchCopy(of: host) : host, target: mount.target,
                                     readOnly: !readWrite))
                 key.append("bind:\(try ContentKey.ofTree(host)):\(mount.target):\(readWrite)")
-            case .cache(let id, let readOnly, let mode, let uid, let gid):
-                let directory = try await runner.cacheMount(id: id, platform: state.platform, mode: mode, uid: uid, gid: gid)
+            case .cache(let id, let readOnly, let mode, let uid, let gid, let sharing, let from, let source):
+                let (directory, lease) = try await runner.cacheMount(id: id, platform: state.platform, mode: mode, uid: uid, gid: gid,
+                                                                     sharing: sharing)
+                if let lease { leases.append(lease) }
+                if let from, (try POSIXFile.directoryEntries(directory) ?? []).isEmpty {
+                    // A new cache starts with `source` of the stage or image `from` (BuildKit: "from … to use as
+                    // a base of the cache mount"), owned by the mount's uid:gid.
+                    let (layers, name) = try await mountLayers(from, stage: stage, state: state, instruction: instruction)
+                    let tree = DirectoryStack(name: name, directories: layers, mapping: runner.mapping)
+                    let entries: LayerEntries
+                    do {
+                        entries = try CopyPlanner.entries(CopySpec(sources: [CleanPath.clean(source).isEmpty ? "." : source], destination: "/",
+                                                                   destinationIsDirectory: true,
+                                                                   owner: Ownership(uid: Int(uid), gid: Int(gid)), writeParents: false),
+                                                          from: tree)
+                    } catch let error as XArchError {
+                        throw instruction.fail("--mount type=cache,from=\(from),source=\(source): \(error.message)", code: error.code)
+                    }
+                    try await runner.seedCache(directory, with: entries)
+                }
                 mounts.append(.bind(source: directory, target: mount.target, readOnly: readOnly))
                 key.append("cache:\(id):\(mount.target)")
             case .tmpfs(let size):

@@ -36,6 +36,8 @@ actor BuildRunner {
         /// `RUN …` as written, and its Dockerfile line, for progress and errors.
         var display: String
         var line: Int
+        /// Its place in its stage, as progress shows it (`BuildEvent.run`).
+        var step = ""
     }
 
     /// What a RUN left: its upper directory and the layer entries read from it (nil: no change).
@@ -77,6 +79,17 @@ actor BuildRunner {
     func key(of directory: String) -> String? { keys[directory] }
     private var counter = 0
     private var cachePrepared = false
+    private var mountsSwept = false
+    /// What ran where, by platform (`BuildReport.runs`).
+    private var summaries: [String: BuildReport.RunSummary] = [:]
+
+    /// One summary per platform a RUN was asked for, in platform order.
+    func runSummaries() -> [BuildReport.RunSummary] { summaries.values.sorted { $0.platform < $1.platform } }
+
+    private func count(_ platform: Platform, mode: ExecutionMode, _ field: WritableKeyPath<BuildReport.RunSummary, Int>) {
+        let name = platform.formatted
+        summaries[name, default: BuildReport.RunSummary(platform: name, mode: mode.name, how: mode.description)][keyPath: field] += 1
+    }
 
     init(modes: ExecutionModes, sandbox: Sandbox = Sandbox(), cache: RootFilesystemCache?, work: String,
          readsCache: Bool = true, showsOutput: Bool = false, progress: (@Sendable (BuildEvent) -> Void)?) {
@@ -129,14 +142,48 @@ actor BuildRunner {
     }
 
     /// The directory of a cache mount: one per id and platform, kept between builds, created with the
-    /// mount's owner and mode.
-    func cacheMount(id: String, platform: Platform, mode: UInt32, uid: UInt32, gid: UInt32) throws -> String {
+    /// mount's owner and mode; and the lease that holds it for `locked` and `private` sharing (release it
+    /// when the RUN is over). `private` finding it held by another RUN gets a fresh directory of this build.
+    func cacheMount(id: String, platform: Platform, mode: UInt32, uid: UInt32, gid: UInt32,
+                    sharing: RunMount.Sharing = .shared) async throws -> (path: String, lease: CacheLease?) {
         let digest = Digest.of(Array("\(id)\u{0}\(platform.formatted)".utf8), algorithm: .sha256)
-        let path = "\(cacheMounts)/\(digest.encoded.prefix(32))"
+        var path = "\(cacheMounts)/\(digest.encoded.prefix(32))"
+        if !mountsSwept {
+            // what builds killed while seeding a cache (`seedCache`) left
+            mountsSwept = true
+            StaleWork.sweep(cacheMounts, marker: ".tmp-")
+        }
         try POSIXFile.makeDirectories(path)
+        var lease: CacheLease?
+        if sharing != .shared {
+            lease = try await CacheLease.acquire(path + ".lock", wait: sharing == .locked)
+            if lease == nil { path = try fresh("cache") }
+        }
         if chown(path, uid, gid) != 0, geteuid() == 0 { throw POSIXFile.error("set the owner of", path) }
         guard chmod(path, mode_t(mode & 0o7777)) == 0 else { throw POSIXFile.error("set the mode of", path) }
-        return path
+        return (path, lease)
+    }
+
+    /// Fills the empty cache directory `path` with `entries` (`--mount=type=cache,from=`): written into a
+    /// directory beside it, then put in its place only if it is still empty (a concurrent build that
+    /// seeded it first wins).
+    func seedCache(_ path: String, with entries: LayerEntries) throws {
+        let seed = StaleWork.name(path + ".tmp-")
+        guard mkdir(seed, 0o755) == 0 else { throw POSIXFile.error("create directory", seed) }
+        do {
+            try LayerMaterializer.write(entries, into: seed)
+            var st = stat()
+            guard stat(path, &st) == 0, chown(seed, st.st_uid, st.st_gid) == 0 || geteuid() != 0,
+                  chmod(seed, st.st_mode & 0o7777) == 0 else { throw POSIXFile.error("set the owner and mode of", seed) }
+            if rmdir(path) == 0 {
+                guard rename(seed, path) == 0 else { throw POSIXFile.error("rename", seed) }
+            } else {
+                try RootFilesystem.remove(seed)
+            }
+        } catch {
+            try? RootFilesystem.remove(seed)
+            throw error
+        }
     }
 
     /// A private file of `bytes` (a secret, mode 0400 by default, or a here-document script) for one RUN to
@@ -201,6 +248,7 @@ actor BuildRunner {
         if let known = outcomes[key] {
             let outcome = try await known.value
             keys[outcome.upper] = "run:\(key)"
+            count(request.platform, mode: mode, \.shared)
             return outcome
         }
         if case .skipped(let reason) = mode {
@@ -216,7 +264,8 @@ actor BuildRunner {
                 cachePrepared = true
             }
             if readsCache, request.readsCache, FileManager.default.fileExists(atPath: kept + "/upper") {
-                progress?(.runCached(platform: request.platform.formatted, line: request.line, instruction: request.display))
+                progress?(.runCached(platform: request.platform.formatted, step: request.step, line: request.line, instruction: request.display))
+                count(request.platform, mode: mode, \.cached)
                 let outcome = try Self.outcome(upper: kept + "/upper", request: request, mode: mode, mapping: sandbox.mapping, cached: true)
                 outcomes[key] = Task { outcome }
                 keys[outcome.upper] = "run:\(key)"
@@ -229,7 +278,8 @@ actor BuildRunner {
         }
         let (sandbox, progress, readsCache, showsOutput) = (sandbox, progress, readsCache, showsOutput)
         let task = Task<Outcome, any Error> {
-            progress?(.run(platform: request.platform.formatted, mode: mode.name, line: request.line, instruction: request.display))
+            progress?(.run(platform: request.platform.formatted, mode: mode.name, step: request.step, line: request.line,
+                           instruction: request.display))
             var spec = SandboxSpec(rootfs: request.lowers[0], arguments: request.arguments, environment: request.environment,
                                    workingDirectory: request.workingDirectory, uid: request.uid, gid: request.gid,
                                    groups: request.groups, hostname: "buildkitsandbox", network: request.network,
@@ -238,8 +288,8 @@ actor BuildRunner {
             spec.privateTemporaryDirectory = false
             spec.mounts = request.mounts
             if showsOutput, let progress {
-                let (platform, line) = (request.platform.formatted, request.line)
-                spec.outputHandler = { isError, bytes in progress(.runOutput(platform: platform, line: line, isError: isError, bytes: bytes)) }
+                let (platform, step) = (request.platform.formatted, request.step)
+                spec.outputHandler = { isError, bytes in progress(.runOutput(platform: platform, step: step, isError: isError, bytes: bytes)) }
             }
             do {
                 let result = try await sandbox.run(spec)
@@ -267,6 +317,7 @@ actor BuildRunner {
             return try Self.outcome(upper: upper, request: request, mode: mode, mapping: sandbox.mapping, cached: false)
         }
         outcomes[key] = task
+        count(request.platform, mode: mode, \.ran)
         let outcome = try await withTaskCancellationHandler {
             try await task.value
         } onCancel: {

@@ -7,11 +7,21 @@ struct RunMount: Sendable, Hashable {
         /// Files at `source` of the build context, or with `from` of an earlier stage or an image;
         /// read-only unless `rw` (writes are then discarded, as in BuildKit; not with `from`).
         case bind(source: String, readWrite: Bool, from: String?)
-        /// A directory kept between builds, one per `id` (default: the target) and platform.
-        case cache(id: String, readOnly: Bool, mode: UInt32, uid: UInt32, gid: UInt32)
+        /// A directory kept between builds, one per `id` (default: the target) and platform; `sharing`
+        /// says what concurrent users of it do (`CacheLease`); `from` (a stage or an image) and `source`
+        /// (in it) give what a new, empty cache starts with.
+        case cache(id: String, readOnly: Bool, mode: UInt32, uid: UInt32, gid: UInt32, sharing: Sharing,
+                   from: String?, source: String)
         case tmpfs(size: String?)
         /// A secret given with `xarch build --secret id=…`; a file at the target and/or a variable `env`.
         case secret(id: String, required: Bool, environment: String?, hasTarget: Bool)
+    }
+
+    /// `sharing=` of a cache mount: `shared` (BuildKit's default: used at once by every RUN), `locked`
+    /// (one RUN at a time; the others wait), `private` (a RUN that finds it in use gets a fresh one).
+    enum Sharing: String, Sendable, Hashable {
+        case shared, locked
+        case `private`
     }
 
     var kind: Kind
@@ -51,9 +61,6 @@ struct RunMount: Sendable, Hashable {
             let clean = CleanPath.clean(joined)
             return clean.isEmpty ? "/" : "/" + clean
         }
-        if let from = fields["from"], type == "cache" {
-            throw XArchError(.unsupported, "--mount type=cache from=\(from) is not supported by xarch build yet")
-        }
         switch type {
         case "bind":
             guard let written else { throw XArchError(.invalidInput, "--mount type=bind needs a target") }
@@ -65,13 +72,17 @@ struct RunMount: Sendable, Hashable {
                             target: absolute(written))
         case "cache":
             guard let written else { throw XArchError(.invalidInput, "--mount type=cache needs a target") }
-            if let sharing = fields["sharing"], !["shared", "private", "locked"].contains(sharing) {
-                throw XArchError(.invalidInput, "--mount sharing=\(sharing): use shared, private or locked")
-            }
+            let sharing = try fields["sharing"].map { text in
+                guard let sharing = Sharing(rawValue: text.lowercased()) else {
+                    throw XArchError(.invalidInput, "--mount sharing=\(text): use shared, private or locked")
+                }
+                return sharing
+            } ?? .shared
             let target = absolute(written)
             return RunMount(kind: .cache(id: fields["id"] ?? target, readOnly: try bool("ro") || bool("readonly"),
                                          mode: try number("mode", radix: 8, default: 0o755),
-                                         uid: try number("uid", default: 0), gid: try number("gid", default: 0)),
+                                         uid: try number("uid", default: 0), gid: try number("gid", default: 0), sharing: sharing,
+                                         from: fields["from"], source: fields["source"] ?? fields["src"] ?? "/"),
                             target: target)
         case "tmpfs":
             guard let written else { throw XArchError(.invalidInput, "--mount type=tmpfs needs a target") }
