@@ -234,12 +234,22 @@ enum CopyFixture {
     }
 }
 
-/// A layout source whose blob `failing` cannot be read and whose blob `stalling` delivers nothing for a
-/// minute unless the task reading it is cancelled.
+/// A layout source whose blob `failing` cannot be read and whose blob `stalling` delivers nothing for
+/// ten minutes unless the task reading it is cancelled (`stall` records which).
 struct CopyFaultySource: ContentSource {
     let layout: OCILayout
     let failing: Digest
     let stalling: Digest
+    /// Whether the stalled read started, and how it ended.
+    final class Stall: @unchecked Sendable {
+        private let lock = NSLock()
+        private var _started = false, _cancelled = false
+        var started: Bool { lock.withLock { _started } }
+        var cancelled: Bool { lock.withLock { _cancelled } }
+        func start() { lock.withLock { _started = true } }
+        func cancel() { lock.withLock { _cancelled = true } }
+    }
+    let stall = Stall()
 
     var displayName: String { layout.displayName }
     func manifest(_ reference: ManifestReference) async throws -> ManifestDocument { try await layout.manifest(reference) }
@@ -252,7 +262,14 @@ struct CopyFaultySource: ContentSource {
     func blob(_ descriptor: Descriptor) async throws -> ByteStream {
         if descriptor.digest == failing { throw XArchError(.io, "injected failure reading \(descriptor.digest)") }
         if descriptor.digest == stalling {
-            return ByteStream { { try await Task.sleep(for: .seconds(60)); return nil } }
+            let stall = stall
+            return ByteStream {
+                {
+                    stall.start()
+                    do { try await Task.sleep(for: .seconds(600)) } catch { stall.cancel(); throw error }
+                    return nil
+                }
+            }
         }
         return try await layout.blob(descriptor)
     }

@@ -192,15 +192,16 @@ struct ImageCopyTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func theFirstErrorCancelsTheTransfersStillRunning() async throws {
+    /// No wall-clock bound (a loaded machine makes any bound flaky): the stalled read would take ten
+    /// minutes, so the time limit fails the test unless the first error cancelled it.
+    @Test(.timeLimit(.minutes(5))) func theFirstErrorCancelsTheTransfersStillRunning() async throws {
         try await CopyFixture.withLayouts { source, destination, built in
             let amd64 = try await source.manifest(.digest(built.children[0].digest)).image!
             let faulty = CopyFaultySource(layout: source, failing: built.shared.digest, stalling: amd64.config.digest)
-            let clock = ContinuousClock(), start = clock.now
             await #expect {
                 try await ImageCopy.copy(from: faulty, reference: .tag("multi"), to: destination, tag: "multi")
             } throws: { ($0 as? XArchError)?.message.hasPrefix("injected failure") == true }
-            #expect(clock.now - start < .seconds(30), "the stalled transfer was cancelled, not waited for")
+            #expect(!faulty.stall.started || faulty.stall.cancelled, "the stalled transfer was waited for, not cancelled")
             let tags = try await destination.tags()
             #expect(tags.isEmpty)
         }
