@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/xattr.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,6 +34,20 @@ int xarch_memfd_create(const char *name, unsigned int flags) { return memfd_crea
 
 long xarch_lgetxattr(const char *path, const char *name, void *value, unsigned long size) {
     return (long)lgetxattr(path, name, value, size);
+}
+
+int xarch_birth_time(const char *path, long long *seconds, unsigned int *nanoseconds) {
+    struct statx st;
+    if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BTIME, &st) != 0 || !(st.stx_mask & STATX_BTIME)) {
+        return -1;
+    }
+    *seconds = st.stx_btime.tv_sec;
+    *nanoseconds = st.stx_btime.tv_nsec;
+    return 0;
+}
+
+int xarch_lsetxattr(const char *path, const char *name, const void *value, unsigned long size) {
+    return lsetxattr(path, name, value, size, 0);
 }
 
 void xs_fail(const char *step) {

@@ -89,6 +89,18 @@ public enum OverlayUpper {
     }
 
     /// Whether the directory at `path` carries overlayfs's opaque mark.
+    /// When the file at `path` was created (statx's birth time); nil where the file system does not say.
+    public static func birthTime(_ path: String) -> timespec? {
+        var seconds: Int64 = 0, nanoseconds: UInt32 = 0
+        guard xarch_birth_time(path, &seconds, &nanoseconds) == 0 else { return nil }
+        return timespec(tv_sec: time_t(seconds), tv_nsec: Int(nanoseconds))
+    }
+
+    /// Marks the directory at `path` opaque, as overlayfs does (for upper directories written by hand).
+    public static func markOpaque(_ path: String) throws {
+        guard xarch_lsetxattr(path, opaqueAttribute, "y", 1) == 0 else { throw POSIXFile.error("mark opaque", path) }
+    }
+
     public static func isOpaque(_ path: String) -> Bool {
         var value = [UInt8](repeating: 0, count: 8)
         let n = xarch_lgetxattr(path, opaqueAttribute, &value, UInt(value.count))

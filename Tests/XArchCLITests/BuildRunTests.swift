@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XArchBuild
 import XArchCLI
 import XArchModel
 import XArchRun
@@ -265,6 +266,45 @@ struct BuildRunTests {
         let refused = await CLIRun.run("build", bad, "--no-cache", "--platform", "linux/amd64", "--output", "oci:\(bad)/out:x")
         #expect(refused.code != 0 && refused.stderr.contains("line 3") && refused.stderr.contains("from=seed,source=/nope"),
                 "\(refused.stderr)")
+    }
+
+    /// The metadata-diff fallback (no overlayfs: `XARCH_RUN_WITHOUT_OVERLAY=1` forces it) gives the very
+    /// layers the overlay gives — additions, changes, deletions, a directory removed and made again (its
+    /// inode number may come back: the birth time tells), a symlink, a hard link, mode and owner changes,
+    /// a file only touched — so the same index digest; and it says it was taken.
+    @Test func theMetadataDiffFallbackGivesTheOverlaysLayers() async throws {
+        let context = try Self.context("""
+            FROM \(Self.base)
+            SHELL ["/bin/busybox", "sh", "-c"]
+            COPY data/ /data/
+            RUN busybox mkdir -p /new/deep && echo n > /new/deep/f && echo changed >> /data/keep && busybox rm /data/gone \\
+                && busybox rm -rf /data/dir && busybox mkdir /data/dir && echo fresh > /data/dir/x && busybox ln -s keep /data/sym \\
+                && busybox ln /data/keep /data/hard && busybox chmod 600 /data/mode && busybox touch -d @0 /data/touched
+            RUN busybox rm -rf /new && busybox chown 7:7 /data/mode && busybox mkdir -p /tmp && echo t > /tmp/t
+            RUN true
+            """)
+        defer { TestImages.cleanup(context) }
+        for (path, text) in ["data/keep": "k\n", "data/gone": "g\n", "data/mode": "m\n", "data/touched": "t\n", "data/dir/sub/old": "o\n"] {
+            try FileManager.default.createDirectory(atPath: context + "/" + (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: context + "/" + path))
+        }
+        func build(_ tag: String, overlay: Bool) async throws -> ProcessRun.Result {
+            try await ProcessRun.run(try Executables.find("xarch", override: "XARCH_EXECUTABLE"),
+                                     ["build", context, "--no-cache", "--platform", "linux/amd64,linux/arm64", "--format", "json",
+                                      "--output", "oci:\(context)/out:\(tag)"],
+                                     environment: ["XARCH_RUN_WITHOUT_OVERLAY": overlay ? "0" : "1"])
+        }
+        let overlay = try await build("overlay", overlay: true)
+        let copied = try await build("copied", overlay: false)
+        #expect(overlay.code == 0 && copied.code == 0, "\(overlay.stderr)\n\(copied.stderr)")
+        let reports = try [overlay, copied].map { try JSONDecoder().decode(BuildReport.self, from: Data($0.stdout.utf8)) }
+        #expect(reports[0].digest == reports[1].digest)
+        #expect(reports[0].runs.allSatisfy { !$0.how.contains("metadata diff") } && reports[1].runs.count == 2
+                && reports[1].runs.allSatisfy { $0.how.contains("no overlayfs: metadata diff") }, "\(reports[1].runs)")
+        #expect(Set(try await Self.outputs("oci:\(context)/out:copied",
+                                           "cd /data; busybox ls -A; busybox ls dir; busybox cat keep hard; busybox stat -c %a:%u mode; busybox ls /new 2>&1; true").values)
+                == ["dir\nhard\nkeep\nmode\nsym\ntouched\nx\nk\nchanged\nk\nchanged\n600:7\nls: /new: No such file or directory\n"])
     }
 
     /// The stdout of `sh -c script` (from a thread of its own, not the cooperative pool).

@@ -27,4 +27,11 @@ int xarch_memfd_create(const char *name, unsigned int flags);
 /// lgetxattr(2) (sys/xattr.h is not in Swift's Glibc module).
 long xarch_lgetxattr(const char *path, const char *name, void *value, unsigned long size);
 
+/// The birth time of `path` (statx(2) STATX_BTIME, not following a last symlink); -1 when the file
+/// system does not record it.
+int xarch_birth_time(const char *path, long long *seconds, unsigned int *nanoseconds);
+
+/// lsetxattr(2), flags 0.
+int xarch_lsetxattr(const char *path, const char *name, const void *value, unsigned long size);
+
 #endif

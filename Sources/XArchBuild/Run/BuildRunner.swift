@@ -79,6 +79,12 @@ actor BuildRunner {
     func key(of directory: String) -> String? { keys[directory] }
     private var counter = 0
     private var cachePrepared = false
+    /// RUNs take the metadata-diff fallback (`MetadataDiff`): `XARCH_RUN_WITHOUT_OVERLAY=1`, or learned
+    /// when the sandbox could not mount overlayfs.
+    private var withoutOverlay = ProcessInfo.processInfo.environment["XARCH_RUN_WITHOUT_OVERLAY"] == "1"
+    private var withoutOverlayReason = "XARCH_RUN_WITHOUT_OVERLAY=1"
+    /// How the summary tells that RUNs took the metadata-diff fallback.
+    static let copiedNote = ", on a copy of the tree (no overlayfs: metadata diff)"
     private var mountsSwept = false
     /// What ran where, by platform (`BuildReport.runs`).
     private var summaries: [String: BuildReport.RunSummary] = [:]
@@ -89,6 +95,9 @@ actor BuildRunner {
     private func count(_ platform: Platform, mode: ExecutionMode, _ field: WritableKeyPath<BuildReport.RunSummary, Int>) {
         let name = platform.formatted
         summaries[name, default: BuildReport.RunSummary(platform: name, mode: mode.name, how: mode.description)][keyPath: field] += 1
+        if withoutOverlay, field == \.ran, summaries[name]?.how.hasSuffix(Self.copiedNote) == false {
+            summaries[name]?.how += Self.copiedNote
+        }
     }
 
     init(modes: ExecutionModes, sandbox: Sandbox = Sandbox(), cache: RootFilesystemCache?, work: String,
@@ -277,6 +286,7 @@ actor BuildRunner {
             directory = try fresh("run")
         }
         let (sandbox, progress, readsCache, showsOutput) = (sandbox, progress, readsCache, showsOutput)
+        let (withoutOverlay, withoutOverlayReason) = (withoutOverlay, withoutOverlayReason)
         let task = Task<Outcome, any Error> {
             progress?(.run(platform: request.platform.formatted, mode: mode.name, step: request.step, line: request.line,
                            instruction: request.display))
@@ -285,6 +295,27 @@ actor BuildRunner {
                                    groups: request.groups, hostname: "buildkitsandbox", network: request.network,
                                    rootWrites: .captured(directory: directory), mode: mode, outputLimit: 64 * 1024)
             spec.lowerLayers = Array(request.lowers.dropFirst())
+            var copied: (root: String, before: MetadataDiff.Snapshot, started: timespec)?
+            if withoutOverlay {
+                // The metadata-diff fallback: a private copy of the merged tree, compared afterwards.
+                if request.mounts.contains(where: { if case .layers = $0 { true } else { false } }) {
+                    throw XArchError(.unsupported, "Dockerfile line \(request.line): \(request.display): RUN --mount with from= needs "
+                                     + "overlayfs, which cannot be mounted here (\(withoutOverlayReason))")
+                }
+                let root = directory + "/root"
+                do {
+                    try MetadataDiff.materialize(request.lowers, into: root, mapping: sandbox.mapping)
+                    let (before, latest) = try MetadataDiff.snapshot(root)
+                    copied = (root, before, MetadataDiff.start(after: latest))
+                } catch {
+                    try? RootFilesystem.remove(root)
+                    if kept != nil { try? RootFilesystem.remove(directory) }
+                    throw error
+                }
+                spec.rootfs = root
+                spec.rootWrites = .direct
+                spec.lowerLayers = []
+            }
             spec.privateTemporaryDirectory = false
             spec.mounts = request.mounts
             if showsOutput, let progress {
@@ -293,8 +324,16 @@ actor BuildRunner {
             }
             do {
                 let result = try await sandbox.run(spec)
+                if !withoutOverlay, let failure = result.sandboxFailure, failure.contains("mount overlay") {
+                    throw OverlayRefused(message: failure)
+                }
                 guard result.termination == .exited(0) else { throw Self.failure(result, request: request, mode: mode) }
+                if let copied {
+                    try MetadataDiff.upper(from: copied.root, before: copied.before, started: copied.started, into: directory + "/upper")
+                    try RootFilesystem.remove(copied.root)
+                }
             } catch {
+                if let copied { try? RootFilesystem.remove(copied.root) }
                 // A failed or cancelled RUN keeps nothing (outside the cache the work directory goes anyway).
                 if kept != nil { try? RootFilesystem.remove(directory) }
                 throw error
@@ -318,10 +357,22 @@ actor BuildRunner {
         }
         outcomes[key] = task
         count(request.platform, mode: mode, \.ran)
-        let outcome = try await withTaskCancellationHandler {
-            try await task.value
-        } onCancel: {
-            task.cancel()
+        let outcome: Outcome
+        do {
+            outcome = try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                task.cancel()
+            }
+        } catch let refused as OverlayRefused {
+            // This kernel does not let the user namespace mount overlayfs: the rest of the build takes the
+            // metadata-diff fallback, this RUN first.
+            self.withoutOverlay = true
+            self.withoutOverlayReason = refused.message
+            outcomes[key] = nil
+            summaries[request.platform.formatted]?.ran -= 1
+            if kept == nil { try? RootFilesystem.remove(directory) }
+            return try await run(request)
         }
         keys[outcome.upper] = "run:\(key)"
         return outcome
@@ -400,4 +451,9 @@ actor BuildRunner {
         }
         return nil
     }
+}
+
+/// The sandbox could not mount overlayfs for a RUN (`BuildRunner` retries it with `MetadataDiff`).
+struct OverlayRefused: Error {
+    var message: String
 }
