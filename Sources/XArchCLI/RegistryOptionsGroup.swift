@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import XArch
+import XArchModel
 import XArchRegistry
 
 /// Registry connection options shared by every command that reads or writes images.
@@ -25,6 +26,11 @@ struct RegistryOptionsGroup: ParsableArguments {
         for file in caCerts where !FileManager.default.fileExists(atPath: file) {
             throw ValidationError("--ca-cert \(file): no such file")
         }
+        do {
+            _ = try RegistryTimeouts(environment: ProcessInfo.processInfo.environment)
+        } catch let error as XArchError {
+            throw ValidationError(error.message)
+        }
     }
 
     /// The session options these flags describe; credentials from the docker config.
@@ -35,6 +41,8 @@ struct RegistryOptionsGroup: ParsableArguments {
         options.caCertificates = caCerts
         options.debug = debug || ProcessInfo.processInfo.environment["XARCH_DEBUG"] == "1"
         options.credentials = CredentialStore(configPath: nil)
+        // validate() refused a value that does not parse.
+        options.timeouts = (try? RegistryTimeouts(environment: ProcessInfo.processInfo.environment)) ?? RegistryTimeouts()
         return options
     }
 

@@ -13,6 +13,10 @@ enum TransportFailure {
         if error is NIOSSLError || error is BoringSSLError || "\(error)".contains("handshake") {
             return XArchError(.tls, "TLS with \(host) failed (\(short(error))); trust its CA with --ca-cert FILE, or use --insecure \(host) to skip verification", cause: error)
         }
+        if let status = error as? InvalidStatusCode {
+            // Not a network failure (not retried): the server speaks something that is not HTTP.
+            return XArchError(.registry, "\(host) answered with the invalid HTTP status \(status.code) (valid codes are 100–599); is it a registry?", cause: error)
+        }
         if let http = error as? HTTPClientError {
             switch http {
             case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
