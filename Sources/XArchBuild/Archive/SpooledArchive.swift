@@ -9,7 +9,14 @@ import XArchModel
 struct SpooledArchive: Sendable {
     /// One entry, its path cleaned (relative to the root, `..` resolved).
     struct Entry: Sendable, Hashable {
-        enum Kind: Sendable, Hashable { case regular, directory, symbolicLink(String), hardLink(String), other }
+        enum Kind: Sendable, Hashable {
+            case regular, directory, symbolicLink(String), other
+            /// A hard link to an earlier path (cleaned, relative to the root).
+            case hardLink(String)
+            /// A hard link whose target, as the tar has it, is absolute or climbs out of the root:
+            /// extractors disagree on it (GNU tar strips the `/`, umoci refuses it).
+            case foreignHardLink(String)
+        }
         var path: String
         var kind: Kind
         var mode: UInt32
@@ -67,7 +74,9 @@ struct SpooledArchive: Sendable {
         case .directory: return .directory
         case .symlink: return .symbolicLink(entry.linkTarget)
         case .hardLink:
-            guard case .path(let target, _) = TarPath.clean(entry.linkTarget) else { return .other }
+            guard case .path(let target, wasAbsolute: false) = TarPath.clean(entry.linkTarget) else {
+                return .foreignHardLink(entry.linkTarget)
+            }
             return .hardLink(target)
         default: return .other
         }
