@@ -46,7 +46,14 @@ struct LintCommand: AsyncParsableCommand, XArchRunnable {
         let findings = try await registry.withSession { try await DockerfileLint.lint(files: files, options: options, session: $0) }
         switch format {
         case .text:
-            context.stdout.write(FindingReport.text(findings) { rule, severity in
+            // File names and messages quote the Dockerfile: through `TerminalText` before the colours.
+            let shown = findings.map { finding in
+                var safe = finding
+                safe.file = TerminalText.field(finding.file)
+                safe.message = TerminalText.field(finding.message)
+                return safe
+            }
+            context.stdout.write(FindingReport.text(shown) { rule, severity in
                 context.style(rule, severity == .error ? .red : severity == .warning ? .yellow : .cyan)
             })
         case .json:
