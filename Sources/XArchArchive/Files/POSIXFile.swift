@@ -109,7 +109,11 @@ package enum POSIXFile {
     /// The file is opened without blocking and must be a regular file (a FIFO standing for `index.json`
     /// would otherwise block the open, and the read, forever), unless `streams` allows pipes and FIFOs
     /// (`--secret src=<(command)`).
-    package static func readFile(_ path: String, limit: Int, what: String, streams: Bool = false) throws -> [UInt8] {
+    ///
+    /// With `lineLimit`, a line (bytes between `\n`s, a trailing `\r` not counted) longer than it is an
+    /// error as soon as it is read: a text file that is one huge line is never held whole.
+    package static func readFile(_ path: String, limit: Int, what: String, streams: Bool = false,
+                                 lineLimit: Int? = nil) throws -> [UInt8] {
         let fd = try open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, verb: "read")
         defer { closeQuietly(fd) }
         var st = stat()
@@ -129,14 +133,16 @@ package enum POSIXFile {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) // a pipe is read until its writer is done
         }
         var out: [UInt8] = []
+        var lines = LineLengths()
         let chunk = 64 * 1024
         var buffer = [UInt8](repeating: 0, count: chunk)
         while true {
             let n = try buffer.withUnsafeMutableBytes { try read(fd, into: $0.baseAddress!, count: chunk, path: path) }
             if n == 0 { return out }
             guard out.count + n <= limit else {
-                throw XArchError(.tooLarge, "\(what) is larger than the \(limit)-byte limit")
+                throw XArchError(.tooLarge, "\(what) (\(path)) is larger than the \(limit)-byte limit")
             }
+            if let lineLimit { try lines.check(buffer[0..<n], limit: lineLimit, what: "\(what) (\(path))") }
             out.append(contentsOf: buffer[0..<n])
         }
     }
