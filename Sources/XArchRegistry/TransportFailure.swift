@@ -27,6 +27,11 @@ enum TransportFailure {
                 break
             }
         }
+        // NIO's DNS failure reads "DNS error: SocketAddressError.UnknownHost: … for host H, port P".
+        if let connection = error as? NIOConnectionError, connection.connectionErrors.isEmpty,
+           connection.dnsAError != nil || connection.dnsAAAAError != nil {
+            return XArchError(.network, "cannot reach \(host): the name \(connection.host) does not resolve (DNS); check the registry name and the network", cause: error)
+        }
         if error is NIOConnectionError || error is IOError || error is ChannelError {
             let what = "\(error)".contains("refused") ? "connection refused; is the registry running?" : short(error)
             return XArchError(.network, "cannot reach \(host): \(what)", cause: error)

@@ -28,9 +28,8 @@ struct DockerfileInputTests {
             let file = "\(dir)/Dockerfile"
             _ = try await ProcessRun.shell("truncate -s 256M '\(file)'")
             let xarch = try Executables.find("xarch", override: "XARCH_EXECUTABLE")
-            let started = ContinuousClock.now
+            // Peak memory, not time, is asserted: a loaded machine makes any time limit flaky.
             let r = try await ProcessRun.run(URL(fileURLWithPath: "/usr/bin/time"), ["-f", "peak %M KiB", xarch.path, "lint", file])
-            #expect(started.duration(to: .now) < .seconds(20))
             #expect(r.code == 1)
             #expect(r.stderr.hasPrefix("xarch: the Dockerfile (\(file)): line 1 is longer than the 65535-byte limit for a line\n"), "\(r.stderr)")
             let peak = r.stderr.split(separator: "\n").last.flatMap { Int($0.split(separator: " ")[1]) } ?? .max
