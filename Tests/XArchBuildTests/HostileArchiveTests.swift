@@ -47,6 +47,14 @@ import XArchTestSupport
         #expect(message == "Dockerfile line 2: ADD bad.tar: the archive's hard link link points to \"\(target)\", an absolute name or one outside the archive; refusing to unpack it (extractors disagree on such links)")
     }
 
+    /// The message names the archive once (it said "X: X has an entry named …").
+    @Test func anEntryClimbingOutIsRefusedNamingTheArchiveOnce() async throws {
+        var tar = TarBuilder()
+        tar.file("../evil", [1])
+        let message = try await Self.buildFailure(tar).message
+        #expect(message == "Dockerfile line 2: ADD bad.tar: the archive has an entry named \"../evil\", which climbs out of the root; refusing it")
+    }
+
     /// 300 MiB of zeros compress about 1000×: past the ratio cap (200× once 128 MiB came out) the build
     /// fails; before, the bomb was silently copied into the image as the archive file.
     @Test func aGzipBombFailsLoudlyAndIsNeverCopiedAsAFile() async throws {

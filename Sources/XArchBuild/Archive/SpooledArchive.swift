@@ -56,7 +56,8 @@ struct SpooledArchive: Sendable {
             while let entry = try await reader.next() {
                 let padded = (entry.size + 511) / 512 * 512
                 guard case .path(let clean, _) = TarPath.clean(entry.path) else {
-                    throw XArchError(.invalidInput, "\(name) has an entry named \"\(entry.path)\", which climbs out of the root; refusing it")
+                    // The caller's catch below says which archive: "NAME: the archive has …".
+                    throw XArchError(.invalidInput, "the archive has an entry named \"\(entry.path)\", which climbs out of the root; refusing it")
                 }
                 guard !clean.isEmpty else { continue }
                 entries.append(Entry(path: clean, kind: kind(entry), mode: entry.mode & 0o7777, size: entry.size,
