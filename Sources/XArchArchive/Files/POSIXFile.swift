@@ -104,6 +104,19 @@ package enum POSIXFile {
     package static func isRegular(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFREG }
     package static func isDirectory(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFDIR }
 
+    /// What a file that is not a regular file is, for messages: "a directory", "a device", ….
+    package static func kind(of st: stat) -> String {
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: "a regular file"
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFCHR, S_IFBLK: "a device"
+        case S_IFSOCK: "a socket"
+        case S_IFLNK: "a symbolic link"
+        default: "not a regular file"
+        }
+    }
+
     /// Reads a whole small file, refusing more than `limit` bytes. `what` names it in the error.
     ///
     /// The file is opened without blocking and must be a regular file (a FIFO standing for `index.json`
@@ -120,14 +133,7 @@ package enum POSIXFile {
         guard fstat(fd, &st) == 0 else { throw error("inspect", path) }
         let type = st.st_mode & S_IFMT
         guard type == S_IFREG || (streams && type == S_IFIFO) else {
-            let kind = switch type {
-            case S_IFDIR: "a directory"
-            case S_IFIFO: "a FIFO (named pipe)"
-            case S_IFCHR, S_IFBLK: "a device"
-            case S_IFSOCK: "a socket"
-            default: "not a regular file"
-            }
-            throw XArchError(.invalidInput, "\(what) (\(path)) is \(kind), not a file")
+            throw XArchError(.invalidInput, "\(what) (\(path)) is \(kind(of: st)), not a file")
         }
         if type == S_IFIFO {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) // a pipe is read until its writer is done
