@@ -113,7 +113,7 @@ let package = Package(
             "XArchCopy",
         ]),
         .testTarget(name: "XArchAuditTests", dependencies: ["XArchAudit", "XArchModel"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "XArchDockerfileTests", dependencies: ["XArchDockerfile", "XArchModel"],
+        .testTarget(name: "XArchDockerfileTests", dependencies: ["XArchDockerfile", "XArchModel", "XArchTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "XArchCLITests", dependencies: [
             "XArchCLI", "XArch", "XArchModel", "XArchRegistry", "XArchTestSupport", "xarch", "XArchRun",

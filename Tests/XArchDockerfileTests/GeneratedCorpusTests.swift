@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import XArchDockerfile
+import XArchTestSupport
 
 /// A generated corpus for the parser, the linter and word expansion (issue 18, "done when"): Dockerfiles
 /// and words built at random from the pieces that broke parsers before (continuations, here-documents,
@@ -9,18 +10,6 @@ import XArchDockerfile
 /// a trap ends the whole test process. Bounded: a fixed number of inputs, and a time limit.
 @Suite(.timeLimit(.minutes(2)))
 struct GeneratedCorpusTests {
-    /// SplitMix64: small, fast, and the same sequence on every platform.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let lineStarts = ["FROM ", "FROM --platform=$BUILDPLATFORM ", "RUN ", "RUN <<EOF\n", "COPY ", "COPY --from=", "ADD ",
                              "ARG ", "ENV ", "WORKDIR ", "USER ", "LABEL ", "CMD [", "ENTRYPOINT [\"", "ONBUILD ", "HEALTHCHECK ",
                              "SHELL [", "# syntax=", "# escape=`\n", "# check=", "EXPOSE ", "VOLUME ", "STOPSIGNAL ", "MAINTAINER ",
@@ -30,7 +19,7 @@ struct GeneratedCorpusTests {
                          "<<-EOT", "EOT", "&&", "|", ";", "*", "**/", "?", "../", "/", " ", "  ", "\t", "\u{1b}]0;x\u{7}", "\u{0}",
                          "\u{feff}", "é", "x86_64", "arm64", "https://example.com/x86_64/tool.tar.gz", "curl -o f", "apt-get install -y x"]
 
-    static func dockerfile(_ g: inout Generator) -> String {
+    static func dockerfile(_ g: inout SeededGenerator) -> String {
         // Mostly well-formed files with hostile pieces inside, some with anything at all.
         var text = Int.random(in: 0..<10, using: &g) < 8 ? "FROM alpine\n" : ""
         for _ in 0..<Int.random(in: 1...12, using: &g) {
@@ -41,7 +30,7 @@ struct GeneratedCorpusTests {
         return text
     }
 
-    static func word(_ g: inout Generator) -> String {
+    static func word(_ g: inout SeededGenerator) -> String {
         let alphabet = Array("$${}#%/:-+?*ab\\'\"x ").map(String.init) + ["${a}", "${b#*a}", "${a/*/x}", "${a:-${b}}"]
         return (0..<Int.random(in: 0...24, using: &g)).map { _ in alphabet.randomElement(using: &g)! }.joined()
     }
@@ -59,7 +48,7 @@ struct GeneratedCorpusTests {
     }
 
     @Test func dockerfilesParseLintOrFailAndNeverHang() {
-        var g = Generator(state: 18)
+        var g = SeededGenerator(seed: 18)
         let inputs = (0..<2000).map { _ in Self.dockerfile(&g) }
         var parsed = 0, refused = 0
         let worst = Self.slowest(inputs) { text in
@@ -79,7 +68,7 @@ struct GeneratedCorpusTests {
     }
 
     @Test func wordsExpandOrFailAndNeverHang() {
-        var g = Generator(state: 1800)
+        var g = SeededGenerator(seed: 1800)
         let inputs = (0..<20_000).map { _ in Self.word(&g) }
         let environment = ["a": String(repeating: "ab", count: 40), "b": "a*b"]
         let expander = WordExpander()
