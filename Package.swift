@@ -80,7 +80,7 @@ let package = Package(
             "XArchModel", "XArchContent", "XArchArchive", "XArchVerify", "CXArchSandbox",
             .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile", "XArchAudit"]),
+        .target(name: "XArch", dependencies: ["XArchModel", "XArchContent", "XArchArchive", "XArchLayout", "XArchRegistry", "XArchVerify", "XArchDockerfile", "XArchAudit"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "XArchBuild", dependencies: [
             "XArchModel", "XArchContent", "XArchArchive", "XArchCopy", "XArchDockerfile", "XArchVerify", "XArchRun",
@@ -113,7 +113,7 @@ let package = Package(
             "XArchCopy",
         ]),
         .testTarget(name: "XArchAuditTests", dependencies: ["XArchAudit", "XArchModel"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "XArchDockerfileTests", dependencies: ["XArchDockerfile", "XArchModel"],
+        .testTarget(name: "XArchDockerfileTests", dependencies: ["XArchDockerfile", "XArchModel", "XArchTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "XArchCLITests", dependencies: [
             "XArchCLI", "XArch", "XArchModel", "XArchRegistry", "XArchTestSupport", "xarch", "XArchRun",

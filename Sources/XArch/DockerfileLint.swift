@@ -1,4 +1,5 @@
 import Foundation
+import XArchArchive
 import XArchDockerfile
 import XArchModel
 import XArchContent
@@ -24,13 +25,11 @@ public enum DockerfileLint {
         var cache: [String: BaseImageCheck.Availability] = [:]
         for file in files {
             let stages: DockerfileStages
+            let data = try readDockerfile(file)
             do {
-                let data = try Data(contentsOf: URL(fileURLWithPath: file))
                 stages = try DockerfileStages(DockerfileParser.parse(data: data))
-            } catch let error as XArchError {
-                throw DockerfileSyntaxError.naming(file, in: error)
             } catch {
-                throw XArchError(.io, "cannot read \(file): \(error.localizedDescription)", cause: error)
+                throw DockerfileSyntaxError.naming(file, in: error)
             }
             let linter = Linter(file: file)
             var found = linter.lint(stages)
@@ -52,6 +51,14 @@ public enum DockerfileLint {
             findings += found.filter { $0.severity >= options.threshold }.sorted { ($0.range.start, $0.rule) < ($1.range.start, $1.rule) }
         }
         return findings
+    }
+
+    /// The bytes of the Dockerfile at `path`: a regular file or a pipe (never a directory or a device),
+    /// at most `DockerfileParser.maximumFileSize` bytes, and a line longer than BuildKit's 64 KiB is an
+    /// error as soon as it is read (a one-line file of 256 MiB is never held whole).
+    public static func readDockerfile(_ path: String) throws -> Data {
+        Data(try POSIXFile.readFile(path, limit: DockerfileParser.maximumFileSize, what: "the Dockerfile",
+                                    streams: true, lineLimit: DockerfileParser.maximumLineLength))
     }
 
     /// The platforms an image provides: an index's entries (attestations excluded), or an image's config.

@@ -1,4 +1,5 @@
 import Foundation
+import XArchArchive
 import XArchContent
 import XArchDockerfile
 import XArchModel
@@ -142,9 +143,8 @@ struct BuildPlanner {
 
     /// Reads, parses and checks the Dockerfile at `path` for a build; errors name the file.
     static func dockerfile(at path: String) throws -> DockerfileStages {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw XArchError(.notFound, "cannot read the Dockerfile \(path): it does not exist or is not readable")
-        }
+        let data = try POSIXFile.readFile(path, limit: DockerfileParser.maximumFileSize, what: "the Dockerfile",
+                                          streams: true, lineLimit: DockerfileParser.maximumLineLength)
         do {
             return try dockerfile(text: String(decoding: data, as: UTF8.self))
         } catch let error as XArchError {

@@ -22,8 +22,8 @@ struct AuditCommand: AsyncParsableCommand, XArchRunnable {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
 
-    @Option(name: .long, help: ArgumentHelp("The platforms of the nodes, comma-separated.", valueName: "linux/amd64,linux/arm64,…"))
-    var nodes: String?
+    @Option(name: .long, help: ArgumentHelp("The platforms of the nodes (comma-separated or repeated).", valueName: "linux/amd64,linux/arm64,…"))
+    var nodes: [String] = []
 
     @Option(name: .customLong("nodes-from"), help: ArgumentHelp("The nodes, labels and taints of `kubectl get nodes -o json` saved in a file.", valueName: "file"))
     var nodesFrom: String?
@@ -47,17 +47,17 @@ struct AuditCommand: AsyncParsableCommand, XArchRunnable {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one file or directory, e.g. `xarch audit k8s/ --nodes linux/amd64,linux/arm64`.") }
-        if (nodes == nil) == (nodesFrom == nil) {
+        if nodes.isEmpty == (nodesFrom == nil) {
             throw ValidationError("Give the nodes with --nodes linux/amd64,linux/arm64 or --nodes-from a saved `kubectl get nodes -o json` (one of the two).")
         }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
-        if let nodes, try platforms(nodes).isEmpty { throw ValidationError("--nodes needs at least one platform, e.g. --nodes linux/amd64,linux/arm64.") }
+        if !nodes.isEmpty, try platforms(nodes).isEmpty { throw ValidationError("--nodes needs at least one platform, e.g. --nodes linux/amd64,linux/arm64.") }
         if fix && format != .text { throw ValidationError("--fix prints YAML patches; it goes with the text format.") }
     }
 
     func execute(_ context: CommandContext) async throws {
         let clusterNodes = try nodesFrom.map(Audit.nodes(fromFile:))
-            ?? AuditSources.nodes(platforms: try platforms(nodes ?? ""))
+            ?? AuditSources.nodes(platforms: try platforms(nodes))
         let options = Audit.Options(nodes: clusterNodes, threshold: severity, jobs: jobs)
         let report = try await registry.withSession { try await Audit.audit(paths, options: options, session: $0) }
         switch format {
@@ -85,10 +85,8 @@ struct AuditCommand: AsyncParsableCommand, XArchRunnable {
     }
 
     /// The platforms of `--nodes`; one that does not parse is a usage error.
-    private func platforms(_ list: String) throws -> [Platform] {
-        try list.split(separator: ",").map { text in
-            do { return try Platform(parsing: String(text)) } catch let error as XArchError { throw ValidationError("--nodes: \(error.message)") }
-        }
+    private func platforms(_ occurrences: [String]) throws -> [Platform] {
+        do { return try ListOption.platforms(occurrences) } catch let error as XArchError { throw ValidationError("--nodes: \(error.message)") }
     }
 }
 

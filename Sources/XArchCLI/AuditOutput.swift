@@ -3,13 +3,16 @@ import XArchAudit
 /// The text output of `xarch audit`: one line per finding, `file:line workload/container image: message`
 /// (the workload coloured by severity on a terminal), its fix indented below, then a summary line.
 enum AuditOutput {
+    /// Names, images and messages come from the manifests and registries: they go through `TerminalText`
+    /// (the fix keeps its newlines: a patch spans lines).
     static func text(_ report: AuditReport, context: CommandContext) -> String {
+        let f = TerminalText.field
         var out = ""
         for finding in report.findings {
             let colour: ANSI = finding.severity == .error ? .red : finding.severity == .warning ? .yellow : .cyan
-            let image = finding.image.map { " \($0)" } ?? ""
-            out += "\(finding.file):\(finding.line) \(context.style(subject(finding), colour))\(image): \(finding.message)\n"
-            if let fix = finding.fix { out += "  fix: \(fix)\n" }
+            let image = finding.image.map { " \(f($0))" } ?? ""
+            out += "\(f(finding.file)):\(finding.line) \(context.style(f(subject(finding)), colour))\(image): \(f(finding.message))\n"
+            if let fix = finding.fix { out += "  fix: \(TerminalText.escaped(fix))\n" }
         }
         return out + summary(report) + "\n"
     }

@@ -101,7 +101,7 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
         options.rootFilesystemCache = try? RootFilesystemCache.userDefault()
         options.secrets = try Self.secrets(secrets, environment: ProcessInfo.processInfo.environment)
         options.noCache = noCache
-        options.noCacheStages = Set(noCacheFilter.flatMap { $0.split(separator: ",").map(String.init) })
+        options.noCacheStages = Set(ListOption.values(noCacheFilter))
         if test {
             var testOptions = ImageTestOptions()
             testOptions.command = testCommand
@@ -128,7 +128,7 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
     }
 
     func makeOptions() throws -> BuildOptions {
-        let names = platform.flatMap { $0.split(separator: ",").map(String.init) }
+        let names = ListOption.values(platform)
         let platforms = names == ["all"] ? nil : try names.map { try Platform(parsing: $0) }
         var output: LayoutReference?
         if let outputLayout {

@@ -47,7 +47,7 @@ struct CopyCommand: AsyncParsableCommand, XArchRunnable {
     func execute(_ context: CommandContext) async throws {
         let from = try ImageLocation(parsing: source)
         let to = try ImageLocation(parsing: destination)
-        let platforms = try platform.flatMap { $0.split(separator: ",") }.map { try Platform(parsing: String($0)) }
+        let platforms = try ListOption.platforms(platform)
         let options = CopyOptions(platforms: platforms.isEmpty ? nil : platforms, jobs: jobs,
                                   strictPlatforms: !compatible, force: force)
         let progress = CopyProgress(stream: context.stderr, enabled: context.stderr.isTerminal && output.format == .text)

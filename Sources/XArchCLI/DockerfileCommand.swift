@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import XArch
 import XArchDockerfile
 import XArchModel
 
@@ -29,12 +30,7 @@ struct DockerfileParseCommand: AsyncParsableCommand, XArchRunnable {
     var file: String
 
     func execute(_ context: CommandContext) async throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch {
-            throw XArchError(.io, "cannot read \(file): \(error.localizedDescription)", cause: error)
-        }
+        let data = try DockerfileLint.readDockerfile(file)
         let dockerfile: Dockerfile
         do {
             dockerfile = try DockerfileParser.parse(data: data)

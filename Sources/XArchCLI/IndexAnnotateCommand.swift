@@ -32,13 +32,13 @@ struct IndexAnnotateCommand: AsyncParsableCommand, XArchRunnable {
     @Option(name: .long, help: ArgumentHelp("Set platform.os.version on the entries of --platform.", valueName: "version"))
     var osVersion: String?
 
-    @Option(name: .long, help: ArgumentHelp("Set platform.os.features on the entries of --platform (comma-separated).",
+    @Option(name: .long, help: ArgumentHelp("Set platform.os.features on the entries of --platform (comma-separated or repeated).",
                                             valueName: "features"))
-    var osFeatures: String?
+    var osFeatures: [String] = []
 
     @OptionGroup var target: IndexEditTarget
 
-    var changesEntries: Bool { !descriptorAnnotations.isEmpty || osVersion != nil || osFeatures != nil }
+    var changesEntries: Bool { !descriptorAnnotations.isEmpty || osVersion != nil || !osFeatures.isEmpty }
 
     func validate() throws {
         if changesEntries, platform.isEmpty {
@@ -52,7 +52,7 @@ struct IndexAnnotateCommand: AsyncParsableCommand, XArchRunnable {
         let change = IndexAnnotation(platforms: try IndexKeyValue.platforms(platform),
                                      descriptorAnnotations: try IndexKeyValue.parse(descriptorAnnotations, option: "--descriptor"),
                                      osVersion: osVersion,
-                                     osFeatures: osFeatures.map { $0.split(separator: ",").map(String.init) })
+                                     osFeatures: osFeatures.isEmpty ? nil : ListOption.values(osFeatures))
         guard !annotations.isEmpty || changesEntries else {
             throw ValidationError("nothing to change: give --index, --created, --source, --revision, --image-version, or --platform with --descriptor, --os-version or --os-features")
         }

@@ -94,7 +94,7 @@ enum IndexKeyValue {
 
     /// Platforms given as `P,P` or repeated.
     static func platforms(_ values: [String]) throws -> [Platform] {
-        try values.flatMap { $0.split(separator: ",") }.map { try Platform(parsing: String($0)) }
+        try ListOption.platforms(values)
     }
 }
 

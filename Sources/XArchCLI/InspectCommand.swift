@@ -34,13 +34,15 @@ struct InspectCommand: AsyncParsableCommand, XArchRunnable {
 
 /// Human output of `xarch inspect`.
 enum InspectText {
+    /// Every value from the image or the registry goes through `TerminalText`.
     static func print(_ r: InspectReport, _ context: CommandContext) {
-        context.print("\(context.style("Name:", .bold))       \(r.reference)")
-        context.print("\(context.style("MediaType:", .bold))  \(r.mediaType)")
+        let f = TerminalText.field
+        context.print("\(context.style("Name:", .bold))       \(f(r.reference))")
+        context.print("\(context.style("MediaType:", .bold))  \(f(r.mediaType))")
         context.print("\(context.style("Digest:", .bold))     \(r.digest)")
         context.print("\(context.style("Size:", .bold))       \(r.size)")
         if let image = r.image {
-            context.print("\(context.style("Platform:", .bold))   \(image.platform)")
+            context.print("\(context.style("Platform:", .bold))   \(f(image.platform))")
             context.print("\(context.style("Layers:", .bold))     \(image.layers)")
             context.print("\(context.style("Total:", .bold))      \(ByteCount.format(image.totalSize)) (config and layers, compressed)")
         }
@@ -49,9 +51,9 @@ enum InspectText {
             var table = Table("PLATFORM", "DIGEST", "SIZE", "MEDIA TYPE")
             for p in platforms {
                 let name = p.platformSource == .config ? "\(p.platform) (from config)" : p.platform
-                table.add(name, p.digest, String(p.size), p.mediaType)
+                table.add(f(name), f(p.digest), String(p.size), f(p.mediaType))
                 for a in p.attestations {
-                    table.add("  └ attestation", a.digest, String(a.size), a.mediaType)
+                    table.add("  └ attestation", f(a.digest), String(a.size), f(a.mediaType))
                 }
             }
             for line in table.render(styleHeader: { context.style($0, .bold) }) { context.print(line) }
@@ -59,7 +61,7 @@ enum InspectText {
             if !orphans.isEmpty {
                 context.print()
                 context.print("attestations describing no entry of this index:")
-                for a in orphans { context.print("  \(a.digest)  \(a.size)  \(a.mediaType)") }
+                for a in orphans { context.print("  \(f(a.digest))  \(a.size)  \(f(a.mediaType))") }
             }
         }
     }

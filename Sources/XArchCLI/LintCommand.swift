@@ -26,8 +26,8 @@ struct LintCommand: AsyncParsableCommand, XArchRunnable {
     @Flag(name: .customLong("check-base"), help: "Look up every base image in its registry or layout (needs --platform).")
     var checkBase = false
 
-    @Option(name: .long, help: "With --check-base: the platforms the build targets, comma-separated (linux/amd64,linux/arm64).")
-    var platform: String?
+    @Option(name: .long, help: "With --check-base: the platforms the build targets (comma-separated or repeated), e.g. linux/amd64,linux/arm64.")
+    var platform: [String] = []
 
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
@@ -36,17 +36,24 @@ struct LintCommand: AsyncParsableCommand, XArchRunnable {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("Give at least one Dockerfile, e.g. `xarch lint Dockerfile`.") }
-        if checkBase && platform == nil { throw ValidationError("--check-base needs --platform P[,P…], the platforms the build targets.") }
-        if platform != nil && !checkBase { throw ValidationError("--platform is used with --check-base.") }
+        if checkBase && platform.isEmpty { throw ValidationError("--check-base needs --platform P[,P…], the platforms the build targets.") }
+        if !platform.isEmpty && !checkBase { throw ValidationError("--platform is used with --check-base.") }
     }
 
     func execute(_ context: CommandContext) async throws {
-        let platforms = try platform.map { try $0.split(separator: ",").map { try Platform(parsing: String($0)) } }
+        let platforms = checkBase ? try ListOption.platforms(platform) : nil
         let options = DockerfileLint.Options(threshold: severity, basePlatforms: platforms)
         let findings = try await registry.withSession { try await DockerfileLint.lint(files: files, options: options, session: $0) }
         switch format {
         case .text:
-            context.stdout.write(FindingReport.text(findings) { rule, severity in
+            // File names and messages quote the Dockerfile: through `TerminalText` before the colours.
+            let shown = findings.map { finding in
+                var safe = finding
+                safe.file = TerminalText.field(finding.file)
+                safe.message = TerminalText.field(finding.message)
+                return safe
+            }
+            context.stdout.write(FindingReport.text(shown) { rule, severity in
                 context.style(rule, severity == .error ? .red : severity == .warning ? .yellow : .cyan)
             })
         case .json:

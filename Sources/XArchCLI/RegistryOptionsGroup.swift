@@ -1,17 +1,18 @@
 import ArgumentParser
 import Foundation
 import XArch
+import XArchModel
 import XArchRegistry
 
 /// Registry connection options shared by every command that reads or writes images.
 struct RegistryOptionsGroup: ParsableArguments {
     @Option(name: .customLong("plain-http"), help: ArgumentHelp(
-        "Talk plain HTTP to this registry host (repeatable). Loopback registries may use HTTP anyway.",
+        "Talk plain HTTP to these registry hosts (comma-separated or repeated). Loopback registries may use HTTP anyway.",
         valueName: "host[:port]"))
     var plainHTTP: [String] = []
 
     @Option(name: .customLong("insecure"), help: ArgumentHelp(
-        "Do not verify the TLS certificate of this registry host (repeatable).", valueName: "host[:port]"))
+        "Do not verify the TLS certificates of these registry hosts (comma-separated or repeated).", valueName: "host[:port]"))
     var insecure: [String] = []
 
     @Option(name: .customLong("ca-cert"), help: ArgumentHelp(
@@ -25,16 +26,23 @@ struct RegistryOptionsGroup: ParsableArguments {
         for file in caCerts where !FileManager.default.fileExists(atPath: file) {
             throw ValidationError("--ca-cert \(file): no such file")
         }
+        do {
+            _ = try RegistryTimeouts(environment: ProcessInfo.processInfo.environment)
+        } catch let error as XArchError {
+            throw ValidationError(error.message)
+        }
     }
 
     /// The session options these flags describe; credentials from the docker config.
     func makeRegistryOptions() -> RegistryOptions {
         var options = RegistryOptions()
-        options.plainHTTPHosts = Set(plainHTTP)
-        options.insecureHosts = Set(insecure)
+        options.plainHTTPHosts = Set(ListOption.values(plainHTTP))
+        options.insecureHosts = Set(ListOption.values(insecure))
         options.caCertificates = caCerts
         options.debug = debug || ProcessInfo.processInfo.environment["XARCH_DEBUG"] == "1"
         options.credentials = CredentialStore(configPath: nil)
+        // validate() refused a value that does not parse.
+        options.timeouts = (try? RegistryTimeouts(environment: ProcessInfo.processInfo.environment)) ?? RegistryTimeouts()
         return options
     }
 

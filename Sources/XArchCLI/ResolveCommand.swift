@@ -47,10 +47,11 @@ struct ResolveCommand: AsyncParsableCommand, XArchRunnable {
         var table = Table("#", "PLATFORM", "DIGEST", "RESULT", "REASON")
         for c in r.candidates {
             let result = c.accepted ? context.style("rank \(c.rank ?? 0)", .green) : context.style("rejected", .red)
-            table.add(String(c.position), c.platform?.formatted ?? "unknown", c.descriptor.digest.description, result, c.reason)
+            table.add(String(c.position), TerminalText.field(c.platform?.formatted ?? "unknown"), c.descriptor.digest.description,
+                      result, TerminalText.field(c.reason))
         }
         for line in table.render(styleHeader: { context.style($0, .bold) }) { context.print(line) }
         if r.attestations > 0 { context.print("(\(r.attestations) attestation entries skipped: they are not platforms)") }
-        if let s = r.selected { context.print("selected: \(s.digest) (\(s.platform))") }
+        if let s = r.selected { context.print("selected: \(s.digest) (\(TerminalText.field(s.platform)))") }
     }
 }

@@ -17,6 +17,9 @@ enum TerminalText {
         return String(out)
     }
 
+    /// One field of a line (a platform, a file name, a media type): newlines are escaped too.
+    static func field(_ text: String) -> String { escaped(text, keepNewlines: false) }
+
     static func isControl(_ scalar: Unicode.Scalar, keepNewlines: Bool) -> Bool {
         switch scalar.value {
         case 0x09: return false

@@ -14,8 +14,8 @@ struct TestCommand: AsyncParsableCommand, XArchRunnable {
         discussion: "Each platform's layers are unpacked into a root filesystem (cached by layer chain) and the command runs there in a private user namespace, under QEMU through a private binfmt_misc when the host cannot run the platform. The program is checked against the platform before it runs: an x86-64 binary in an arm64 image fails without running. Exit 0 when every platform passed, 3 when any failed (or, with --require-all, could not run), 1 when none could be run."
     )
 
-    @Option(name: .long, help: "Platforms to test, comma-separated, or all (default: all).")
-    var platform: String?
+    @Option(name: .long, help: "Platforms to test (comma-separated or repeated), or all (default: all).")
+    var platform: [String] = []
 
     @Option(name: .long, help: "Seconds per platform before the run is killed (default: 60 native, 600 emulated).")
     var timeout: Double?
@@ -87,7 +87,7 @@ struct TestCommand: AsyncParsableCommand, XArchRunnable {
             options.spec = try TestSpec.load(path: spec)
             options.commandWithSpec = !command.isEmpty || entrypoint != nil || expectExit != nil || expectOutput != nil
         }
-        options.platforms = platform == "all" ? [] : try VerifyCommand.platforms(platform)
+        options.platforms = ListOption.values(platform) == ["all"] ? [] : try ListOption.platforms(platform)
         options.command = command
         options.entrypoint = entrypoint
         // `-e K` takes K from this environment, and is left out when K is unset here (docker run -e).

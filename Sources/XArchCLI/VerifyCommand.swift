@@ -13,11 +13,11 @@ struct VerifyCommand: AsyncParsableCommand, XArchRunnable {
 
     @OptionGroup var output: FormatOption
 
-    @Option(name: .long, help: "Platforms that must be present, comma-separated (e.g. linux/amd64,linux/arm64).")
-    var require: String?
+    @Option(name: .long, help: "Platforms that must be present (comma-separated or repeated), e.g. linux/amd64,linux/arm64.")
+    var require: [String] = []
 
-    @Option(name: .long, help: "Scan the content of these platforms only, comma-separated (default: all).")
-    var platform: String?
+    @Option(name: .long, help: "Scan the content of these platforms only (comma-separated or repeated; default: all).")
+    var platform: [String] = []
 
     @Option(name: .long, help: "Platform images scanned at once (default: the number of cores, at least 2).")
     var jobs: Int?
@@ -29,7 +29,7 @@ struct VerifyCommand: AsyncParsableCommand, XArchRunnable {
 
     func execute(_ context: CommandContext) async throws {
         let location = try ImageLocation(parsing: reference)
-        var options = VerifyOptions(required: try Self.platforms(require), platforms: try Self.platforms(platform))
+        var options = VerifyOptions(required: try ListOption.platforms(require), platforms: try ListOption.platforms(platform))
         if let jobs { options.concurrency = Swift.max(1, jobs) }
         let report = try await registry.withSession { try await Verification.verify(location, options: options, session: $0) }
         if output.format == .json {
@@ -41,7 +41,4 @@ struct VerifyCommand: AsyncParsableCommand, XArchRunnable {
     }
 
     /// `linux/amd64,arm64` → platforms; nil or empty → none.
-    static func platforms(_ list: String?) throws -> [Platform] {
-        try (list ?? "").split(separator: ",").map { try Platform(parsing: String($0).trimmingCharacters(in: .whitespaces)) }
-    }
 }

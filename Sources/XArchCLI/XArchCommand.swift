@@ -13,7 +13,7 @@ public struct XArchCommand: AsyncParsableCommand {
             Exit codes: 0 success, 1 operational error, 2 usage error, 3 a check did not hold.
             """,
         version: XArchVersion.current,
-        subcommands: [PlatformsCommand.self, PlatformCommand.self, InspectCommand.self, ResolveCommand.self, CopyCommand.self, IndexCommand.self, BuildCommand.self, VerifyCommand.self, TestCommand.self, CacheCommand.self, LintCommand.self, AuditCommand.self, DockerfileCommand.self, LoginCommand.self, LogoutCommand.self]
+        subcommands: [PlatformsCommand.self, PlatformCommand.self, InspectCommand.self, ResolveCommand.self, CopyCommand.self, IndexCommand.self, BuildCommand.self, VerifyCommand.self, TestCommand.self, CacheCommand.self, LayoutCommand.self, LintCommand.self, AuditCommand.self, DockerfileCommand.self, LoginCommand.self, LogoutCommand.self]
     )
 
     public init() {}

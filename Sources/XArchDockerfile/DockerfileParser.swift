@@ -9,6 +9,9 @@ import XArchModel
 public enum DockerfileParser {
     /// BuildKit's scanner limit: a line may hold at most this many bytes.
     public static let maximumLineLength = 65_535
+    /// Largest Dockerfile read (xarch's limit; real ones are kilobytes): the parser holds the text
+    /// several times over, so a bound keeps memory bounded.
+    public static let maximumFileSize = 16 << 20
 
     /// Parses Dockerfile text.
     public static func parse(_ text: String) throws -> Dockerfile {

@@ -31,6 +31,9 @@ final class TempFile {
         // and O_EXCL turns one into an error rather than a shared file.
         path = "\(directory)/\(Self.prefix)\(POSIXFile.randomSuffix())"
         fd = try POSIXFile.open(path, O_WRONLY | O_CREAT | O_EXCL, verb: "write")
+        // Held until the file is committed or discarded, released by the kernel when the process
+        // dies: a `.tmp-*` file nobody holds locked belongs to a dead writer (`staleTemporaryFiles`).
+        _ = flock(fd, LOCK_EX | LOCK_NB)
         Self.inFlight.withLock { _ = $0.insert(path) }
     }
 

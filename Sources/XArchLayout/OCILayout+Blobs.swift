@@ -37,7 +37,10 @@ extension OCILayout {
     /// bytes than `descriptor.size` are read. A missing blob is an `XArchError(.notFound)` at once.
     public func blob(_ descriptor: Descriptor) async throws -> ByteStream {
         let file = blobPath(descriptor.digest)
-        guard try storedBlobSize(descriptor.digest) != nil else { throw missingBlob(descriptor.digest) }
+        guard let st = try POSIXFile.status(file) else { throw missingBlob(descriptor.digest) }
+        guard POSIXFile.isRegular(st) else {
+            throw XArchError(.invalidInput, "blob \(descriptor.digest) in layout \(path) is \(POSIXFile.kind(of: st)), not a file")
+        }
         let layoutPath = path
         return ByteStream {
             let reader = BlobReader(path: file, expected: descriptor, layoutPath: layoutPath)

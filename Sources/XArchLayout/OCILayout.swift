@@ -99,11 +99,16 @@ public struct OCILayout: ContentSource, ContentSink, ContentDeleter {
 
     /// Opens the layout at `path`, creating it when nothing (or an empty directory) is there. Safe when
     /// several processes do it at once: one creates it, the others open it.
+    /// An existing layout is about to be written: the temporary files of killed writers are reclaimed
+    /// first (`reclaimTemporaryFiles`), so they never pile up.
     public static func openOrCreate(at path: String) throws -> OCILayout {
         let p = normalize(path)
         if let st = try POSIXFile.status(p) {
             guard POSIXFile.isDirectory(st), try POSIXFile.directoryEntries(p)?.isEmpty ?? true else {
-                return try open(at: p)
+                let layout = try open(at: p)
+                // Best effort: a leftover that cannot be removed does not stop the write.
+                _ = try? layout.reclaimTemporaryFiles()
+                return layout
             }
         }
         do {
@@ -204,7 +209,7 @@ public struct OCILayout: ContentSource, ContentSink, ContentDeleter {
 
 private func systemRenameDirectory(_ from: String, _ to: String) -> Int32 { rename(from, to) }
 
-private func modificationSeconds(_ st: stat) -> Int {
+func modificationSeconds(_ st: stat) -> Int {
     #if canImport(Darwin)
     return st.st_mtimespec.tv_sec
     #else

@@ -1,7 +1,8 @@
 /// Choosing the entry of an index that a host would pull, and saying why, for every entry.
 ///
 /// Mirrors containerd's `images.Manifest`: entries whose platform the matcher accepts are candidates,
-/// ordered by the matcher's preference, ties broken by index order; entries without a `platform` come
+/// ordered by the matcher's preference, then by `os.features` (more first) or a Windows host's
+/// `os.version` (newer first), ties broken by index order; entries without a `platform` come
 /// last and are judged by their config's platform when it is known. Attestation entries are never
 /// candidates.
 public struct PlatformSelection: Sendable {
@@ -55,9 +56,19 @@ public struct PlatformSelection: Sendable {
                 judged.append((candidate, nil))
             }
         }
+        // containerd's stable sort with `MatchComparer.Less`: by preference, then (at equal preference)
+        // the entry declaring more os.features (all of which the host has) first, or for a Windows host
+        // the newer os.version; then index order.
         let order = judged.enumerated()
             .compactMap { i, j in j.preference.map { (i, $0, j.0.position) } }
-            .sorted { ($0.1, $0.2) < ($1.1, $1.2) }
+            .sorted { a, b in
+                if a.1 != b.1 { return a.1 < b.1 }
+                if let pa = judged[a.0].0.platform, let pb = judged[b.0].0.platform {
+                    if matcher.isPreferred(pa, over: pb) { return true }
+                    if matcher.isPreferred(pb, over: pa) { return false }
+                }
+                return a.2 < b.2
+            }
         var result = judged.map(\.0)
         for (rank, item) in order.enumerated() { result[item.0].rank = rank + 1 }
         candidates = result

@@ -17,6 +17,9 @@ extension XArchError.Code {
     /// Credentials could not be read or written: an unreadable or invalid docker `config.json`, a
     /// malformed `auth` entry, a credential helper that failed or timed out.
     public static let credentials = XArchError.Code(rawValue: "credentials")
+    /// A registry was too slow: a small request past its overall deadline, or a download below the
+    /// minimum rate (`RegistryTimeouts`). Not retried: the next attempt would most likely be as slow.
+    public static let tooSlow = XArchError.Code(rawValue: "too-slow")
     /// Something that was to be created exists already (a layout directory that is not empty).
     public static let alreadyExists = XArchError.Code(rawValue: "already-exists")
     /// A COPY or ADD source that is not in the build context (or is excluded by `.dockerignore`).

@@ -22,14 +22,18 @@ public final class HTTPClientTransport: RegistryTransport, Sendable {
     private let caCertificates: [String]
     private let insecureHosts: Set<String>
     private let connectionsPerHost: Int
+    private let timeouts: RegistryTimeouts
 
     /// - Parameters:
     ///   - caCertificates: PEM files trusted in addition to the system roots.
     ///   - insecureHosts: `host[:port]` values whose certificates are not verified.
-    public init(caCertificates: [String] = [], insecureHosts: Set<String> = [], connectionsPerHost: Int = 8) {
+    ///   - timeouts: the overall deadline of small requests and the minimum rate of downloads.
+    public init(caCertificates: [String] = [], insecureHosts: Set<String> = [], connectionsPerHost: Int = 8,
+                timeouts: RegistryTimeouts = RegistryTimeouts()) {
         self.caCertificates = caCertificates
         self.insecureHosts = insecureHosts
         self.connectionsPerHost = connectionsPerHost
+        self.timeouts = timeouts
     }
 
     public func send(_ request: RegistryRequest) async throws -> RegistryResponse {
@@ -43,20 +47,28 @@ public final class HTTPClientTransport: RegistryTransport, Sendable {
         case .stream(let stream, let length):
             http.body = .stream(stream.map { ByteBuffer(bytes: $0) }, length: .known(length))
         }
+        // A download's head is small too: only its body is judged by rate.
+        let seconds = request.pace == .throughput ? timeouts.request : request.deadline ?? timeouts.request
+        let started = ContinuousClock.now
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(http, deadline: .now() + .milliseconds(Int64(request.deadline * 1000)))
+            response = try await client.execute(http, deadline: .now() + .milliseconds(Int64(seconds * 1000)))
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            throw XArchError(.tooSlow, "\(Redaction.url(request.url)) did not answer within \(seconds) s; the registry is too slow (raise \(RegistryTimeouts.requestVariable) to wait longer)", cause: error)
         } catch {
             throw TransportFailure.classify(error, url: request.url)
         }
         let headers = response.headers.map { ($0.name, $0.value) }
         let body = response.body
         let url = request.url
+        let rule: PacedBody.Rule = request.pace == .throughput
+            ? .throughput(minimumBytes: timeouts.minimumBytes, window: timeouts.window)
+            : .by(started + .milliseconds(Int64(seconds * 1000)), seconds: seconds)
         let stream = ByteStream {
-            var iterator = body.makeAsyncIterator()
+            let paced = PacedBody(body.makeAsyncIterator(), rule: rule, url: url)
             return {
                 do {
-                    guard let buffer = try await iterator.next() else { return nil }
+                    guard let buffer = try await paced.next() else { return nil }
                     return Array(buffer.readableBytesView)
                 } catch {
                     throw TransportFailure.classify(error, url: url)
@@ -94,6 +106,8 @@ public final class HTTPClientTransport: RegistryTransport, Sendable {
             // Our retry layer owns retries; the pool would otherwise retry a refused connect until the deadline.
             configuration.connectionPool.retryConnectionEstablishment = false
             configuration.httpVersion = .http1Only
+            // A status outside 100–599 traps inside async-http-client: refuse it before it gets there.
+            configuration.http1_1ConnectionDebugInitializer = StatusLineGuard.install
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             if isInsecure { clients.insecure = client } else { clients.verifying = client }
             return client

@@ -38,10 +38,10 @@ struct BlobDownload: Sendable {
 
     /// GET the blob from `offset`; returns the body positioned at `offset`.
     func open(at offset: Int64) async throws -> ByteStream {
-        // The deadline covers the whole body: large blobs get hours; stalls are caught by the
-        // transport's idle-read timeout instead.
+        // Judged by rate (RegistryTimeouts: minimum bytes per window), not by one deadline: blobs
+        // may take hours on a slow link but never stall.
         var request = RegistryRequest(method: "GET", url: client.url("blobs/\(descriptor.digest)"),
-                                      scope: client.scope("pull"), deadline: 6 * 3600)
+                                      scope: client.scope("pull"), pace: .throughput)
         if offset > 0 { request.setHeader("Range", "bytes=\(offset)-") }
         let response = try await client.send(request, expect: [200, 206], what: "\(client.repository)@\(descriptor.digest)")
         if let length = response.contentLength, response.status == 200, length != descriptor.size {

@@ -10,17 +10,21 @@ public struct RegistryRequest: Sendable {
     public var body: RequestBody
     /// The token scope this request needs (`repository:NAME:pull`), for the auth layer.
     public var scope: String?
-    /// Overall time allowed until the response head arrives, in seconds.
-    public var deadline: Double
+    /// Seconds allowed for the exchange (head and, under `.deadline` pace, the body); nil: the session's
+    /// `RegistryTimeouts.request`.
+    public var deadline: Double?
+    /// The time rule the response body is read under.
+    public var pace: BodyPace
 
     public init(method: String, url: String, headers: [(String, String)] = [], body: RequestBody = .none,
-                scope: String? = nil, deadline: Double = 60) {
+                scope: String? = nil, deadline: Double? = nil, pace: BodyPace = .deadline) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.scope = scope
         self.deadline = deadline
+        self.pace = pace
     }
 
     /// The first value of a header, case-insensitively.

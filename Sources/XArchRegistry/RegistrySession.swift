@@ -19,6 +19,8 @@ public struct RegistryOptions: Sendable {
     public var explicitCredentials: [String: RegistryCredentials] = [:]
     public var retry = RetryPolicy()
     public var limits = RegistryLimits()
+    /// How slow a registry may be (`XARCH_REQUEST_TIMEOUT`, `XARCH_MIN_TRANSFER`).
+    public var timeouts = RegistryTimeouts()
     /// Log each request to standard error (`--debug`).
     public var debug = false
     public var connectionsPerHost = 8
@@ -38,7 +40,7 @@ public final class RegistrySession: Sendable {
     public init(options: RegistryOptions = RegistryOptions()) {
         self.options = options
         http = HTTPClientTransport(caCertificates: options.caCertificates, insecureHosts: options.insecureHosts,
-                                   connectionsPerHost: options.connectionsPerHost)
+                                   connectionsPerHost: options.connectionsPerHost, timeouts: options.timeouts)
         let logged = LoggingTransport(http, counter: counter, debug: options.debug)
         let schemes = SchemeFallbackTransport(logged)
         let redirects = RedirectTransport(schemes)

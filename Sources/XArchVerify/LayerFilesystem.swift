@@ -19,8 +19,9 @@ public struct LayerFilesystem: Sendable {
     /// Applies one layer on top of the others (see `LayerTree.apply`).
     public mutating func apply(_ layer: LayerSummary) {
         for link in tree.apply(layer.entries, layer: layer.digest) {
-            issues.append(.init(severity: .warning, kind: .unsafePath, path: TarPath.display(link.path),
-                                message: "hard link /\(link.path) points to /\(link.target), which is not a file in the layers below it or before it"))
+            // An error: GNU tar and umoci cannot unpack such a layer, BuildKit refuses it.
+            issues.append(.init(severity: .error, kind: .unsafePath, path: TarPath.display(link.path),
+                                message: "hard link /\(link.path) points to /\(link.target), which is not a file in the layers below it or before it; extractors cannot unpack it"))
         }
     }
 

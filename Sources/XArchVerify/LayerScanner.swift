@@ -30,6 +30,10 @@ public enum LayerScanner {
             summary.issues.append(.init(severity: .warning, kind: .unsafePath, path: entry.path,
                                         message: "the layer has an absolute entry name '\(entry.path)'; extractors place it at /\(cleaned)"))
         }
+        if entry.kind == .hardLink, entry.linkTarget.hasPrefix("/") {
+            summary.issues.append(.init(severity: .error, kind: .unsafePath, path: entry.path,
+                                        message: "the layer has a hard link '\(entry.path)' to the absolute name '\(entry.linkTarget)'; umoci refuses it and GNU tar strips the '/': extractors disagree on it"))
+        }
         switch LayerEntryMeaning.of(entry, cleaned: name, file: { FileFacts(mode: $0.mode, size: $0.size, prefix: $0.prefix) }) {
         case .nothing:
             return

@@ -28,6 +28,8 @@ struct LayoutCrashTests {
             }
             print("kill test: temporary files were left behind after \(sawTemporaryFiles) of 10 kills")
             let before = temporaryFiles(path).count
+            // Their writers are dead: no lock is held on any of them, so all are reclaimable.
+            #expect(try layout.staleTemporaryFiles(grace: 0).count == before)
             #expect(try layout.removeTemporaryFiles() == before)
             #expect(temporaryFiles(path).isEmpty)
             let (entries, blobs) = try await verifyLayout(path)

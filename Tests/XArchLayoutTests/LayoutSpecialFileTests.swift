@@ -29,6 +29,28 @@ import Glibc
     }
 }
 
+/// A blob whose path is a directory or a FIFO is reported as what it is, not as "missing" (issue 18).
+@Suite struct LayoutSpecialBlobTests {
+    @Test(.timeLimit(.minutes(1)), arguments: ["directory", "FIFO (named pipe)"])
+    func aBlobThatIsNotAFileSaysWhatItIs(kind: String) async throws {
+        try await TestImages.withTemporaryDirectory("xarch-special-blob") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
+            let bytes = Fixture.bytes(100)
+            let descriptor = Descriptor(mediaType: .ociLayer, bytes: bytes)
+            let path = "\(dir)/l/blobs/sha256/\(descriptor.digest.encoded)"
+            if kind == "directory" {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } else {
+                try FileManager.default.createDirectory(atPath: "\(dir)/l/blobs/sha256", withIntermediateDirectories: true)
+                #expect(mkfifo(path, 0o644) == 0)
+            }
+            await #expect { _ = try await layout.blob(descriptor) } throws: { error in
+                (error as? XArchError)?.message == "blob \(descriptor.digest) in layout \(dir)/l is a \(kind), not a file"
+            }
+        }
+    }
+}
+
 /// Temporary files of layout writes are known while they are written, so a Ctrl-C handler can remove
 /// them (`OCILayout.removeFilesInFlight`, called by the CLI's interrupt handler before it exits).
 @Suite struct LayoutFilesInFlightTests {

@@ -171,7 +171,7 @@ func refusesMalformedChallenge(_ header: String) {
 }
 
 @Test func randomBytesNeverCrash() {
-    var generator = ChallengeFuzzGenerator(seed: 42)
+    var generator = SeededGenerator(seed: 42)
     let alphabet = Array(" \t,=\"\\abcXYZ/+~.-!#0129é\u{01}".unicodeScalars)
     for _ in 0..<3000 {
         let length = Int(generator.next() % 40)
@@ -185,19 +185,6 @@ func refusesMalformedChallenge(_ header: String) {
         } catch {
             Issue.record("unexpected error \(error)")
         }
-    }
-}
-
-/// A small deterministic generator for fuzzing.
-struct ChallengeFuzzGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

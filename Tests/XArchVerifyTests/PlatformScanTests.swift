@@ -86,7 +86,10 @@ struct PlatformScanTests {
         #expect(errors(r1).map(\.path) == ["/bin/a", "/sbin/b"])
         #expect(errors(try scan("linux/amd64", [l1, l2])).map(\.path) == ["/sbin/b"])
         let dangling = try await layer { t in t.hardLink("x", to: "nothing") }
-        #expect(try scan("linux/amd64", [dangling]).findings.map(\.severity) == [.warning])
+        #expect(try scan("linux/amd64", [dangling]).findings.map(\.severity) == [.error], "extractors cannot unpack it")
+        let absolute = try await layer { t in t.file("bin/a", [1]); t.hardLink("x", to: "/bin/a") }
+        let found = try scan("linux/amd64", [absolute]).findings
+        #expect(found.map(\.severity) == [.error] && found.first?.message.contains("absolute name") == true, "\(found)")
     }
 
     @Test func scriptsNeedTheirInterpreter() async throws {

@@ -41,7 +41,7 @@ CHUNK = 64 * 1024
 # Never forwarded as such: hop-by-hop headers, and the framing headers the proxy sets itself.
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authenticate", "te", "trailer",
               "trailers", "transfer-encoding", "upgrade", "expect", "content-length"}
-KINDS = {"reset", "truncate", "corrupt", "status", "oversize", "redirect", "refuse-mount", "delay"}
+KINDS = {"reset", "truncate", "corrupt", "status", "oversize", "redirect", "refuse-mount", "delay", "trickle"}
 ERROR_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "DENIED", 404: "NOT_FOUND",
                405: "UNSUPPORTED", 429: "TOOMANYREQUESTS", 500: "UNKNOWN", 502: "UNAVAILABLE",
                503: "UNAVAILABLE", 504: "UNAVAILABLE"}
@@ -117,6 +117,14 @@ class State:
             r.setdefault("seconds", 1)
             if not isinstance(r["seconds"], (int, float)) or not 0 <= r["seconds"] <= 600:
                 raise ValueError("seconds must be a number in [0, 600]")
+        if kind == "trickle":
+            r.setdefault("after_bytes", 0)
+            r.setdefault("bytes", 1)
+            r.setdefault("interval", 1)
+            if not isinstance(r["bytes"], int) or r["bytes"] < 1:
+                raise ValueError("bytes must be a positive integer")
+            if not isinstance(r["interval"], (int, float)) or not 0 < r["interval"] <= 60:
+                raise ValueError("interval must be a number in (0, 60]")
         if kind == "corrupt":
             r.setdefault("xor", 1)
             if not isinstance(r["xor"], int) or not 1 <= r["xor"] <= 255:
@@ -409,7 +417,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 target = strip_mount(self.path) if kind == "refuse-mount" else self.path
                 resp = self.forward(target, body, entry)
                 entry["upstream_status"] = resp.status
-                if kind in ("reset", "truncate", "corrupt"):
+                if kind in ("reset", "truncate", "corrupt", "trickle"):
                     self.relay_faulty(resp, rule, entry)
                 elif kind == "oversize":
                     self.relay_oversize(resp, rule, entry)
@@ -628,6 +636,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             else:
                 self.finish_upstream(resp, drain=True)
             self.abort(rst=(kind == "reset"))
+            return
+        if kind == "trickle":
+            # after_bytes at full speed, then `bytes` every `interval` seconds until the body is sent
+            # or the client gives up (a slow registry).
+            after = rule["after_bytes"]
+            try:
+                for data in body_pieces():
+                    while data:
+                        step = min(len(data), after - sent if sent < after else rule["bytes"])
+                        self.write(data[:step])
+                        sent += step
+                        entry["bytes_sent"] = sent
+                        data = data[step:]
+                        if sent >= after:
+                            time.sleep(rule["interval"])
+            except ClientGone:
+                self.drop_upstream()   # the rest of the upstream body is not read
+                raise
+            self.finish_upstream(resp, drain=True)
             return
         # corrupt
         offset = rule.get("offset")

@@ -104,39 +104,51 @@ package enum POSIXFile {
     package static func isRegular(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFREG }
     package static func isDirectory(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFDIR }
 
+    /// What a file that is not a regular file is, for messages: "a directory", "a device", ….
+    package static func kind(of st: stat) -> String {
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: "a regular file"
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFCHR, S_IFBLK: "a device"
+        case S_IFSOCK: "a socket"
+        case S_IFLNK: "a symbolic link"
+        default: "not a regular file"
+        }
+    }
+
     /// Reads a whole small file, refusing more than `limit` bytes. `what` names it in the error.
     ///
     /// The file is opened without blocking and must be a regular file (a FIFO standing for `index.json`
     /// would otherwise block the open, and the read, forever), unless `streams` allows pipes and FIFOs
     /// (`--secret src=<(command)`).
-    package static func readFile(_ path: String, limit: Int, what: String, streams: Bool = false) throws -> [UInt8] {
+    ///
+    /// With `lineLimit`, a line (bytes between `\n`s, a trailing `\r` not counted) longer than it is an
+    /// error as soon as it is read: a text file that is one huge line is never held whole.
+    package static func readFile(_ path: String, limit: Int, what: String, streams: Bool = false,
+                                 lineLimit: Int? = nil) throws -> [UInt8] {
         let fd = try open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, verb: "read")
         defer { closeQuietly(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw error("inspect", path) }
         let type = st.st_mode & S_IFMT
         guard type == S_IFREG || (streams && type == S_IFIFO) else {
-            let kind = switch type {
-            case S_IFDIR: "a directory"
-            case S_IFIFO: "a FIFO (named pipe)"
-            case S_IFCHR, S_IFBLK: "a device"
-            case S_IFSOCK: "a socket"
-            default: "not a regular file"
-            }
-            throw XArchError(.invalidInput, "\(what) (\(path)) is \(kind), not a file")
+            throw XArchError(.invalidInput, "\(what) (\(path)) is \(kind(of: st)), not a file")
         }
         if type == S_IFIFO {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) // a pipe is read until its writer is done
         }
         var out: [UInt8] = []
+        var lines = LineLengths()
         let chunk = 64 * 1024
         var buffer = [UInt8](repeating: 0, count: chunk)
         while true {
             let n = try buffer.withUnsafeMutableBytes { try read(fd, into: $0.baseAddress!, count: chunk, path: path) }
             if n == 0 { return out }
             guard out.count + n <= limit else {
-                throw XArchError(.tooLarge, "\(what) is larger than the \(limit)-byte limit")
+                throw XArchError(.tooLarge, "\(what) (\(path)) is larger than the \(limit)-byte limit")
             }
+            if let lineLimit { try lines.check(buffer[0..<n], limit: lineLimit, what: "\(what) (\(path))") }
             out.append(contentsOf: buffer[0..<n])
         }
     }

@@ -1,3 +1,4 @@
+import XArchArchive
 import XArchModel
 
 /// The file system a stack of spooled layers builds (OCI image spec, layer.md, "Applying Changesets"):
@@ -54,6 +55,11 @@ struct ArchiveTree: SourceTree {
             node = SourceNode(kind: .symbolicLink(target: target), mode: 0o777)
         case .hardLink(let target):
             guard let linked = nodes[target], linked.kind == .regularFile else { return }
+            node = linked
+        case .foreignHardLink(let raw):
+            // A base layer's absolute link target is taken from the root, as docker does.
+            guard case .path(let target, _) = TarPath.clean(raw), let linked = nodes[target],
+                  linked.kind == .regularFile else { return }
             node = linked
         case .other:
             node = SourceNode(kind: .other, mode: entry.mode)

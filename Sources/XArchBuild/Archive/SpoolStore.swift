@@ -54,14 +54,14 @@ actor SpoolStore {
         return tree
     }
 
-    /// A local archive for `ADD`, decompressed when it is compressed.
-    func archive(_ path: String, kind: ArchiveSniffer.Kind) async throws -> SpooledArchive {
+    /// A local archive for `ADD`, decompressed when it is compressed; `name` (`ADD FILE`) starts its errors.
+    func archive(_ path: String, kind: ArchiveSniffer.Kind, name: String) async throws -> SpooledArchive {
         if let hit = archives[path] { return hit }
         let archive: SpooledArchive
         if kind == .plainTar {
-            archive = try await SpooledArchive.index(plainTar: path, name: path)
+            archive = try await SpooledArchive.index(plainTar: path, name: name)
         } else {
-            archive = try await SpooledArchive.spool(FileStream.open(path), name: path,
+            archive = try await SpooledArchive.spool(FileStream.open(path), name: name,
                                                      to: "\(directory)/add-\(archives.count).tar")
         }
         archives[path] = archive

@@ -9,7 +9,14 @@ import XArchModel
 struct SpooledArchive: Sendable {
     /// One entry, its path cleaned (relative to the root, `..` resolved).
     struct Entry: Sendable, Hashable {
-        enum Kind: Sendable, Hashable { case regular, directory, symbolicLink(String), hardLink(String), other }
+        enum Kind: Sendable, Hashable {
+            case regular, directory, symbolicLink(String), other
+            /// A hard link to an earlier path (cleaned, relative to the root).
+            case hardLink(String)
+            /// A hard link whose target, as the tar has it, is absolute or climbs out of the root:
+            /// extractors disagree on it (GNU tar strips the `/`, umoci refuses it).
+            case foreignHardLink(String)
+        }
         var path: String
         var kind: Kind
         var mode: UInt32
@@ -49,7 +56,8 @@ struct SpooledArchive: Sendable {
             while let entry = try await reader.next() {
                 let padded = (entry.size + 511) / 512 * 512
                 guard case .path(let clean, _) = TarPath.clean(entry.path) else {
-                    throw XArchError(.invalidInput, "\(name) has an entry named \"\(entry.path)\", which climbs out of the root; refusing it")
+                    // The caller's catch below says which archive: "NAME: the archive has …".
+                    throw XArchError(.invalidInput, "the archive has an entry named \"\(entry.path)\", which climbs out of the root; refusing it")
                 }
                 guard !clean.isEmpty else { continue }
                 entries.append(Entry(path: clean, kind: kind(entry), mode: entry.mode & 0o7777, size: entry.size,
@@ -67,7 +75,9 @@ struct SpooledArchive: Sendable {
         case .directory: return .directory
         case .symlink: return .symbolicLink(entry.linkTarget)
         case .hardLink:
-            guard case .path(let target, _) = TarPath.clean(entry.linkTarget) else { return .other }
+            guard case .path(let target, wasAbsolute: false) = TarPath.clean(entry.linkTarget) else {
+                return .foreignHardLink(entry.linkTarget)
+            }
             return .hardLink(target)
         default: return .other
         }

@@ -1,5 +1,6 @@
 import XArchArchive
 import XArchContent
+import XArchModel
 
 /// Recognizes the local archives `ADD` unpacks (Dockerfile reference, ADD: "a local tar archive in a
 /// recognized compression format (identity, gzip, bzip2 or xz) is unpacked as a directory") by their
@@ -22,8 +23,17 @@ enum ArchiveSniffer {
         if head.starts(with: [0x42, 0x5A, 0x68]) { return .unsupported("bzip2") }
         if head.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return .unsupported("xz") }
         guard LayerFormat.sniff(head[...]) != .uncompressed else { return nil }
-        let inner = try? await prefix(LayerDecompression.decompress(FileStream.open(path)), count: 512)
-        return inner.map(isTar) == true ? .compressedTar : nil
+        // Data that does not decompress is no archive (copied as it is); a decompression bomb is an error,
+        // never a reason to copy the archive instead of unpacking it.
+        let inner: [UInt8]
+        do {
+            inner = try await prefix(LayerDecompression.decompress(FileStream.open(path)), count: 512)
+        } catch let error as XArchError where error.code == .tooLarge {
+            throw error
+        } catch {
+            return nil
+        }
+        return isTar(inner) ? .compressedTar : nil
     }
 
     /// A ustar (POSIX or GNU) header: the magic at offset 257.

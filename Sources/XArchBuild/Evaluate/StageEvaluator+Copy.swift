@@ -176,20 +176,40 @@ extension StageEvaluator {
             if matches.isEmpty { rest.append(source) }
             for match in matches {
                 guard let real = try context.resolvingLinks(match), let node = try context.node(at: real),
-                      case .file(let path) = node.content, let kind = try await ArchiveSniffer.kind(path) else {
+                      case .file(let path) = node.content, let kind = try await sniff(path, match, instruction) else {
                     rest.append(GlobPattern.escape(match))
                     continue
                 }
                 if case .unsupported(let format) = kind {
                     throw instruction.fail("ADD \(match): \(format)-compressed archives are not unpacked by xarch build; decompress it into a plain or gzip tar", code: .unsupported)
                 }
-                let archive = try await spool.archive(path, kind: kind)
+                let archive: SpooledArchive
+                do {
+                    archive = try await spool.archive(path, kind: kind, name: "ADD \(match)")
+                } catch let error as XArchError {
+                    throw instruction.fail(error.message, code: error.code)
+                }
+                do {
+                    try archive.requireResolvableHardLinks()
+                } catch let error as XArchError {
+                    throw instruction.fail("ADD \(match): \(error.message)", code: error.code)
+                }
                 for entry in archive.entries {
                     if let unpacked = Self.unpacked(entry, from: archive, spec: spec) { entries.add(unpacked) }
                 }
             }
         }
         return rest
+    }
+
+    /// `ArchiveSniffer.kind`; a failure to read the file (a decompression bomb) is this ADD's error,
+    /// never a reason to copy the archive as it is.
+    private func sniff(_ path: String, _ match: String, _ instruction: Instruction) async throws -> ArchiveSniffer.Kind? {
+        do {
+            return try await ArchiveSniffer.kind(path)
+        } catch let error as XArchError {
+            throw instruction.fail("ADD \(match): \(error.message)", code: error.code)
+        }
     }
 
     /// An archive entry placed under the destination directory; nil for devices and FIFOs, which a
@@ -205,7 +225,7 @@ extension StageEvaluator {
             result.content = .fileRange(path: archive.file, offset: entry.offset)
         case .directory:
             break
-        case .other:
+        case .other, .foreignHardLink:
             return nil
         case .symbolicLink(let target):
             result.kind = .symbolicLink(target: target)

@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+import XArchTestSupport
+
+/// Registries on loopback that answer what no HTTP server should (issue 18): the command fails with
+/// one line and exit 1, never a trap inside the HTTP library.
+@Suite("hostile registry answers")
+struct HostileRegistryTests {
+    /// async-http-client treats a head below 200 as informational and traps on the body after it
+    /// (RFC 9110 §15: valid codes are 100–599).
+    @Test(arguments: ["000", "099", "007", "600", "999"])
+    func aStatusOutsideHTTPsRangeIsRefused(code: String) async throws {
+        let server = try RawHTTPServer(answer: "HTTP/1.1 \(code) Nope\r\nContent-Length: 5\r\n\r\nhello")
+        defer { server.stop() }
+        let r = await CLIRun.run("inspect", "127.0.0.1:\(server.port)/x")
+        #expect(r.code == 1, "\(r.stderr)")
+        let status = Int(code)!
+        #expect(r.stderr == "xarch: 127.0.0.1:\(server.port) answered with the invalid HTTP status \(status) (valid codes are 100–599); is it a registry?\n")
+        #expect(server.requests == 1, "not retried: the server does not speak HTTP")
+    }
+
+    @Test func aStatusWithoutABodyIsRefusedToo() async throws {
+        let server = try RawHTTPServer(answer: "HTTP/1.1 000 \r\n\r\n")
+        defer { server.stop() }
+        let r = await CLIRun.run("inspect", "127.0.0.1:\(server.port)/x")
+        #expect(r.code == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("invalid HTTP status 0 "))
+    }
+}

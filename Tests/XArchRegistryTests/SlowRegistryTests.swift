@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import XArch
+import XArchModel
+import XArchRegistry
+import XArchTestSupport
+
+/// A registry that trickles bytes (the fault proxy's `trickle` fault) fails a copy in seconds with a
+/// message naming the URL, under small thresholds (`RegistryTimeouts`); never a read that goes on for days.
+@Suite("slow registries", .serialized,
+       .requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_PROXY", "XARCH_TEST_PROXY_CONTROL"))
+struct SlowRegistryTests {
+    static func run(_ name: String, _ timeouts: RegistryTimeouts,
+                    _ body: (FaultTests.Env, RegistrySession, FaultTests.Prepared, String) async throws -> Void) async throws {
+        let env = try FaultTests.env()
+        let prepared = try await IT.withSession { try await FaultTests.prepare(name, env, session: $0) }
+        try await IT.withSession(IT.options { $0.timeouts = timeouts }) { session in
+            try await TestImages.withTemporaryDirectory("xarch-itest") { dir in try await body(env, session, prepared, dir) }
+        }
+    }
+
+    @Test func aBlobBelowTheMinimumRateFailsNamingItsURL() async throws {
+        var timeouts = RegistryTimeouts()
+        timeouts.minimumBytes = 64 * 1024
+        timeouts.window = 1
+        try await Self.run("trickle-blob", timeouts) { env, session, p, dir in
+            let path = "/v2/\(p.repository)/blobs/\(p.layer.digest)"
+            // 300 kB at full speed, then 100 bytes every 0.2 s: 500 B/s, far below 64 KiB/s.
+            try await FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "trickle",
+                                                   "after_bytes": 300_000, "bytes": 100, "interval": 0.2])
+            let started = ContinuousClock.now
+            await #expect { try await IT.copy("\(env.proxy)/\(p.repository):img", "oci:\(dir)/out:img", session: session) } throws: { error in
+                let e = error as? XArchError
+                return e?.code == .tooSlow && e?.message.contains("http://\(env.proxy)\(path) sent fewer than 65536 bytes in 1 s") == true
+            }
+            #expect(started.duration(to: .now) < .seconds(20), "the slow download was given up within the window, not read to its end")
+            try FaultTests.expectUntouched("\(dir)/out", absent: [p.layer.digest, p.child.descriptor.digest])
+            let gets = try await FaultProxy.log(env.control, matching: path).filter { $0.method == "GET" }
+            #expect(gets.count == 1 && gets[0].fault == "trickle", "a too-slow download is not resumed or retried")
+        }
+    }
+
+    @Test func aDownloadAtTheMinimumRateIsNotCutShort() async throws {
+        var timeouts = RegistryTimeouts()
+        timeouts.minimumBytes = 1000
+        timeouts.window = 1
+        try await Self.run("steady-blob", timeouts) { env, session, p, dir in
+            let path = "/v2/\(p.repository)/blobs/\(p.child.manifest.config.digest)"
+            // The config (a few hundred bytes… a few kB) at 200 bytes every 0.1 s = 2000 B/s: slow, but above the rule.
+            try await FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "trickle",
+                                                   "bytes": 200, "interval": 0.1])
+            let report = try await IT.copy("\(env.proxy)/\(p.repository):img", "oci:\(dir)/out:img", session: session)
+            #expect(report.blobs.copied == 2)
+            #expect(try LayoutCheck.blobNames("\(dir)/out").contains(p.config.digest.encoded))
+        }
+    }
+
+    @Test func aManifestPastTheRequestDeadlineFailsNamingItsURL() async throws {
+        var timeouts = RegistryTimeouts()
+        timeouts.request = 2
+        try await Self.run("trickle-manifest", timeouts) { env, session, p, dir in
+            let path = "/v2/\(p.repository)/manifests/"  // by tag or by digest
+            try await FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "trickle",
+                                                   "bytes": 1, "interval": 0.5])
+            let started = ContinuousClock.now
+            await #expect { try await IT.copy("\(env.proxy)/\(p.repository):img", "oci:\(dir)/out:img", session: session) } throws: { error in
+                let e = error as? XArchError
+                return e?.code == .tooSlow && e?.message.contains("http://\(env.proxy)\(path)") == true
+                    && e?.message.contains(" did not answer within 2 s; the registry is too slow") == true
+            }
+            #expect(started.duration(to: .now) < .seconds(15))
+        }
+    }
+}
+
+@Suite("registry timeouts from the environment")
+struct RegistryTimeoutsTests {
+    @Test func defaultsAndVariables() throws {
+        #expect(try RegistryTimeouts(environment: [:]) == RegistryTimeouts())
+        let t = try RegistryTimeouts(environment: ["XARCH_REQUEST_TIMEOUT": "2.5", "XARCH_MIN_TRANSFER": "1024/10"])
+        #expect(t.request == 2.5 && t.minimumBytes == 1024 && t.window == 10)
+    }
+
+    @Test(arguments: [["XARCH_REQUEST_TIMEOUT": "0"], ["XARCH_REQUEST_TIMEOUT": "soon"], ["XARCH_REQUEST_TIMEOUT": "inf"],
+                      ["XARCH_MIN_TRANSFER": "1024"], ["XARCH_MIN_TRANSFER": "0/10"], ["XARCH_MIN_TRANSFER": "1024/0"],
+                      ["XARCH_MIN_TRANSFER": "a/b"]])
+    func badValuesNameTheVariable(environment: [String: String]) {
+        #expect { try RegistryTimeouts(environment: environment) } throws: { error in
+            "\(error)".contains(environment.keys.first!)
+        }
+    }
+}
