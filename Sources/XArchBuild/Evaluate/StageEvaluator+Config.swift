@@ -82,7 +82,7 @@ extension StageEvaluator {
             let owner = try await Self.workdirOwner(instruction, state: state) { lower }
             var entries = LayerEntries([.directory(relative, uid: owner.uid, gid: owner.gid)])
             entries.addMissingParents(uid: owner.uid, gid: owner.gid, existing: lower.entry(at:))
-            state.layers.append(.new(entries, createdBy: instruction.original))
+            state.appendNew(entries, createdBy: instruction.original)
             state.record(instruction.original, created: created, emptyLayer: false)
         } else if !state.knownFilesystem, !relative.isEmpty, let user = state.container.user, !Self.isRoot(user) {
             let merged = StageTree(name: "", state: state, base: try await baseListing(of: state))
@@ -96,7 +96,7 @@ extension StageEvaluator {
             }
             var entries = LayerEntries([.directory(relative, uid: owner.uid, gid: owner.gid)])
             try entries.addCreatedParents(uid: owner.uid, gid: owner.gid) { try merged.node(at: $0) != nil }
-            state.layers.append(.new(entries, createdBy: instruction.original))
+            state.appendNew(entries, createdBy: instruction.original)
             state.record(instruction.original, created: created, emptyLayer: false)
         } else {
             state.record(instruction.original, created: created, emptyLayer: true)

@@ -56,7 +56,7 @@ extension StageEvaluator {
             try await keepBaseDirectories(&entries, destination: CleanPath.inside(destination.path), owner: spec.owner,
                                           state: state, stage: stage)
         }
-        state.layers.append(.new(entries, createdBy: instruction.original))
+        state.appendNew(entries, createdBy: instruction.original)
     }
 
     /// On a base image, directories the image has keep their metadata: a directory's contents copied

@@ -62,7 +62,7 @@ extension StageEvaluator {
         request.step = step(of: instruction, in: stage)
         let outcome = try await runner.run(request)
         if let entries = outcome.entries {
-            state.layers.append(.new(entries, createdBy: instruction.original))
+            state.appendNew(entries, createdBy: instruction.original)
             state.layerDirectories[state.layers.count - 1] = outcome.upper
             state.record(instruction.original, created: created, emptyLayer: false)
         } else {

@@ -14,7 +14,12 @@ struct StageState: Sendable {
     /// The stage's platform, normalized (the target platform unless `FROM --platform` says otherwise).
     var platform: Platform
     var config: ImageConfig
-    var layers: [StageLayer]
+    /// Append new layers with `appendNew`, which keeps `newIndex` up to date.
+    private(set) var layers: [StageLayer]
+    /// The entries of the new layers merged (the last written at each path wins) and the names in each
+    /// directory they make, kept as layers are added: a COPY or WORKDIR asks the stage's file system
+    /// without re-reading every earlier layer (which made long Dockerfiles quadratic).
+    private(set) var newIndex = NewLayerIndex()
     /// The whole file system is known (the stage grows from `scratch`): parent directories of copied
     /// files are written, `WORKDIR` creates its directory.
     var knownFilesystem: Bool
@@ -24,6 +29,12 @@ struct StageState: Sendable {
     var commandSet = false
     /// The upper directory of each layer a RUN made, by its index in `layers`.
     var layerDirectories: [Int: String] = [:]
+
+    /// Adds a new layer of `entries` (the last layer of the stage).
+    mutating func appendNew(_ entries: LayerEntries, createdBy: String) {
+        layers.append(.new(entries, createdBy: createdBy))
+        newIndex.add(entries)
+    }
 
     /// The default `PATH` BuildKit gives images built `FROM scratch` (its `system.DefaultPathEnv`).
     static let defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -105,5 +116,26 @@ struct StageState: Sendable {
         let entry = ImageConfig.History(created: created, createdBy: createdBy, comment: "xarch build",
                                         emptyLayer: emptyLayer ? true : nil)
         config.history = (config.history ?? []) + [entry]
+    }
+}
+
+/// The merged view of a stage's new layers (`StageState.newIndex`), for `StageTree`.
+struct NewLayerIndex: Sendable {
+    /// Each path's entry in the newest layer that has it.
+    private(set) var entries: [String: LayerEntry] = [:]
+    /// The names under each directory path ("" is the root) that the new layers make.
+    private(set) var listing: [String: Set<String>] = [:]
+
+    mutating func add(_ layer: LayerEntries) {
+        for entry in layer.sorted {
+            entries[entry.path] = entry
+            var child = entry.path
+            while true {
+                let parent = LayerEntries.parent(of: child) ?? ""
+                // Already listed: so are its parents (they were added with it).
+                guard listing[parent, default: []].insert(CleanPath.base(child)).inserted, !parent.isEmpty else { break }
+                child = parent
+            }
+        }
     }
 }

@@ -11,23 +11,9 @@ struct StageTree: SourceTree {
 
     /// `state`'s new layers over `base`, the file system of its base image (nil for `scratch`).
     init(name: String, state: StageState, base: ArchiveTree?) {
-        var entries: [String: LayerEntry] = [:]
-        for layers in state.newLayers {
-            for entry in layers.sorted { entries[entry.path] = entry }
-        }
-        var listing: [String: Set<String>] = [:]
-        for path in entries.keys {
-            var child = path
-            while true {
-                let parent = LayerEntries.parent(of: child) ?? ""
-                listing[parent, default: []].insert(CleanPath.base(child))
-                if parent.isEmpty { break }
-                child = parent
-            }
-        }
         self.sourceName = name
-        self.entries = entries
-        self.listing = listing
+        self.entries = state.newIndex.entries
+        self.listing = state.newIndex.listing
         self.base = base
     }
 
