@@ -104,6 +104,16 @@ struct ParallelGzipTests {
         #expect(out == input)
     }
 
+    @Test(arguments: [1, 2, 4])
+    func memoryIsAFewBlocksWhateverTheInputSize(workers: Int) throws {
+        let deflater = ParallelGzipDeflater(level: 1, budget: CompressionBudget(limit: workers))
+        let input = Self.sample(40 * Self.block)
+        _ = try Self.run(deflater, input, chunk: 1 << 20)
+        // At most `4 × workers + 2` blocks handed out at once (plus the one being filled), though 40 went through.
+        #expect(deflater.peakBlocksHeld <= 4 * workers + 2)
+        #expect(deflater.peakBlocksHeld >= 2)
+    }
+
     @Test func aFinishedDeflaterRefusesMore() throws {
         let deflater = ParallelGzipDeflater(level: 6)
         try deflater.finish { _ in }

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -10,13 +9,14 @@ import Musl
 /// the number of layers being written. One budget serves every layer of a build (one limiter sized by
 /// `--jobs` and the cores, not a thread pool per layer); jobs run first in, first out.
 ///
-/// Work runs on a dispatch queue of its own, never on Swift's cooperative thread pool: a job is pure
-/// CPU work (it never waits), and the callers that wait for it wait on threads of their own.
+/// Work runs on threads of its own (at most `limit`, started when jobs wait and ending when none is
+/// left), never on Swift's cooperative thread pool nor on dispatch's global pool — on Linux, dispatch
+/// ran only one worker for a concurrent queue while the cooperative pool was busy, which left a core
+/// idle. A job is pure CPU work (it never waits); the callers that wait for it wait on threads of their own.
 public final class CompressionBudget: Sendable {
     /// Blocks compressed at the same time, at most.
     public let limit: Int
     private let state = Mutex<State>(State())
-    private let queue = DispatchQueue(label: "xarch.compression", attributes: .concurrent)
 
     private struct State {
         var jobs: [(@Sendable () -> Void)?] = []
@@ -54,7 +54,7 @@ public final class CompressionBudget: Sendable {
             state.running += 1
             return true
         }
-        if startsRunner { queue.async { self.drain() } }
+        if startsRunner { Self.startThread { self.drain() } }
     }
 
     /// One runner: takes jobs until none is waiting, then leaves (so an idle budget holds no thread).
@@ -76,6 +76,25 @@ public final class CompressionBudget: Sendable {
             return job
         }) {
             job()
+        }
+    }
+
+    /// Runs `body` on a new detached thread (POSIX threads: this module does not use Foundation).
+    private static func startThread(_ body: @escaping @Sendable () -> Void) {
+        final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            let box = Unmanaged<Box>.fromOpaque(raw).takeRetainedValue()
+            box.body()
+            return nil
+        }, box)
+        if status == 0 {
+            pthread_detach(thread)
+        } else {
+            // No thread to be had: run the job here rather than lose it (the caller's own thread).
+            Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body()
         }
     }
 }
