@@ -86,7 +86,8 @@ let package = Package(
             "XArchModel", "XArchContent", "XArchArchive", "XArchCopy", "XArchDockerfile", "XArchVerify", "XArchRun",
         ]),
         .target(name: "XArchCLI", dependencies: [
-            "XArch", "XArchModel", "XArchDockerfile", "XArchAudit", "XArchBuild", "XArchVerify", "XArchCopy", "XArchIndex", "XArchRegistry", "XArchRun",
+            "XArch", "XArchModel", "XArchArchive", "XArchDockerfile", "XArchAudit", "XArchBuild", "XArchVerify", "XArchCopy", "XArchIndex",
+            "XArchRegistry", "XArchRun",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "xarch", dependencies: ["XArchCLI"]),

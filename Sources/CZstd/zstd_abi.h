@@ -14,4 +14,15 @@ typedef unsigned (*xarch_zstd_is_error_fn)(size_t);                             
 typedef const char *(*xarch_zstd_get_error_name_fn)(size_t);                         // ZSTD_getErrorName
 typedef size_t (*xarch_zstd_compress_fn)(void *, size_t, const void *, size_t, int); // ZSTD_compress
 typedef size_t (*xarch_zstd_compress_bound_fn)(size_t);                              // ZSTD_compressBound
+typedef void *(*xarch_zstd_create_cctx_fn)(void);                                    // ZSTD_createCCtx
+typedef size_t (*xarch_zstd_free_cctx_fn)(void *);                                   // ZSTD_freeCCtx
+typedef size_t (*xarch_zstd_cctx_set_parameter_fn)(void *, int, int);                // ZSTD_CCtx_setParameter
+typedef size_t (*xarch_zstd_compress_stream2_fn)(void *, xarch_zstd_out_buffer *, xarch_zstd_in_buffer *, int);
+                                                                                     // ZSTD_compressStream2
+// ZSTD_cParameter and ZSTD_EndDirective values (stable since zstd 1.4.0).
+enum {
+    XARCH_ZSTD_C_COMPRESSION_LEVEL = 100, XARCH_ZSTD_C_CONTENT_SIZE_FLAG = 200, XARCH_ZSTD_C_CHECKSUM_FLAG = 201,
+    XARCH_ZSTD_C_DICT_ID_FLAG = 202, XARCH_ZSTD_C_NB_WORKERS = 400,
+    XARCH_ZSTD_E_CONTINUE = 0, XARCH_ZSTD_E_END = 2,
+};
 #endif

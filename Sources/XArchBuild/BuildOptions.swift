@@ -1,4 +1,5 @@
 import Foundation
+import XArchArchive
 import XArchModel
 import XArchRun
 
@@ -19,8 +20,8 @@ public struct BuildOptions: Sendable {
     /// Timestamps (layer entries, `created`, history) are clamped to this many seconds since the epoch
     /// (reproducible-builds.org `SOURCE_DATE_EPOCH`); 0 by default.
     public var sourceDateEpoch: Int64
-    /// zlib level of the layers (1 fastest … 9 smallest).
-    public var compressionLevel: Int32
+    /// How new layers are compressed (`--compression`, `--compression-level`): gzip level 6 by default.
+    public var encoding: LayerEncoding
     /// `--output oci:PATH[:TAG]`: the OCI layout to write (the tag defaults to `latest`).
     public var output: LayoutReference?
     /// `-t REF`: registry references to push the finished index to.
@@ -49,7 +50,7 @@ public struct BuildOptions: Sendable {
 
     public init(context: String, dockerfile: String? = nil, platforms: [Platform]?, buildArguments: [String: String] = [:],
                 labels: [String: String] = [:], target: String? = nil, sourceDateEpoch: Int64 = 0,
-                compressionLevel: Int32 = 6, output: LayoutReference? = nil, destinations: [ImageReference] = [],
+                encoding: LayerEncoding = .gzip(), output: LayoutReference? = nil, destinations: [ImageReference] = [],
                 buildPlatform: Platform, jobs: Int = 4, verify: Bool = false) {
         self.context = context
         self.dockerfile = dockerfile
@@ -58,7 +59,7 @@ public struct BuildOptions: Sendable {
         self.labels = labels
         self.target = target
         self.sourceDateEpoch = sourceDateEpoch
-        self.compressionLevel = compressionLevel
+        self.encoding = encoding
         self.output = output
         self.destinations = destinations
         self.buildPlatform = buildPlatform

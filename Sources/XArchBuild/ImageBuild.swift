@@ -1,4 +1,5 @@
 import Foundation
+import XArchArchive
 import XArchContent
 import XArchCopy
 import XArchModel
@@ -45,7 +46,8 @@ public enum ImageBuild {
                                    resolver: BaseImageResolver(resolver: resolver), spool: SpoolStore(directory: work),
                                    runner: runner)
         let plan = try await planner.plan()
-        let writer = LayerWriter(sourceDateEpoch: options.sourceDateEpoch, compressionLevel: options.compressionLevel)
+        let writer = LayerWriter(sourceDateEpoch: options.sourceDateEpoch, encoding: options.encoding,
+                                 budget: CompressionBudget.sized(jobs: options.jobs))
         let newLayers = plan.states.flatMap(\.newLayers)
         progress?(.planned(platforms: plan.states.count, layers: LayerCache.distinct(newLayers).count))
         let blobs = try await LayerCache.write(newLayers, writer: writer, directory: work, jobs: options.jobs) { blob in

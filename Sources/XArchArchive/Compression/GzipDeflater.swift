@@ -22,22 +22,16 @@ public final class GzipDeflater {
     public init(level: Int32) throws {
         self.level = level
         stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        // windowBits -15: raw deflate, no zlib wrapper; memLevel 8 and the default strategy, as gzip does.
-        let status = deflateInit2_(stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY,
-                                   zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else {
-            stream.deinitialize(count: 1)
+        do {
+            try GzipMember.startRawDeflate(stream, level: level)
+        } catch {
             stream.deallocate()
-            throw XArchError(.io, "cannot start gzip compression (zlib error \(status))")
+            throw error
         }
     }
 
     /// The 10-byte member header (RFC 1952 section 2.3).
-    public var header: [UInt8] {
-        let xfl: UInt8 = level == 9 ? 2 : (level == 1 ? 4 : 0)
-        return [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, xfl, 0xFF]
-    }
+    public var header: [UInt8] { GzipMember.header(level: level) }
 
     /// Compresses `input`, handing every piece of output (the header first) to `sink`.
     public func compress(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -57,12 +51,7 @@ public final class GzipDeflater {
         stream.pointee.next_in = nil
         stream.pointee.avail_in = 0
         try drain(flush: Z_FINISH, sink: sink)
-        let size = UInt32(truncatingIfNeeded: inputSize), check = UInt32(truncatingIfNeeded: crc)
-        var trailer = [UInt8](repeating: 0, count: 8)
-        for i in 0..<4 {
-            trailer[i] = UInt8(truncatingIfNeeded: check >> (8 * UInt32(i)))
-            trailer[4 + i] = UInt8(truncatingIfNeeded: size >> (8 * UInt32(i)))
-        }
+        let trailer = GzipMember.trailer(crc: crc, size: inputSize)
         try trailer.withUnsafeBytes { try sink($0) }
     }
 
@@ -92,7 +81,7 @@ public final class GzipDeflater {
                 stream.pointee.avail_out = uInt(capacity)
                 let status = deflate(stream, flush)
                 guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-                    throw XArchError(.io, "gzip compression failed (zlib error \(status))")
+                    throw GzipMember.failure("gzip compression failed", status)
                 }
                 let produced = capacity - Int(stream.pointee.avail_out)
                 if produced > 0 { try sink(UnsafeRawBufferPointer(start: base, count: produced)) }

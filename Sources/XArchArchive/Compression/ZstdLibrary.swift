@@ -21,6 +21,10 @@ package struct ZstdLibrary: @unchecked Sendable {
     let errorName: xarch_zstd_get_error_name_fn
     let compress: xarch_zstd_compress_fn
     let compressBound: xarch_zstd_compress_bound_fn
+    let createCCtx: xarch_zstd_create_cctx_fn
+    let freeCCtx: xarch_zstd_free_cctx_fn
+    let setParameter: xarch_zstd_cctx_set_parameter_fn
+    let compressStream2: xarch_zstd_compress_stream2_fn
 
     /// The library, or the reason it could not be loaded.
     static let shared: Result<ZstdLibrary, XArchError> = load()
@@ -42,10 +46,16 @@ package struct ZstdLibrary: @unchecked Sendable {
               let isError = symbol("ZSTD_isError", as: xarch_zstd_is_error_fn.self),
               let errorName = symbol("ZSTD_getErrorName", as: xarch_zstd_get_error_name_fn.self),
               let compress = symbol("ZSTD_compress", as: xarch_zstd_compress_fn.self),
-              let bound = symbol("ZSTD_compressBound", as: xarch_zstd_compress_bound_fn.self)
+              let bound = symbol("ZSTD_compressBound", as: xarch_zstd_compress_bound_fn.self),
+              let createCCtx = symbol("ZSTD_createCCtx", as: xarch_zstd_create_cctx_fn.self),
+              let freeCCtx = symbol("ZSTD_freeCCtx", as: xarch_zstd_free_cctx_fn.self),
+              let setParameter = symbol("ZSTD_CCtx_setParameter", as: xarch_zstd_cctx_set_parameter_fn.self),
+              let compressStream2 = symbol("ZSTD_compressStream2", as: xarch_zstd_compress_stream2_fn.self)
         else { return .failure(missing) }
         return .success(ZstdLibrary(createDStream: create, freeDStream: free, decompressStream: decompress,
-                                    isError: isError, errorName: errorName, compress: compress, compressBound: bound))
+                                    isError: isError, errorName: errorName, compress: compress, compressBound: bound,
+                                    createCCtx: createCCtx, freeCCtx: freeCCtx, setParameter: setParameter,
+                                    compressStream2: compressStream2))
     }
 
     /// libzstd's name for an error code.

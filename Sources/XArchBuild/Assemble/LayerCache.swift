@@ -4,14 +4,15 @@ import XArchModel
 
 /// Writes the new layers of every platform, each distinct set of entries once: a COPY that gives the
 /// same entries on several platforms (shared assets, the same script) is one blob, written once,
-/// stored and uploaded once. Layers are written in parallel, at most `jobs` at a time.
+/// stored and uploaded once. Layers are written in parallel, at most `jobs` at a time, each on a thread
+/// of its own; their compression shares the writer's one `CompressionBudget`.
 enum LayerCache {
     /// The blob of every distinct entry set in `layers`.
     static func write(_ layers: [LayerEntries], writer: LayerWriter, directory: String, jobs: Int,
                       written done: (@Sendable (LayerBlob) -> Void)? = nil) async throws -> [LayerEntries: LayerBlob] {
         let unique = distinct(layers)
         let written = try await BoundedConcurrency.map(Array(unique.enumerated()), limit: jobs) { item in
-            let blob = try writer.write(item.element, to: "\(directory)/layer-\(item.offset).tar.gz")
+            let blob = try await writer.write(item.element, to: "\(directory)/layer-\(item.offset).blob")
             done?(blob)
             return (item.element, blob)
         }

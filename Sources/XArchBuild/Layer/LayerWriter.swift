@@ -1,8 +1,9 @@
+import Foundation
 import XArchArchive
 import XArchModel
 
-/// A layer written to a local file: a gzip-compressed tar (OCI image spec, layer.md and
-/// media-types.md, `application/vnd.oci.image.layer.v1.tar+gzip`).
+/// A layer written to a local file: a compressed tar (OCI image spec, layer.md and media-types.md,
+/// `application/vnd.oci.image.layer.v1.tar+gzip` or `application/vnd.oci.image.layer.v1.tar+zstd`).
 public struct LayerBlob: Hashable, Sendable {
     /// The descriptor of the compressed blob (what a manifest lists).
     public let descriptor: Descriptor
@@ -16,27 +17,42 @@ public struct LayerBlob: Hashable, Sendable {
 
 /// Writes reproducible layers (the same entries always give the same bytes): entries sorted by path, timestamps clamped to
 /// `SOURCE_DATE_EPOCH`, owners as the entries say (0 unless `--chown`), pax headers only where ustar
-/// fields do not suffice, and a fixed gzip header. The diff ID (sha256 of the tar) and the blob digest
-/// (sha256 of the gzip stream) are computed in the same single streaming pass that writes the file, and
-/// memory stays bounded by two 1 MiB buffers whatever the size of the content.
+/// fields do not suffice, and a reproducible compressor (`LayerEncoding`: gzip in parallel blocks with a
+/// fixed header, or one zstd frame). The diff ID (sha256 of the tar) and the blob digest (sha256 of the
+/// compressed stream) are computed in the same single streaming pass that writes the file, and memory
+/// stays bounded (a 1 MiB read buffer and a few compression blocks) whatever the size of the content.
 public struct LayerWriter: Sendable {
     /// Timestamps later than this (seconds since the epoch) are set to it
     /// (reproducible-builds.org, "SOURCE_DATE_EPOCH"); 0 by default, so every time is 0.
     public var sourceDateEpoch: Int64
-    /// zlib level: 1 (fastest) … 9 (smallest).
-    public var compressionLevel: Int32
+    /// The format and level of the layers.
+    public var encoding: LayerEncoding
+    /// The CPU budget the compression of every layer shares (one per build).
+    public var budget: CompressionBudget
 
-    public init(sourceDateEpoch: Int64 = 0, compressionLevel: Int32 = 6) {
+    public init(sourceDateEpoch: Int64 = 0, encoding: LayerEncoding = .gzip(), budget: CompressionBudget = .shared) {
         self.sourceDateEpoch = sourceDateEpoch
-        self.compressionLevel = compressionLevel
+        self.encoding = encoding
+        self.budget = budget
     }
 
-    /// Writes `entries` (sorted first) as a gzip tar to `path`, which must not exist.
+    /// `write(_:to:)` on a thread of its own, so the cooperative pool never waits for the disk or for
+    /// compression.
+    public func write(_ entries: LayerEntries, to path: String) async throws -> LayerBlob {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try self.write(entries, to: path) })
+            }
+        }
+    }
+
+    /// Writes `entries` (sorted first) as a compressed tar to `path`, which must not exist. Blocks the
+    /// calling thread until the layer is written.
     public func write(_ entries: LayerEntries, to path: String) throws -> LayerBlob {
         let output = try LocalFile.create(path)
         let pipeline: LayerPipeline
         do {
-            pipeline = try LayerPipeline(output: output, level: compressionLevel)
+            pipeline = try LayerPipeline(output: output, compressor: encoding.makeCompressor(budget: budget))
         } catch {
             output.close()
             LocalFile.remove(path)
@@ -50,7 +66,7 @@ public struct LayerWriter: Sendable {
             try pipeline.append(TarHeader.endOfArchive)
             let result = try pipeline.finish()
             output.close()
-            return LayerBlob(descriptor: Descriptor(mediaType: .ociLayerGzip, digest: result.digest, size: result.size),
+            return LayerBlob(descriptor: Descriptor(mediaType: encoding.mediaType, digest: result.digest, size: result.size),
                              diffID: result.diffID, uncompressedSize: result.uncompressedSize, file: path)
         } catch {
             pipeline.discard()
@@ -91,17 +107,17 @@ public struct LayerWriter: Sendable {
     }
 }
 
-/// tar bytes → sha256 (diff ID) → deflate → sha256 (digest) → file, in one pass.
+/// tar bytes → sha256 (diff ID) → compress → sha256 (digest) → file, in one pass.
 final class LayerPipeline {
     private let output: LocalFile
-    private let deflater: GzipDeflater
+    private let deflater: any LayerCompressor
     private var diffHasher = DigestHasher(.sha256)
     private var blobHasher = DigestHasher(.sha256)
     private var readBuffer = [UInt8](repeating: 0, count: 1024 * 1024)
 
-    init(output: LocalFile, level: Int32) throws {
+    init(output: LocalFile, compressor: any LayerCompressor) {
         self.output = output
-        deflater = try GzipDeflater(level: level)
+        deflater = compressor
     }
 
     func append(_ bytes: [UInt8]) throws {
@@ -139,7 +155,7 @@ final class LayerPipeline {
         return total
     }
 
-    /// Ends the gzip stream; returns the digests and sizes.
+    /// Ends the compressed stream; returns the digests and sizes.
     func finish() throws -> (digest: Digest, size: Int64, diffID: Digest, uncompressedSize: Int64) {
         try deflater.finish(sink: emit)
         return (blobHasher.finalize(), blobHasher.count, diffHasher.finalize(), diffHasher.count)
