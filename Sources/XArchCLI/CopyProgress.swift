@@ -83,7 +83,7 @@ enum CopySummary {
         let separator = r.reference.hasPrefix("sha256:") || r.reference.hasPrefix("sha512:") ? "@" : ":"
         context.print("copied \(r.source)\(separator)\(r.reference) → \(r.destination):\(r.tag)")
         context.print("  digest:    \(r.destinationDigest)\(r.filteredIndexDigest != nil ? " (reduced index)" : "")")
-        if !r.platforms.isEmpty { context.print("  platforms: \(r.platforms.joined(separator: ", "))") }
+        if !r.platforms.isEmpty { context.print("  platforms: \(TerminalText.field(r.platforms.joined(separator: ", ")))") }
         let b = r.blobs
         context.print("  blobs:     \(b.copied) copied (\(ByteCount.format(b.bytesCopied))), \(b.mounted) mounted, \(b.skipped) already there")
         context.print("  manifests: \(r.manifests.copied) written, \(r.manifests.skipped) already there")

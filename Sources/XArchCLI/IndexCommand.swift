@@ -101,7 +101,8 @@ enum IndexKeyValue {
 /// Human output of the index commands.
 enum IndexSummary {
     static func print(_ r: IndexReport, _ context: CommandContext) {
-        let name = "\(r.destination):\(r.tag)"
+        let f = TerminalText.field // platforms and sources come from indexes and registries
+        let name = f("\(r.destination):\(r.tag)")
         if r.unchanged {
             context.print("\(name) is unchanged (\(r.digest)); nothing was written")
             return
@@ -111,10 +112,10 @@ enum IndexSummary {
         let kind = r.mediaType == IndexFormat.docker.mediaType.rawValue ? "Docker manifest list" : "OCI index"
         context.print("  digest:    \(r.digest) (\(kind), \(r.size) bytes)")
         if let previous = r.previousDigest { context.print("  was:       \(previous)") }
-        for entry in r.removed { context.print("  removed:   \(entry.platform) \(entry.digest)") }
+        for entry in r.removed { context.print("  removed:   \(f(entry.platform)) \(entry.digest)") }
         var table = Table("PLATFORM", "DIGEST", "SOURCE")
         for entry in r.platforms {
-            table.add(entry.platformSource == .config ? "\(entry.platform) (from config)" : entry.platform, entry.digest, entry.source)
+            table.add(f(entry.platformSource == .config ? "\(entry.platform) (from config)" : entry.platform), entry.digest, f(entry.source))
             for attestation in entry.attestations { table.add("  └ attestation", attestation, "") }
         }
         for line in table.render(styleHeader: { context.style($0, .bold) }) { context.print("  " + line) }

@@ -45,6 +45,18 @@ struct TerminalOutputTests {
         }
     }
 
+    @Test func copyAndIndex() async throws {
+        try await TestImages.withTemporaryDirectory("terminal-copy") { dir in
+            try await Self.hostileLayout("\(dir)/l")
+            let copy = await CLIRun.run("copy", "oci:\(dir)/l:x", "oci:\(dir)/c:x")
+            #expect(copy.code == 0 && copy.stdout.contains(Self.escapedTitle), "\(copy.stdout)\(copy.stderr)")
+            Self.expectNoControls(copy, "copy")
+            let index = await CLIRun.run("index", "create", "-t", "oci:\(dir)/i:x", "oci:\(dir)/l:x")
+            #expect(index.code == 0 && index.stdout.contains(Self.escapedTitle), "\(index.stdout)\(index.stderr)")
+            Self.expectNoControls(index, "index create")
+        }
+    }
+
     @Test func lint() async throws {
         try await TestImages.withTemporaryDirectory("terminal-lint") { dir in
             let file = "\(dir)/Dockerfile"
