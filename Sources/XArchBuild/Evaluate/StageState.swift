@@ -115,7 +115,8 @@ struct StageState: Sendable {
     mutating func record(_ createdBy: String, created: String, emptyLayer: Bool) {
         let entry = ImageConfig.History(created: created, createdBy: createdBy, comment: "xarch build",
                                         emptyLayer: emptyLayer ? true : nil)
-        config.history = (config.history ?? []) + [entry]
+        if config.history == nil { config.history = [] }
+        config.history?.append(entry) // in place: rebuilding the array made long Dockerfiles quadratic
     }
 }
 
