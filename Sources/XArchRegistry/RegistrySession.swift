@@ -20,7 +20,8 @@ public struct RegistryOptions: Sendable {
     public var retry = RetryPolicy()
     public var limits = RegistryLimits()
     /// How slow a registry may be (`XARCH_REQUEST_TIMEOUT`, `XARCH_MIN_TRANSFER`).
-    public var timeouts = RegistryTimeouts()
+    /// `XARCH_REQUEST_TIMEOUT` and `XARCH_MIN_TRANSFER` when set (and valid), else the defaults.
+    public var timeouts = RegistryTimeouts.fromEnvironment
     /// Log each request to standard error (`--debug`).
     public var debug = false
     public var connectionsPerHost = 8

@@ -21,6 +21,12 @@ public struct RegistryTimeouts: Sendable, Equatable {
 
     public init() {}
 
+    /// This process's `XARCH_REQUEST_TIMEOUT` and `XARCH_MIN_TRANSFER` over the defaults; the defaults
+    /// alone when a value does not parse (the CLI refuses such a value with a message first).
+    public static var fromEnvironment: RegistryTimeouts {
+        (try? RegistryTimeouts(environment: ProcessInfo.processInfo.environment)) ?? RegistryTimeouts()
+    }
+
     /// The names of the environment variables, for messages.
     public static let requestVariable = "XARCH_REQUEST_TIMEOUT"
     public static let transferVariable = "XARCH_MIN_TRANSFER"

@@ -20,6 +20,16 @@ public enum WorkDirectories {
             defer { paths = [] }
             return paths
         }
-        for path in all { try? FileManager.default.removeItem(atPath: path) }
+        for path in all {
+            // Threads of the build (layer compression, spooling) may still be writing into it: move it out
+            // of their way first (their next path lookup fails), then remove it, again if a write slipped in.
+            let doomed = path + ".removing"
+            let target = rename(path, doomed) == 0 ? doomed : path
+            for _ in 0..<5 {
+                try? FileManager.default.removeItem(atPath: target)
+                guard FileManager.default.fileExists(atPath: target) else { break }
+                usleep(20_000)
+            }
+        }
     }
 }
