@@ -9,7 +9,8 @@ enum BuildSummary {
         }
         for line in table.render(styleHeader: { context.style($0, .bold) }) { context.print(line) }
         for (platform, reason) in report.skippedPlatforms.sorted(by: { $0.key < $1.key }) {
-            context.stderr.write("skipped \(platform): \(reason)\n")
+            // reasons name files of the build context: a hostile context's names must not reach the terminal raw
+            context.stderr.write("skipped \(platform): \(TerminalText.escaped(reason))\n")
         }
         context.print()
         context.print("index \(report.digest) (\(Self.count(report.images.count, "platform")), \(Self.count(report.layersWritten, "new layer")) of \(Self.count(report.layerBytes, "byte")))")
@@ -20,7 +21,7 @@ enum BuildSummary {
         if let v = report.verification {
             for finding in v.findings {
                 let platform = finding.platform.map { " [\($0)]" } ?? ""
-                context.stderr.write("warning\(platform) \(finding.kind): \(finding.message)\n")
+                context.stderr.write("warning\(platform) \(finding.kind): \(TerminalText.escaped(finding.message))\n")
             }
             let files = v.platforms.reduce(0) { $0 + $1.filesScanned }, elf = v.platforms.reduce(0) { $0 + $1.elfFiles }
             context.print("verified: \(count(v.platforms.count, "platform")), \(count(files, "file")) scanned (\(elf) ELF), \(count(v.warnings, "warning"))")
@@ -28,7 +29,9 @@ enum BuildSummary {
         if let test = report.test {
             let modes = Dictionary(grouping: test.results, by: \.mode).map { "\($0.value.count) \($0.key)" }.sorted().joined(separator: ", ")
             context.print("tested: \(count(test.passed, "platform")) passed (\(modes)), \(test.skipped) skipped")
-            for result in test.results where result.skipped { context.stderr.write("test skipped \(result.platform): \(result.reason ?? "")\n") }
+            for result in test.results where result.skipped {
+                context.stderr.write("test skipped \(result.platform): \(TerminalText.escaped(result.reason ?? ""))\n")
+            }
         }
         if let output = report.output { context.print("written to \(output.reference)") }
         for destination in report.pushed {

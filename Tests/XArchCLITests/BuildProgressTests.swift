@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import XArch
+import XArchBuild
 import XArchModel
 @testable import XArchCLI
 
@@ -67,5 +68,21 @@ import XArchModel
         #expect(rows.count == 2 && rows[0] == "  linux/amd64  stage-1 4/4 CACHED RUN apt-get install", "\(rows)")
         #expect(rows.count == 2 && rows[1].hasPrefix("  linux/arm64  stage-1 4/4 RUN apt-get install -y pkg") && rows[1].hasSuffix("…"), "\(rows)")
         progress.finish()
+    }
+
+    /// The summary's lines that quote the build context (a skipped platform's reason) escape control
+    /// characters: a hostile context's file names never reach the terminal raw (issue 18).
+    @Test func summaryEscapesWhatCameFromTheContext() throws {
+        let json = #"""
+            {"digest": "sha256:0000000000000000000000000000000000000000000000000000000000000000",
+             "mediaType": "application/vnd.oci.image.index.v1+json", "images": [],
+             "skippedPlatforms": {"linux/arm64": "\"evil\u001b]0;owned\u0007\" does not exist in the build context"},
+             "layersWritten": 0, "layerBytes": 0, "pushed": [], "unusedBuildArguments": [], "runs": [],
+             "durationSeconds": 0}
+            """#
+        let report = try JSONDecoder().decode(BuildReport.self, from: Data(json.utf8))
+        let out = TextBuffer(), err = TextBuffer()
+        BuildSummary.print(report, CommandContext(stdout: out, stderr: err))
+        #expect(err.text == "skipped linux/arm64: \"evil\\u{1b}]0;owned\\u{7}\" does not exist in the build context\n", "\(err.text.debugDescription)")
     }
 }
