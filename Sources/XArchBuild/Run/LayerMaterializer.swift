@@ -51,7 +51,9 @@ enum LayerMaterializer {
         }
     }
 
-    private static func copy(from source: String, offset: Int64, count: Int64, to out: Int32, path: String) throws {
+    /// Copies `count` bytes of `source` from `offset` to `out` (the file at `path`), in 1 MiB reads; a
+    /// source that ends early is an error.
+    static func copy(from source: String, offset: Int64, count: Int64, to out: Int32, path: String) throws {
         let input = try POSIXFile.open(source, O_RDONLY | O_CLOEXEC)
         defer { POSIXFile.closeQuietly(input) }
         guard lseek(input, off_t(offset), SEEK_SET) == off_t(offset) else { throw POSIXFile.error("seek in", source) }

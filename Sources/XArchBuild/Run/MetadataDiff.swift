@@ -83,19 +83,9 @@ enum MetadataDiff {
     }
 
     private static func copyFile(_ source: String, to target: String, size: Int64) throws {
-        let input = try POSIXFile.open(source, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        defer { POSIXFile.closeQuietly(input) }
         let output = try POSIXFile.open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o600, verb: "create")
         defer { POSIXFile.closeQuietly(output) }
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let n = read(input, buffer, 1 << 20)
-            if n < 0, errno == EINTR { continue }
-            guard n >= 0 else { throw POSIXFile.error("read", source) }
-            if n == 0 { return }
-            try POSIXFile.writeAll(output, UnsafeRawBufferPointer(start: buffer, count: n), path: target)
-        }
+        try LayerMaterializer.copy(from: source, offset: 0, count: size, to: output, path: target)
     }
 
     /// The state of every path under `root`, and the latest ctime among them.
