@@ -73,7 +73,7 @@ let package = Package(
         .target(name: "XArchVerify", dependencies: ["XArchModel", "XArchContent", "XArchArchive"]),
         .target(name: "XArchDockerfile", dependencies: ["XArchModel"]),
         .target(name: "XArchAudit", dependencies: ["XArchModel", .product(name: "Yams", package: "Yams")]),
-        .target(name: "XArchCopy", dependencies: ["XArchModel", "XArchContent"]),
+        .target(name: "XArchCopy", dependencies: ["XArchModel", "XArchContent", "XArchArchive"]),
         .target(name: "XArchIndex", dependencies: ["XArchModel", "XArchContent", "XArchCopy"]),
         .target(name: "CXArchSandbox"),
         .target(name: "XArchRun", dependencies: [

@@ -14,6 +14,11 @@ struct CompressionOptions: ParsableArguments {
 
     /// The encoding the options name; a one-line usage error when they name none.
     func encoding() throws -> LayerEncoding {
+        try Self.encoding(compression, level: compressionLevel)
+    }
+
+    /// The encoding `compression` and `level` name, checked as `--compression` and `--compression-level`.
+    static func encoding(_ compression: String, level compressionLevel: Int32?) throws -> LayerEncoding {
         guard let kind = LayerCompression(rawValue: compression), LayerEncoding.writable.contains(kind) else {
             throw ValidationError("--compression must be gzip or zstd, not \(compression)")
         }

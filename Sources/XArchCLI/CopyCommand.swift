@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import XArch
+import XArchArchive
 import XArchCopy
 import XArchModel
 
@@ -13,7 +14,10 @@ struct CopyCommand: AsyncParsableCommand, XArchRunnable {
             Digests are preserved: manifests are copied byte for byte, children before parents, the root last. \
             What the destination already has is skipped (an up-to-date copy costs two HEAD requests); blobs \
             shared by several platforms are transferred once; within one registry they are mounted. With \
-            --platform the destination gets a reduced index holding the matching platforms and their attestations.
+            --platform the destination gets a reduced index holding the matching platforms and their attestations. \
+            With --compression, layers in another compression are re-encoded (into a temporary directory first): \
+            new layer, manifest and index digests, the same diff IDs; a Docker manifest with zstd layers becomes \
+            an OCI manifest. The same image and settings always give the same digests.
             """
     )
 
@@ -32,6 +36,15 @@ struct CopyCommand: AsyncParsableCommand, XArchRunnable {
     @Flag(name: .long, help: "Copy everything again, even what the destination already has.")
     var force = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Re-encode layers into this compression: zstd (tar+zstd) or gzip (tar+gzip); default: copy bytes unchanged.",
+        valueName: "gzip|zstd"))
+    var compression: String?
+
+    @Option(name: .customLong("compression-level"), help: ArgumentHelp(
+        "Level of re-encoded layers: gzip 1 to 9 (default 6), zstd 1 to 19 (default 3).", valueName: "n"))
+    var compressionLevel: Int32?
+
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
     @Argument(help: "Source: NAME[:TAG][@DIGEST], docker://…, or oci:PATH[:TAG|@DIGEST].")
@@ -42,6 +55,8 @@ struct CopyCommand: AsyncParsableCommand, XArchRunnable {
 
     func validate() throws {
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
+        if compression == nil, compressionLevel != nil { throw ValidationError("--compression-level needs --compression") }
+        if let compression { _ = try CompressionOptions.encoding(compression, level: compressionLevel) }
     }
 
     func execute(_ context: CommandContext) async throws {
@@ -49,7 +64,8 @@ struct CopyCommand: AsyncParsableCommand, XArchRunnable {
         let to = try ImageLocation(parsing: destination)
         let platforms = try ListOption.platforms(platform)
         let options = CopyOptions(platforms: platforms.isEmpty ? nil : platforms, jobs: jobs,
-                                  strictPlatforms: !compatible, force: force)
+                                  strictPlatforms: !compatible, force: force,
+                                  compression: try compression.map { try CompressionOptions.encoding($0, level: compressionLevel) })
         let progress = CopyProgress(stream: context.stderr, enabled: context.stderr.isTerminal && output.format == .text)
         var handler: (@Sendable (CopyEvent) -> Void)?
         if progress.enabled {

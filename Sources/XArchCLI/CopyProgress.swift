@@ -14,6 +14,7 @@ final class CopyProgress: Sendable {
         var doneBlobs = 0
         var movedBytes: Int64 = 0
         var active: [Digest: (bytes: Int64, total: Int64, start: Date)] = [:]
+        var recompressed: Set<Digest> = []
         var lastDraw = Date.distantPast
         var drew = false
     }
@@ -48,6 +49,8 @@ final class CopyProgress: Sendable {
                 state.doneBlobs += 1
             case .manifestDone:
                 break
+            case .layerRecompressed(let from, _):
+                state.recompressed.insert(from.digest)
             }
             draw(&state)
         }
@@ -64,6 +67,10 @@ final class CopyProgress: Sendable {
         state.lastDraw = now
         state.drew = true
         let elapsed = max(0.001, now.timeIntervalSince(start))
+        if state.totalBlobs == 0, !state.recompressed.isEmpty {
+            stream.write("\r\u{1B}[K\(label): \(state.recompressed.count) layer\(state.recompressed.count == 1 ? "" : "s") recompressed")
+            return
+        }
         var line = "\(label): \(state.doneBlobs)/\(state.totalBlobs) blobs, \(ByteCount.format(state.movedBytes)) moved, \(ByteCount.format(Int64(Double(state.movedBytes) / elapsed)))/s"
         if let (digest, blob) = state.active.max(by: { $0.value.total < $1.value.total }), blob.total > 0 {
             let rate = Double(blob.bytes) / max(0.001, now.timeIntervalSince(blob.start))
@@ -87,6 +94,9 @@ enum CopySummary {
         let b = r.blobs
         context.print("  blobs:     \(b.copied) copied (\(ByteCount.format(b.bytesCopied))), \(b.mounted) mounted, \(b.skipped) already there")
         context.print("  manifests: \(r.manifests.copied) written, \(r.manifests.skipped) already there")
+        if let z = r.recompression {
+            context.print("  recompressed: \(z.layers) layer\(z.layers == 1 ? "" : "s") to \(z.compression) level \(z.level), \(ByteCount.format(z.bytesBefore)) → \(ByteCount.format(z.bytesAfter))")
+        }
         if let requests = r.requests, !requests.isEmpty {
             let text = requests.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             context.print("  requests:  \(text)")

@@ -1,5 +1,5 @@
 import Foundation
-import XArchBuild
+import XArchArchive
 import XArchLayout
 
 /// Ctrl-C and SIGTERM: a build's work directories (layer files) and the temporary files of layout writes

@@ -1,3 +1,4 @@
+import XArchArchive
 import XArchModel
 
 /// How `ImageCopy.copy` copies: which platforms, how many transfers at once, whether to trust what the
@@ -16,13 +17,18 @@ public struct CopyOptions: Sendable, Hashable {
     /// Copy even what the destination already has: no up-to-date shortcut, no skipping of present
     /// blobs or manifests (the destination store may still decline to rewrite identical content).
     public var force: Bool
+    /// Re-encode every layer in another compression into this one (`CopyRecompression`): new layer
+    /// digests, new manifests and indexes, the same diff IDs. Nil copies every byte unchanged.
+    public var compression: LayerEncoding?
 
-    /// Everything, 4 jobs, strict platform matching, skipping what the destination has.
-    public init(platforms: [Platform]? = nil, jobs: Int = 4, strictPlatforms: Bool = true, force: Bool = false) {
+    /// Everything, 4 jobs, strict platform matching, skipping what the destination has, bytes unchanged.
+    public init(platforms: [Platform]? = nil, jobs: Int = 4, strictPlatforms: Bool = true, force: Bool = false,
+                compression: LayerEncoding? = nil) {
         self.platforms = platforms
         self.jobs = jobs
         self.strictPlatforms = strictPlatforms
         self.force = force
+        self.compression = compression
     }
 }
 
@@ -50,4 +56,6 @@ public enum CopyEvent: Sendable, Hashable {
     case blobDone(Descriptor, Outcome)
     /// A manifest was written (under `tag` for the root) or found present.
     case manifestDone(Descriptor, Outcome, tag: String?)
+    /// A layer was re-encoded (`CopyOptions.compression`) into the spooled blob `to`, before any transfer.
+    case layerRecompressed(from: Descriptor, to: Descriptor)
 }

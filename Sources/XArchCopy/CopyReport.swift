@@ -36,6 +36,19 @@ public struct CopyReport: Codable, Sendable, Hashable {
     /// requests (`RequestCounting`); nil when neither does.
     public var requests: [String: Int]?
     public var durationSeconds: Double
+    /// What `--compression` re-encoded; nil when the copy kept every byte.
+    public var recompression: Recompression? = nil
+
+    /// Layers re-encoded by a recompressing copy: distinct source layers, and their sizes in all before
+    /// and after. Layers already in the target compression are not counted.
+    public struct Recompression: Codable, Sendable, Hashable {
+        /// `gzip` or `zstd`, and its level.
+        public var compression: String
+        public var level: Int32
+        public var layers = 0
+        public var bytesBefore: Int64 = 0
+        public var bytesAfter: Int64 = 0
+    }
 
     /// Blob counts: `copied` were streamed (`bytesCopied` bytes in all), `mounted` came from another
     /// repository of the destination registry, `skipped` were present already.

@@ -21,6 +21,10 @@ import XArchModel
 ///    under the tag, in a bounded task group (`CopyScheduler`). The first error cancels the rest, and
 ///    the tag is then never written.
 ///
+/// With `CopyOptions.compression`, step 2 is followed by a rewrite (`CopyRecompression`): the layers
+/// in another compression are re-encoded into spool files first, and the new manifests and indexes
+/// take the place of the old in the walk; the up-to-date shortcut then compares the rewritten root.
+///
 /// The destination is always written under a tag: `tag`, else the source's tag. Writing an untagged
 /// root (by digest) is not offered yet, because a layout needs to record such a root in its
 /// `index.json` while a registry needs nothing; see the capability proposed with this engine.
@@ -49,15 +53,34 @@ public enum ImageCopy {
                                 destinationDigest: rootDescriptor.digest.description, upToDate: false, platforms: [],
                                 blobs: .init(), manifests: .init(), filteredIndexDigest: nil, nonDistributableSkipped: [],
                                 requests: nil, durationSeconds: 0)
-        if !options.force, options.platforms == nil, existing?.digest == rootDescriptor.digest {
+        if !options.force, options.platforms == nil, options.compression == nil, existing?.digest == rootDescriptor.digest {
             report.upToDate = true
         } else {
-            let walker = CopyWalker(source: source, destination: destination, options: options, sourceName: sourceName)
+            var walker = CopyWalker(source: source, destination: destination, options: options, sourceName: sourceName)
             let root = try await fetchRoot(rootDescriptor, walker: walker)
-            let chosen = try await choose(root, walker: walker, filter: options.platforms.map {
+            var chosen = try await choose(root, walker: walker, filter: options.platforms.map {
                 CopyPlatformFilter($0, strict: options.strictPlatforms)
             })
             report.platforms = chosen.platforms
+            var recompressor: LayerRecompressor?
+            defer { recompressor?.removeSpool() }
+            if let encoding = options.compression {
+                let made = LayerRecompressor(source: source, encoding: encoding, sourceName: sourceName, jobs: options.jobs)
+                recompressor = made
+                try made.prepare()
+                let rewritten = try await CopyRecompression(recompressor: made, jobs: options.jobs, sourceName: sourceName,
+                                                            progress: progress).rewrite(chosen.document, prefetched: chosen.prefetched)
+                var documents = rewritten.documents
+                documents[rewritten.document.digest] = rewritten.document
+                chosen.document = rewritten.document
+                chosen.prefetched.merge(documents) { _, new in new }
+                walker = CopyWalker(source: RecompressedSource(base: source, documents: documents, recompressor: made),
+                                    destination: destination, options: options, sourceName: sourceName)
+                report.recompression = CopyReport.Recompression(
+                    compression: encoding.compression.rawValue, level: encoding.level, layers: rewritten.layers.count,
+                    bytesBefore: rewritten.layers.values.reduce(0) { $0 + $1.before },
+                    bytesAfter: rewritten.layers.values.reduce(0) { $0 + $1.after })
+            }
             report.destinationDigest = chosen.document.digest.description
             report.filteredIndexDigest = chosen.reduced ? chosen.document.digest.description : nil
             if !options.force, existing?.digest == chosen.document.digest {

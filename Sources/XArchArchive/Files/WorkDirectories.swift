@@ -1,15 +1,16 @@
 import Foundation
 import Synchronization
 
-/// The private work directories of running builds, so that an interrupted build (Ctrl-C, SIGTERM)
-/// does not leave layer files behind: the CLI's signal handler calls `removeAll()` before it exits.
+/// The private work directories of running builds and copies (layer files, recompressed layers), so
+/// that an interrupted command (Ctrl-C, SIGTERM) does not leave them behind: the CLI's signal handler
+/// calls `removeAll()` before it exits.
 public enum WorkDirectories {
     private static let paths = Mutex<Set<String>>([])
 
-    static func register(_ path: String) { _ = paths.withLock { $0.insert(path) } }
+    package static func register(_ path: String) { _ = paths.withLock { $0.insert(path) } }
 
     /// Removes `path` and forgets it.
-    static func remove(_ path: String) {
+    package static func remove(_ path: String) {
         _ = paths.withLock { $0.remove(path) }
         try? FileManager.default.removeItem(atPath: path)
     }
