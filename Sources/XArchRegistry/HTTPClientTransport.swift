@@ -41,18 +41,30 @@ public final class HTTPClientTransport: RegistryTransport, Sendable {
         var http = HTTPClientRequest(url: request.url)
         http.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { http.headers.add(name: name, value: value) }
+        var pace: UploadPace?
         switch request.body {
         case .none: break
         case .bytes(let bytes): http.body = .bytes(ByteBuffer(bytes: bytes))
         case .stream(let stream, let length):
-            http.body = .stream(stream.map { ByteBuffer(bytes: $0) }, length: .known(length))
+            // A streamed upload (a blob) is judged by rate, as downloads are: see `UploadPace`.
+            let rule = UploadPace(timeouts: timeouts, url: request.url)
+            pace = rule
+            http.body = .stream(rule.pacing(stream).map { ByteBuffer(bytes: $0) }, length: .known(length))
         }
         // A download's head is small too: only its body is judged by rate.
         let seconds = request.pace == .throughput ? timeouts.request : request.deadline ?? timeouts.request
         let started = ContinuousClock.now
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(http, deadline: .now() + .milliseconds(Int64(seconds * 1000)))
+            let deadline = NIODeadline.now() + .milliseconds(Int64(seconds * 1000))
+            if let pace {
+                let request = http
+                response = try await pace.enforce { try await client.execute(request, deadline: deadline) }
+            } else {
+                response = try await client.execute(http, deadline: deadline)
+            }
+        } catch let error as XArchError where error.code == .tooSlow {
+            throw error
         } catch let error as HTTPClientError where error == .deadlineExceeded {
             throw XArchError(.tooSlow, "\(Redaction.url(request.url)) did not answer within \(seconds) s; the registry is too slow (raise \(RegistryTimeouts.requestVariable) to wait longer)", cause: error)
         } catch {

@@ -9,6 +9,8 @@ import XArchModel
 /// - Blob downloads: at least `minimumBytes` must arrive in every `window` seconds spent waiting for the
 ///   registry (time the consumer spends writing is not counted). A download that falls below that rate
 ///   fails naming its (redacted) URL.
+/// - Blob uploads (a streamed `PUT`): the same rate over the time the registry does not take the body
+///   (`UploadPace`), then the answer within `request` seconds of the last byte.
 ///
 /// Set from the environment: `XARCH_REQUEST_TIMEOUT=SECONDS` and `XARCH_MIN_TRANSFER=BYTES/SECONDS`.
 public struct RegistryTimeouts: Sendable, Equatable {

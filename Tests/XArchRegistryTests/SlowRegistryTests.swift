@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import XArch
+import XArchContent
 import XArchModel
 import XArchRegistry
 import XArchTestSupport
@@ -69,6 +70,47 @@ struct SlowRegistryTests {
                     && e?.message.contains(" did not answer within 2 s; the registry is too slow") == true
             }
             #expect(started.duration(to: .now) < .seconds(15))
+        }
+    }
+}
+
+extension SlowRegistryTests {
+    /// `count` zero bytes in 1 MiB pieces, made as they are read (never held whole).
+    static func zeros(_ count: Int) -> ByteStream {
+        final class Left { var value: Int; init(_ value: Int) { self.value = value } }
+        return ByteStream {
+            let left = Left(count)
+            return {
+                let n = Swift.min(left.value, 1 << 20)
+                left.value -= n
+                return n == 0 ? nil : [UInt8](repeating: 0, count: n)
+            }
+        }
+    }
+
+    @Test func anUploadTheRegistryStopsTakingFailsNamingItsURL() async throws {
+        var timeouts = RegistryTimeouts()
+        timeouts.minimumBytes = 1 << 20
+        timeouts.window = 1
+        let env = try FaultTests.env()
+        try await IT.withSession(IT.options { $0.timeouts = timeouts }) { session in
+            let size = 64 << 20  // far more than the loopback socket buffers hold
+            var hasher = DigestHasher()
+            for try await piece in Self.zeros(size) { hasher.update(piece) }
+            let blob = Descriptor(mediaType: .ociLayer, digest: hasher.finalize(), size: Int64(size))
+            let repository = "slow/upload-\(UUID().uuidString.prefix(8).lowercased())"
+            // The registry takes 1 MiB at full speed, then 100 bytes every 0.2 s: 500 B/s.
+            try await FaultProxy.arm(env.control, ["match": "/v2/\(repository)/blobs/uploads/", "method": "PUT",
+                                                   "fault": "slow-read", "after_bytes": 1 << 20, "bytes": 100, "interval": 0.2])
+            let client = session.repository(try ImageReference(parsing: "\(env.proxy)/\(repository)"))
+            let started = ContinuousClock.now
+            await #expect { try await client.putBlob(blob, from: Self.zeros(size)) } throws: { error in
+                let e = error as? XArchError
+                return e?.code == .tooSlow && e?.message.contains("http://\(env.proxy)/v2/\(repository)/blobs/uploads/") == true
+                    && e?.message.contains("took fewer than 1048576 bytes of the upload in 1 s") == true
+            }
+            #expect(started.duration(to: .now) < .seconds(20), "the stalled upload was given up within seconds")
+            #expect(try await client.blobSize(blob.digest) == nil, "the registry kept the blob of a failed upload")
         }
     }
 }

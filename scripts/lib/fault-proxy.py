@@ -41,7 +41,8 @@ CHUNK = 64 * 1024
 # Never forwarded as such: hop-by-hop headers, and the framing headers the proxy sets itself.
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authenticate", "te", "trailer",
               "trailers", "transfer-encoding", "upgrade", "expect", "content-length"}
-KINDS = {"reset", "truncate", "corrupt", "status", "oversize", "redirect", "refuse-mount", "delay", "trickle"}
+KINDS = {"reset", "truncate", "corrupt", "status", "oversize", "redirect", "refuse-mount", "delay", "trickle",
+         "slow-read"}
 ERROR_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "DENIED", 404: "NOT_FOUND",
                405: "UNSUPPORTED", 429: "TOOMANYREQUESTS", 500: "UNKNOWN", 502: "UNAVAILABLE",
                503: "UNAVAILABLE", 504: "UNAVAILABLE"}
@@ -117,7 +118,7 @@ class State:
             r.setdefault("seconds", 1)
             if not isinstance(r["seconds"], (int, float)) or not 0 <= r["seconds"] <= 600:
                 raise ValueError("seconds must be a number in [0, 600]")
-        if kind == "trickle":
+        if kind in ("trickle", "slow-read"):
             r.setdefault("after_bytes", 0)
             r.setdefault("bytes", 1)
             r.setdefault("interval", 1)
@@ -213,12 +214,17 @@ class RequestBody:
         self.count = 0
         self.started = False
         self.done = not self.present
+        # The "slow-read" fault: past "after_bytes", read "bytes" every "interval" seconds.
+        self.pace = None
 
     @property
     def present(self) -> bool:
         return self.chunked or (self.length or 0) > 0
 
     def _read(self, n: int) -> bytes:
+        if self.pace and self.count >= self.pace["after_bytes"]:
+            time.sleep(self.pace["interval"])
+            n = min(n, self.pace["bytes"])
         data = self.rfile.read(n)
         if not data:
             raise ClientGone("client closed the connection in the middle of the request body")
@@ -402,6 +408,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             kind = rule["fault"] if rule else None
             if rule:
                 entry["fault"], entry["rule"] = kind, rule["id"]
+            if kind == "slow-read":
+                body.pace = rule
             if kind == "delay":
                 time.sleep(rule["seconds"])
             if kind == "status":
