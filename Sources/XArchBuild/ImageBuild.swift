@@ -21,7 +21,9 @@ import XArchVerify
 /// 4. **Output.** The copy engine (`ImageCopy`) copies the index from the staging store into the
 ///    `--output` layout and to each `-t` registry: blobs already there are skipped, base layers are
 ///    mounted from the base image's repository on the same registry or else streamed from the base
-///    image, children go first and the index last.
+///    image, children go first and the index last. `--push-by-digest` then writes the root
+///    (`DigestPush.root`: the image manifest of a one-platform build, else the index) by digest only,
+///    and `--metadata-file` gets the `BuildMetadata` of what was built (`Pushes.metadata`).
 ///
 /// Reproducible: the same inputs give the same index digest on any machine (sorted tar entries,
 /// clamped times, fixed gzip header, `created` from `SOURCE_DATE_EPOCH`, canonical JSON).

@@ -8,6 +8,8 @@ extension IndexSource {
     /// `name` (the file) starts every error.
     public static func open(metadata: BuildMetadata, name: String, resolver: any StoreResolving) throws -> IndexSource {
         let location = try metadata.location(name: name)
-        return try open(location, expectedPlatform: metadata.singlePlatform, resolver: resolver)
+        var source = try open(location, expectedPlatform: metadata.singlePlatform, resolver: resolver)
+        source.expectedBy = "its metadata file \(name)"
+        return source
     }
 }

@@ -73,6 +73,15 @@ struct PushByDigestTests {
             #expect(entries.compactMap { $0["platform"] as? String } == ["linux/arm64", "linux/s390x"])
             #expect(try await Self.tags(registry, repository) == ["1.0"])
 
+            // A metadata file whose platform is not the image's (an artifact mixed up) stops the merge.
+            let arm64 = try String(contentsOfFile: "\(dir)/arm64.json", encoding: .utf8)
+            try Data(arm64.replacingOccurrences(of: "linux/arm64", with: "linux/s390x").utf8)
+                .write(to: URL(fileURLWithPath: "\(dir)/mixed.json"))
+            let mixed = await CLIRun.run("index", "create", "-t", "\(repo):mixed", "--from-metadata", "\(dir)/mixed.json")
+            #expect(mixed.code == 3, "\(mixed.stderr)")
+            #expect(mixed.stderr.contains("was named for linux/s390x by its metadata file \(dir)/mixed.json but is an image for linux/arm64"),
+                    "\(mixed.stderr)")
+
             // Plain REPO@DIGEST sources give the same index (same children, same order).
             let plain = await CLIRun.run("index", "create", "-t", "\(repo):1.0-plain", "\(repo)@\(digests[0])", "\(repo)@\(digests[1])")
             #expect(plain.code == 0, "\(plain.stderr)")
