@@ -118,6 +118,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "XArchCLITests", dependencies: [
             "XArchCLI", "XArch", "XArchModel", "XArchRegistry", "XArchTestSupport", "xarch", "XArchRun",
+            .product(name: "Yams", package: "Yams"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -26,6 +26,11 @@ public struct BuildOptions: Sendable {
     public var output: LayoutReference?
     /// `-t REF`: registry references to push the finished index to.
     public var destinations: [ImageReference]
+    /// `--push-by-digest REPO`: the repository (no tag, no digest) to push the result to by digest only
+    /// (`DigestPush`: the image manifest of a one-platform build, else the index); nil: no such push.
+    public var pushByDigest: ImageReference?
+    /// `--metadata-file F`: where to write the `BuildMetadata` of the result (atomically); nil: nowhere.
+    public var metadataFile: String?
     /// The platform `BUILDPLATFORM` names: the host's, without its amd64 level.
     public var buildPlatform: Platform
     /// Layers written and blobs transferred at the same time.

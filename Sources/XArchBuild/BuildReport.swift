@@ -1,3 +1,4 @@
+import XArchModel
 import XArchRun
 import XArchVerify
 
@@ -55,6 +56,11 @@ public struct BuildReport: Codable, Sendable {
     public var output: Destination?
     /// The registries pushed to with `-t`, in order.
     public var pushed: [Destination]
+    /// The push of `--push-by-digest` (its reference is `REPO@DIGEST`), if any.
+    public var pushedByDigest: Destination?
+    /// What `--metadata-file` writes: the root (the pushed manifest with `--push-by-digest`, else the
+    /// index), its platforms and where it can be read by digest.
+    public var metadata: BuildMetadata
     /// `--build-arg`s that no `ARG` used (BuildKit warns about them too).
     public var unusedBuildArguments: [String]
     /// How each platform's RUNs were carried out; empty when the Dockerfile has no RUN.

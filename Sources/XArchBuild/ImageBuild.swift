@@ -21,7 +21,9 @@ import XArchVerify
 /// 4. **Output.** The copy engine (`ImageCopy`) copies the index from the staging store into the
 ///    `--output` layout and to each `-t` registry: blobs already there are skipped, base layers are
 ///    mounted from the base image's repository on the same registry or else streamed from the base
-///    image, children go first and the index last.
+///    image, children go first and the index last. `--push-by-digest` then writes the root
+///    (`DigestPush.root`: the image manifest of a one-platform build, else the index) by digest only,
+///    and `--metadata-file` gets the `BuildMetadata` of what was built (`Pushes.metadata`).
 ///
 /// Reproducible: the same inputs give the same index digest on any machine (sorted tar entries,
 /// clamped times, fixed gzip header, `created` from `SOURCE_DATE_EPOCH`, canonical JSON).
@@ -99,24 +101,14 @@ public enum ImageBuild {
             output = .init(reference: name, blobsCopied: report.blobs.copied)
             await staging.mirror(layout)
         }
-        var pushed: [BuildReport.Destination] = []
-        for destination in options.destinations {
-            do {
-                let opened = try resolver.openDestination(.registry(destination), tags: .optional, access: .create)
-                guard let store = opened.store else { throw XArchError(.io, "cannot open \(destination)") }
-                let report = try await ImageCopy.copy(from: staging, reference: .digest(index.digest), to: store,
-                                                      tag: destination.tag ?? ImageReference.defaultTag,
-                                                      options: CopyOptions(jobs: options.jobs),
-                                                      progress: forward(progress, destination.description))
-                pushed.append(.init(reference: destination.description, blobsCopied: report.blobs.copied,
-                                    blobsMounted: report.blobs.mounted))
-            } catch let error as XArchError {
-                // Say what did land, so nobody rebuilds (or trusts) the wrong thing.
-                let done = (output.map { [$0.reference] } ?? []) + pushed.map(\.reference)
-                guard !done.isEmpty else { throw error }
-                throw XArchError(error.code, "\(error.message) (index \(index.digest) is complete in \(done.joined(separator: ", ")); \(destination) has no index tag from this build)", cause: error.cause ?? error)
-            }
-        }
+        let pushes = Pushes(staging: staging, index: index.digest, resolver: resolver, jobs: options.jobs,
+                            progress: progress, written: output.map { [$0.reference] } ?? [])
+        let pushed = try await pushes.tags(options.destinations)
+        let root = options.pushByDigest == nil ? index : DigestPush.root(images: images, index: index)
+        var byDigest: BuildReport.Destination?
+        if let repository = options.pushByDigest { byDigest = try await pushes.byDigest(root, to: repository, after: pushed) }
+        let metadata = Pushes.metadata(root: root, platforms: images.map(\.platform.formatted), byDigest: byDigest, options: options)
+        if let path = options.metadataFile { try metadata.write(to: path) }
         let unique = Set(blobs.values.map(\.descriptor))
         return BuildReport(
             digest: index.digest.description, mediaType: index.mediaType.rawValue,
@@ -126,7 +118,8 @@ public enum ImageBuild {
                       newLayers: image.newLayers)
             },
             skippedPlatforms: plan.skipped, layersWritten: unique.count, layerBytes: unique.reduce(0) { $0 + $1.size },
-            output: output, pushed: pushed, unusedBuildArguments: plan.unusedArguments, runs: await runner.runSummaries(),
+            output: output, pushed: pushed, pushedByDigest: byDigest, metadata: metadata,
+            unusedBuildArguments: plan.unusedArguments, runs: await runner.runSummaries(),
             verification: verification, test: tested,
             durationSeconds: seconds(since: start))
     }

@@ -43,6 +43,15 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
     @Option(name: .customLong("output"), help: ArgumentHelp("Write the index to this OCI layout.", valueName: "oci:path[:tag]"))
     var outputLayout: String?
 
+    @Option(name: .customLong("push-by-digest"), help: ArgumentHelp(
+        "Push to this repository by digest, with no tag: the image manifest for one platform, else the index (merge with xarch index create --from-metadata).",
+        valueName: "repo"))
+    var pushByDigest: String?
+
+    @Option(name: .customLong("metadata-file"), help: ArgumentHelp(
+        "Write the result's digest, mediaType, size, platforms and reference (REPO@DIGEST) to this JSON file.", valueName: "path"))
+    var metadataFile: String?
+
     @Option(name: .customLong("build-arg"), help: ArgumentHelp("Set a build argument (NAME alone takes the value from the environment).", valueName: "name=value"))
     var buildArguments: [String] = []
 
@@ -87,8 +96,11 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
 
     func validate() throws {
         guard !platform.isEmpty else { throw ValidationError("name the platforms: --platform linux/amd64,linux/arm64 (or all)") }
-        guard !tags.isEmpty || outputLayout != nil else {
-            throw ValidationError("say where the image goes: --output oci:PATH[:TAG] and/or -t REGISTRY/REPOSITORY:TAG")
+        guard !tags.isEmpty || outputLayout != nil || pushByDigest != nil else {
+            throw ValidationError("say where the image goes: --output oci:PATH[:TAG], -t REGISTRY/REPOSITORY:TAG or --push-by-digest REGISTRY/REPOSITORY")
+        }
+        if pushByDigest != nil, !tags.isEmpty {
+            throw ValidationError("--push-by-digest pushes without a tag: leave out -t, and tag the merged index with xarch index create -t")
         }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
         _ = try compression.encoding()
@@ -145,13 +157,16 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
             return reference
         }
         let environment = ProcessInfo.processInfo.environment
-        return BuildOptions(
+        var options = BuildOptions(
             context: self.context, dockerfile: file, platforms: platforms,
             buildArguments: try Self.pairs(buildArguments, option: "--build-arg", environment: environment),
             labels: try Self.pairs(labels, option: "--label", environment: nil), target: target,
             sourceDateEpoch: try sourceDateEpoch ?? Self.epoch(environment["SOURCE_DATE_EPOCH"]),
             encoding: try compression.encoding(), output: output, destinations: destinations,
             buildPlatform: BuildOptions.buildPlatform(host: HostPlatform.detect()), jobs: jobs, verify: verify)
+        options.pushByDigest = try pushByDigest.map(Self.repository)
+        options.metadataFile = try metadataFile.map(Self.metadataPath)
+        return options
     }
 
     /// `--secret` values: `id=ID,src=FILE` (also `source=`), `id=ID,env=VARIABLE`, or `id=ID` alone for the

@@ -38,6 +38,11 @@ enum BuildSummary {
             let mounted = destination.blobsMounted > 0 ? ", \(destination.blobsMounted) mounted from the base image's repository" : ""
             context.print("pushed to \(destination.reference) (\(Self.count(destination.blobsCopied, "blob")) sent\(mounted))")
         }
+        if let destination = report.pushedByDigest {
+            let mounted = destination.blobsMounted > 0 ? ", \(destination.blobsMounted) mounted" : ""
+            let what = report.metadata.mediaType.isIndex ? "index" : "image \(report.metadata.platforms.joined())"
+            context.print("pushed by digest (\(what), no tag): \(destination.reference) (\(Self.count(destination.blobsCopied, "blob")) sent\(mounted))")
+        }
         for name in report.unusedBuildArguments {
             context.stderr.write("warning: --build-arg \(name) was not used by any ARG\n")
         }

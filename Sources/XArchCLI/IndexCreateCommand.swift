@@ -1,9 +1,10 @@
 import ArgumentParser
 import XArch
+import XArchBuild
 import XArchIndex
 import XArchModel
 
-/// `xarch index create -t DST SRC… | --template T --platforms P,…`.
+/// `xarch index create -t DST SRC… [--from-metadata F]… | --template T --platforms P,…`.
 struct IndexCreateCommand: AsyncParsableCommand, XArchRunnable {
     static let configuration = CommandConfiguration(
         commandName: "create",
@@ -13,6 +14,8 @@ struct IndexCreateCommand: AsyncParsableCommand, XArchRunnable {
             in a registry or an OCI layout. An entry's platform is its descriptor's, else its config's. Two entries \
             of one platform are refused, naming both sources. Sources in another repository of the destination \
             registry are mounted, sources elsewhere copied; every child is in the destination before the index. \
+            --from-metadata reads the sources from the metadata files of `xarch build --push-by-digest REPO \
+            --metadata-file F` (each names REPO@DIGEST and, for one platform, the platform it must hold). \
             --template names one source per platform: {os}, {arch}, {variant} (no separator: arm/v7 gives armv7), \
             or manifest-tool's OS, ARCH, VARIANT. --media-type docker writes a Docker manifest list, which holds \
             only Docker schema 2 manifests and no attestations (refused unless --drop-attestations).
@@ -29,6 +32,10 @@ struct IndexCreateCommand: AsyncParsableCommand, XArchRunnable {
         "Keep only these platforms (comma-separated or repeated); with --template, the platforms to render it for.",
         valueName: "platform"))
     var platform: [String] = []
+
+    @Option(name: .customLong("from-metadata"), help: ArgumentHelp(
+        "Add the source a build's --metadata-file names (its REPO@DIGEST; repeatable, comma-separated).", valueName: "file"))
+    var fromMetadata: [String] = []
 
     @Option(name: .long, help: ArgumentHelp(
         "Name the sources by a template, one per platform of --platforms, e.g. 'app:1.2-{arch}{variant}'.", valueName: "template"))
@@ -59,10 +66,12 @@ struct IndexCreateCommand: AsyncParsableCommand, XArchRunnable {
     func validate() throws {
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
         if template != nil {
-            guard sources.isEmpty else { throw ValidationError("give either sources or --template, not both") }
+            guard sources.isEmpty, fromMetadata.isEmpty else {
+                throw ValidationError("give either sources (or --from-metadata) or --template, not both")
+            }
             guard !platform.isEmpty else { throw ValidationError("--template needs --platforms to render it for") }
-        } else if sources.isEmpty {
-            throw ValidationError("name at least one source image or index, or a --template with --platforms")
+        } else if sources.isEmpty, ListOption.values(fromMetadata).isEmpty {
+            throw ValidationError("name at least one source image or index, --from-metadata FILE, or a --template with --platforms")
         }
     }
 
@@ -75,6 +84,9 @@ struct IndexCreateCommand: AsyncParsableCommand, XArchRunnable {
         let report = try await registry.withResolver { resolver in
             let inputs = try template.map { try IndexSource.templated($0, platforms: platforms, resolver: resolver) }
                 ?? sources.map { try IndexSource.open(try ImageLocation(parsing: $0), resolver: resolver) }
+                + ListOption.values(fromMetadata).map { file in
+                    try IndexSource.open(metadata: try BuildMetadata.read(from: file), name: file, resolver: resolver)
+                }
             return try await IndexEditor.create(inputs, destination: destination, resolver: resolver, options: options)
         }
         try IndexSummary.output(report, format: output.format, context)

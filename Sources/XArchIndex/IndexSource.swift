@@ -10,8 +10,12 @@ public struct IndexSource: Sendable {
     public let reference: ManifestReference?
     /// The source as the user wrote it, for messages and the report.
     public let name: String
-    /// The platform a template named this source for; the source must hold an image of it.
+    /// The platform a template (or a build's metadata file) named this source for; the source must hold
+    /// an image of it.
     public let expectedPlatform: Platform?
+    /// What named `expectedPlatform`, for the error when the source holds another: the metadata file it
+    /// came from; nil: a template.
+    public var expectedBy: String?
 
     public init(store: any ContentSource, reference: ManifestReference?, name: String, expectedPlatform: Platform? = nil) {
         self.store = store
@@ -157,6 +161,7 @@ extension IndexSource {
         guard resolved.members.isEmpty else { return }
         let have = all.map(\.platformName).joined(separator: ", ")
         let what = resolved.root.index == nil ? "is an image for \(have)" : "has no image for it (it has: \(have))"
-        throw XArchError(.checkFailed, "\(name) was named for \(expected.formatted) by the template but \(what); push the right image under that name")
+        let advice = expectedBy == nil ? "push the right image under that name" : "is the file from another build's artifact?"
+        throw XArchError(.checkFailed, "\(name) was named for \(expected.formatted) by \(expectedBy ?? "the template") but \(what); \(advice)")
     }
 }

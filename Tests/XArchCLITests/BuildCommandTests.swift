@@ -11,7 +11,8 @@ struct BuildCommandTests {
     @Test func helpExplainsPlatformsAndOutputs() async {
         let r = await CLIRun.run("build", "--help")
         #expect(r.code == 0)
-        for word in ["--platform", "--output", "--build-arg", "--target", "SOURCE_DATE_EPOCH", "RUN runs in a sandbox"] {
+        for word in ["--platform", "--output", "--build-arg", "--target", "SOURCE_DATE_EPOCH", "RUN runs in a sandbox",
+                     "--push-by-digest", "--metadata-file"] {
             #expect(r.stdout.contains(word), "help lacks \(word)")
         }
     }

@@ -30,7 +30,8 @@ struct IndexCommandTests {
     @Test func createHelpNamesTheFlags() async {
         let r = await CLIRun.run("index", "create", "--help")
         for flag in ["--tag", "--platform", "--template", "--media-type", "--allow-duplicates", "--drop-attestations",
-                     "--dry-run", "--annotation", "--created", "--source", "--revision", "--image-version", "--format"] {
+                     "--dry-run", "--annotation", "--created", "--source", "--revision", "--image-version", "--format",
+                     "--from-metadata"] {
             #expect(r.stdout.contains(flag), "help lacks \(flag)")
         }
     }

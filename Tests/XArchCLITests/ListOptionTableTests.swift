@@ -28,6 +28,8 @@ struct ListOptionTableTests {
             ($0 as? CopyCommand).map { ($0.platform, [$0.source, $0.destination]) } },
         Row(command: ["index", "create"], option: "--platform", positionals: ["oci:s:1", "oci:s:2"], required: ["-t", "oci:d:x"]) {
             ($0 as? IndexCreateCommand).map { ($0.platform, $0.sources) } },
+        Row(command: ["index", "create"], option: "--from-metadata", positionals: ["oci:s:1"], required: ["-t", "oci:d:x"],
+            values: ["amd64.json", "arm64.json"]) { ($0 as? IndexCreateCommand).map { ($0.fromMetadata, $0.sources) } },
         Row(command: ["index", "add"], option: "--platform", positionals: ["oci:d:x", "oci:s:1"]) {
             ($0 as? IndexAddCommand).map { ($0.platform, [$0.target.destination] + $0.sources) } },
         Row(command: ["index", "remove"], option: "--platform", positionals: ["oci:d:x"]) {
