@@ -36,6 +36,9 @@ public struct CopyReport: Codable, Sendable, Hashable {
     /// requests (`RequestCounting`); nil when neither does.
     public var requests: [String: Int]?
     public var durationSeconds: Double
+    /// What the user should know about choices made (the platform a one-platform archive took from an
+    /// index); nil when there are none.
+    public var notes: [String]?
 
     /// Blob counts: `copied` were streamed (`bytesCopied` bytes in all), `mounted` came from another
     /// repository of the destination registry, `skipped` were present already.
