@@ -40,21 +40,7 @@ public enum Resolution {
     /// What `image` offers a platform matcher, read once: one GET of the root manifest, plus one config
     /// GET for the image manifest itself or for each index entry whose descriptor names no platform.
     public static func platforms(of image: OpenedImage) async throws -> ImagePlatforms {
-        let root = try await image.root()
-        switch root.content {
-        case .index(let index):
-            let entries = IndexEntries(index)
-            var fromConfig: [Digest: Platform] = [:]
-            for entry in entries.platforms where PlatformSource.needsConfig(entry.descriptor) {
-                if let manifest = try await image.child(entry.descriptor).image {
-                    fromConfig[entry.descriptor.digest] = try await image.config(of: manifest).platform
-                }
-            }
-            return ImagePlatforms(index: root.descriptor, entries: entries, configPlatforms: fromConfig,
-                                  total: index.manifests.count)
-        case .image(let manifest):
-            return ImagePlatforms(image: root.descriptor, configPlatform: try await image.config(of: manifest).platform)
-        }
+        try await image.platforms()
     }
 
     /// The report for a host of `requested`, judged from what the image offers.

@@ -4,7 +4,8 @@ import XArchModel
 import XArchRegistry
 
 /// The one store resolver: a registry location is a repository of `session`, an `oci:` location an
-/// OCI image layout on disk. Nothing else in xarch switches on the kind of a location to find its store;
+/// OCI image layout on disk, an `oci-archive:` or `docker-archive:` location an archive file (read in
+/// place; written through a staging layout beside it, `ArchiveStaging`). Nothing else in xarch switches on the kind of a location to find its store;
 /// the engines (copy, index, build) are handed this as `any StoreResolving`.
 public struct StoreResolver: StoreResolving {
     /// The session registry repositories are opened with.
@@ -25,6 +26,15 @@ public struct StoreResolver: StoreResolving {
         case .registry(let ref):
             let reference: ManifestReference = ref.digest.map { .digest($0) } ?? .tag(ref.tag ?? ImageReference.defaultTag)
             return OpenedImage(source: session.repository(ref), reference: reference, name: location.description)
+        case .archive(let archive):
+            switch archive.format {
+            case .oci:
+                return OpenedImage(source: OCIArchive(path: archive.path), reference: archive.tag.map { .tag($0) },
+                                   name: location.description)
+            case .docker:
+                return OpenedImage(source: DockerArchive(path: archive.path, name: archive.name), reference: nil,
+                                   name: location.description)
+            }
         }
     }
 
@@ -54,6 +64,32 @@ public struct StoreResolver: StoreResolving {
             }
             let tag = tags == .required ? ref.tag ?? ImageReference.defaultTag : ref.tag
             return OpenedDestination(store: session.repository(ref), tag: tag, storeName: ref.name)
+        case .archive(let archive):
+            return try Self.archiveDestination(archive, tags: tags, access: access)
+        }
+    }
+
+    /// An archive is written whole, by a copy or `index create`: it cannot be edited in place, and a
+    /// `docker-archive` holds one image, never an index.
+    private static func archiveDestination(_ archive: ArchiveReference, tags: DestinationTags,
+                                           access: DestinationAccess) throws -> OpenedDestination {
+        let name = archive.format.prefix + archive.path
+        if tags == .required {
+            guard archive.format == .oci else {
+                throw XArchError(.invalidInput, "\(name) holds one image, not an index; write the index to oci-archive:\(archive.path):TAG")
+            }
+            guard archive.tag != nil else {
+                throw XArchError(.invalidInput, "the index destination \(archive) needs a tag: oci-archive:PATH:TAG")
+            }
+        }
+        switch access {
+        case .existing:
+            throw XArchError(.unsupported, "\(name) is written whole and cannot be edited in place; edit a layout (oci:PATH:TAG) and copy it into the archive")
+        case .ifExists:
+            return OpenedDestination(store: nil, tag: archive.tag, storeName: name)
+        case .create:
+            let store = try ArchiveStaging.begin(archive, hostPlatform: HostPlatform.detect())
+            return OpenedDestination(store: store, tag: archive.tag ?? archive.name?.tag, storeName: name)
         }
     }
 

@@ -47,10 +47,10 @@ struct CopyCommand: AsyncParsableCommand, XArchRunnable {
 
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
-    @Argument(help: "Source: NAME[:TAG][@DIGEST], docker://…, or oci:PATH[:TAG|@DIGEST].")
+    @Argument(help: "Source: NAME[:TAG][@DIGEST], docker://…, oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG] or docker-archive:PATH[:NAME:TAG].")
     var source: String
 
-    @Argument(help: "Destination: NAME[:TAG] or oci:PATH[:TAG] (default tag: the source's).")
+    @Argument(help: "Destination: NAME[:TAG], oci:PATH[:TAG], oci-archive:PATH[:TAG] or docker-archive:PATH[:NAME:TAG] (one platform: --platform or the host's; default tag: the source's).")
     var destination: String
 
     func validate() throws {

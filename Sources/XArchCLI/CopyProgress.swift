@@ -105,5 +105,6 @@ enum CopySummary {
             context.print("  skipped non-distributable layers: \(r.nonDistributableSkipped.joined(separator: ", "))")
         }
         context.print(String(format: "  time:      %.2f s", r.durationSeconds))
+        for note in r.notes ?? [] { context.print("note: \(TerminalText.field(note))") }
     }
 }

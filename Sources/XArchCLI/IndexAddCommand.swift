@@ -36,7 +36,7 @@ struct IndexAddCommand: AsyncParsableCommand, XArchRunnable {
 
     @OptionGroup var target: IndexEditTarget
 
-    @Argument(help: "Sources: NAME[:TAG][@DIGEST], docker://…, or oci:PATH[:TAG|@DIGEST].")
+    @Argument(help: "Sources: NAME[:TAG][@DIGEST], docker://…, oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG] or docker-archive:PATH[:NAME:TAG].")
     var sources: [String] = []
 
     func validate() throws {

@@ -25,7 +25,7 @@ struct IndexCreateCommand: AsyncParsableCommand, XArchRunnable {
     @OptionGroup var output: FormatOption
 
     @Option(name: [.customShort("t"), .long], help: ArgumentHelp(
-        "The index to write: NAME[:TAG] or oci:PATH:TAG.", valueName: "destination"))
+        "The index to write: NAME[:TAG], oci:PATH:TAG or oci-archive:PATH:TAG.", valueName: "destination"))
     var tag: String
 
     @Option(name: [.customLong("platform"), .customLong("platforms")], help: ArgumentHelp(
@@ -60,7 +60,7 @@ struct IndexCreateCommand: AsyncParsableCommand, XArchRunnable {
 
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
-    @Argument(help: "Sources: NAME[:TAG][@DIGEST], docker://…, or oci:PATH[:TAG|@DIGEST].")
+    @Argument(help: "Sources: NAME[:TAG][@DIGEST], docker://…, oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG] or docker-archive:PATH[:NAME:TAG].")
     var sources: [String] = []
 
     func validate() throws {

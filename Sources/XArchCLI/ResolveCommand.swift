@@ -23,7 +23,7 @@ struct ResolveCommand: AsyncParsableCommand, XArchRunnable {
 
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
-    @Argument(help: "Image reference: NAME[:TAG][@DIGEST], docker://…, or oci:PATH[:TAG|@DIGEST].")
+    @Argument(help: "Image reference: NAME[:TAG][@DIGEST], docker://…, oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG] or docker-archive:PATH[:NAME:TAG].")
     var reference: String
 
     func execute(_ context: CommandContext) async throws {

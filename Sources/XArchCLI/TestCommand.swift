@@ -68,7 +68,7 @@ struct TestCommand: AsyncParsableCommand, XArchRunnable {
 
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
-    @Argument(help: "Image reference: NAME[:TAG][@DIGEST], docker://…, or oci:PATH[:TAG|@DIGEST].")
+    @Argument(help: "Image reference: NAME[:TAG][@DIGEST], docker://…, oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG] or docker-archive:PATH[:NAME:TAG].")
     var reference: String
 
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after -- (default: the image's).")

@@ -9,7 +9,7 @@ public struct XArchCommand: AsyncParsableCommand {
         abstract: "Inspect, resolve and assemble multi-platform OCI images, without a daemon.",
         discussion: """
             References: `NAME[:TAG][@DIGEST]` or `docker://…` for a registry, `oci:PATH[:TAG|@DIGEST]` for an \
-            OCI image layout on disk.
+            OCI image layout on disk, `oci-archive:PATH[:TAG]` or `docker-archive:PATH[:NAME:TAG]` for an archive file.
             Exit codes: 0 success, 1 operational error, 2 usage error, 3 a check did not hold.
             """,
         version: XArchVersion.current,

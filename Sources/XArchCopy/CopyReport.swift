@@ -50,6 +50,10 @@ public struct CopyReport: Codable, Sendable, Hashable {
         public var bytesAfter: Int64 = 0
     }
 
+    /// What the user should know about choices made (the platform a one-platform archive took from an
+    /// index); nil when there are none.
+    public var notes: [String]?
+
     /// Blob counts: `copied` were streamed (`bytesCopied` bytes in all), `mounted` came from another
     /// repository of the destination registry, `skipped` were present already.
     public struct Blobs: Codable, Sendable, Hashable {

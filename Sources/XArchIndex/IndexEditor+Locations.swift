@@ -25,8 +25,10 @@ extension IndexEditor {
                               options: IndexOptions = IndexOptions()) async throws -> IndexReport {
         let target = try resolver.openDestination(destination, tags: .required,
                                                   access: options.dryRun ? .ifExists : .create)
-        return try await create(sources, destination: target.store, destinationName: target.storeName,
-                                tag: try tag(of: target), options: options)
+        let tag = try tag(of: target)
+        return try await target.finishing {
+            try await create(sources, destination: target.store, destinationName: target.storeName, tag: tag, options: options)
+        }.0
     }
 
     /// `add` to the index a registry tag or layout tag names.

@@ -26,18 +26,25 @@ extension OCILayout {
     /// `:TAG` or `@DIGEST` (as skopeo's `oci:PATH` reads it). No entry: "layout PATH is empty"; several:
     /// an error listing the tags and asking for one.
     public func defaultManifest() async throws -> ManifestDocument {
-        let index = try self.index()
+        let entry = try Self.onlyEntry(of: try index(), layout: "layout \(path)",
+                                       naming: "oci:\(path):TAG or oci:\(path)@DIGEST")
+        return try document(for: entry, named: "the only manifest")
+    }
+
+    /// The only entry of a layout's `index.json` (`layout` names the layout in messages, `naming` says
+    /// how to name one of several).
+    static func onlyEntry(of index: ImageIndex, layout: String, naming: String) throws -> Descriptor {
         switch index.manifests.count {
         case 0:
-            throw XArchError(.notFound, "layout \(path) is empty: its index.json lists no manifest")
+            throw XArchError(.notFound, "\(layout) is empty: its index.json lists no manifest")
         case 1:
-            return try document(for: index.manifests[0], named: "the only manifest")
+            return index.manifests[0]
         default:
             let names = RefName.names(in: index)
             let untagged = index.manifests.filter { $0.annotations?[AnnotationKey.refName] == nil }.count
             var what = names.isEmpty ? "" : "tags \(names.joined(separator: ", "))"
             if untagged > 0 { what += (what.isEmpty ? "" : " and ") + "\(untagged) untagged" }
-            throw XArchError(.invalidInput, "layout \(path) holds \(index.manifests.count) manifests (\(what)); name one as oci:\(path):TAG or oci:\(path)@DIGEST")
+            throw XArchError(.invalidInput, "\(layout) holds \(index.manifests.count) manifests (\(what)); name one as \(naming)")
         }
     }
 

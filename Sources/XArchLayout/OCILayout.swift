@@ -118,7 +118,8 @@ public struct OCILayout: ContentSource, ContentSink, ContentDeleter {
         }
     }
 
-    /// Removes the temporary files this process is writing now, in every layout (for a Ctrl-C or
+    /// Removes the temporary files this process is writing now, in every layout, and the staging
+    /// layouts of archives being written (for a Ctrl-C or
     /// SIGTERM handler about to exit: the partial blob of a copy never outlives the process). Returns
     /// how many went.
     @discardableResult
@@ -128,6 +129,7 @@ public struct OCILayout: ContentSource, ContentSink, ContentDeleter {
             return paths
         }
         for path in paths { _ = try? POSIXFile.removeIfPresent(path) }
+        ArchiveStaging.removeAllInFlight()
         return paths.count
     }
 

@@ -5,20 +5,23 @@
 /// - `docker://REFERENCE` or a plain `REFERENCE`: a registry reference in docker's grammar
 ///   (`alpine`, `localhost:5000/app:1.0`, `ghcr.io/o/r@sha256:…`); see `ImageReference`.
 /// - `oci:PATH[:NAME][@DIGEST]`: an OCI image layout directory; see `LayoutReference`.
+/// - `oci-archive:PATH[:NAME]` and `docker-archive:PATH[:NAME:TAG]`: an archive file; see `ArchiveReference`.
 public enum ImageLocation: Hashable, Sendable, CustomStringConvertible {
     /// An image on a registry.
     case registry(ImageReference)
     /// An image in an OCI image layout directory.
     case layout(LayoutReference)
+    /// An image in an `oci-archive` or `docker-archive` file.
+    case archive(ArchiveReference)
 
     /// The transport prefixes xarch reads.
-    public static let supportedTransports = ["docker://", "oci:"]
+    public static let supportedTransports = ["docker://", "oci:", "oci-archive:", "docker-archive:"]
 
     /// skopeo's other transports (containers/image `transports/alltransports`), refused by name so that
     /// `docker-archive:x.tar` is not taken for the Docker Hub image `docker-archive` with tag `x.tar`.
     /// `docker:` (without `//`) is not among them: `docker:24-dind` is an image on Docker Hub.
     static let unsupportedTransports: Set<String> = [
-        "docker-archive", "docker-daemon", "oci-archive", "containers-storage", "dir", "sif", "tarball", "ostree",
+        "docker-daemon", "containers-storage", "dir", "sif", "tarball", "ostree",
     ]
 
     /// Parses `docker://REFERENCE`, `oci:PATH[:NAME][@DIGEST]` or a plain registry reference.
@@ -31,8 +34,10 @@ public enum ImageLocation: Hashable, Sendable, CustomStringConvertible {
             self = .registry(try ImageReference(parsing: String(text.dropFirst("docker://".count))))
         } else if text.hasPrefix("oci:") {
             self = .layout(try LayoutReference(parsingBody: text.dropFirst("oci:".count), input: text))
+        } else if let format = ArchiveReference.Format.allCases.first(where: { text.hasPrefix($0.prefix) }) {
+            self = .archive(try ArchiveReference(format, parsingBody: text.dropFirst(format.prefix.count), input: text))
         } else if let transport = Self.unsupportedTransport(in: text) {
-            throw XArchError(.invalidInput, "unsupported transport \(ImageReference.Grammar.quote(transport)) in \(ImageReference.Grammar.quote(text)): use docker://REFERENCE (or a plain reference) for a registry, or oci:PATH[:NAME][@DIGEST] for an OCI image layout")
+            throw XArchError(.invalidInput, "unsupported transport \(ImageReference.Grammar.quote(transport)) in \(ImageReference.Grammar.quote(text)): use docker://REFERENCE (or a plain reference) for a registry, oci:PATH[:NAME][@DIGEST] for an OCI image layout, oci-archive:PATH[:NAME] or docker-archive:PATH[:NAME:TAG] for an archive file")
         } else {
             self = .registry(try ImageReference(parsing: text))
         }
@@ -63,9 +68,12 @@ public enum ImageLocation: Hashable, Sendable, CustomStringConvertible {
         case .registry(let reference):
             let plain = reference.description
             let ambiguous = plain.hasPrefix("oci:") || Self.unsupportedTransport(in: plain) != nil
+                || ArchiveReference.Format.allCases.contains { plain.hasPrefix($0.prefix) }
             return ambiguous ? "docker://" + plain : plain
         case .layout(let layout):
             return layout.description
+        case .archive(let archive):
+            return archive.description
         }
     }
 }
@@ -76,6 +84,7 @@ extension ImageLocation {
         switch self {
         case .registry(let reference): reference.digest
         case .layout(let layout): layout.digest
+        case .archive: nil
         }
     }
 }

@@ -90,7 +90,7 @@ struct ImageLocationTests {
         init(_ input: String, _ fragments: String...) { (self.input, self.fragments) = (input, fragments) }
     }
 
-    static let transports = "use docker://REFERENCE (or a plain reference) for a registry, or oci:PATH[:NAME][@DIGEST] for an OCI image layout"
+    static let transports = "use docker://REFERENCE (or a plain reference) for a registry, oci:PATH[:NAME][@DIGEST] for an OCI image layout, oci-archive:PATH[:NAME] or docker-archive:PATH[:NAME:TAG] for an archive file"
 
     static let invalidCases: [Invalid] = [
         Invalid("oci:", "invalid OCI layout reference \"oci:\"", "the layout path is empty"),
@@ -107,11 +107,13 @@ struct ImageLocationTests {
         Invalid("oci:dir:v1@md5:abc", "unsupported algorithm \"md5\""),
         Invalid("oci:x@b:tag", "invalid digest"),
         Invalid("oci://tmp/x", "not a URL such as oci://PATH"),
-        Invalid("docker-archive:x.tar", "unsupported transport \"docker-archive:\"", transports),
-        Invalid("docker-archive:/tmp/x.tar:alpine:latest", "unsupported transport \"docker-archive:\""),
+        Invalid("docker-archive:", "invalid docker-archive reference", "the archive path is empty"),
+        Invalid("docker-archive:x.tar:alpine@sha256:\(h64)", "not by digest"),
+        Invalid("docker-archive:x.tar:Alpine", "repository name must be lowercase"),
+        Invalid("oci-archive::v1", "the archive path is empty"),
+        Invalid("oci-archive:x.tar:-x", "is not a valid org.opencontainers.image.ref.name"),
         Invalid("containers-storage:alpine", "unsupported transport \"containers-storage:\"", transports),
-        Invalid("oci-archive:x.tar", "unsupported transport \"oci-archive:\""),
-        Invalid("docker-daemon:alpine:latest", "unsupported transport \"docker-daemon:\""),
+        Invalid("docker-daemon:alpine:latest", "unsupported transport \"docker-daemon:\"", transports),
         Invalid("dir:/tmp/x", "unsupported transport \"dir:\""),
         Invalid("sif:x.sif", "unsupported transport \"sif:\""),
         Invalid("tarball:x.tar", "unsupported transport \"tarball:\""),
@@ -168,5 +170,31 @@ struct ImageLocationTests {
         } throws: { error in
             (error as? XArchError)?.message.contains(c.fragment) == true
         }
+    }
+
+    @Test(arguments: [
+        ("oci-archive:x.tar", "oci-archive:x.tar", "x.tar", nil, nil),
+        ("oci-archive:/tmp/a.tar:v1", "oci-archive:/tmp/a.tar:v1", "/tmp/a.tar", "v1", nil),
+        ("oci-archive:a.tar:docker.io/library/alpine:3.19", "oci-archive:a.tar:docker.io/library/alpine:3.19", "a.tar",
+         "docker.io/library/alpine:3.19", nil),
+        ("docker-archive:x.tar", "docker-archive:x.tar", "x.tar", nil, nil),
+        ("docker-archive:/tmp/x.tar:alpine", "docker-archive:/tmp/x.tar:docker.io/library/alpine:latest", "/tmp/x.tar", nil,
+         "docker.io/library/alpine:latest"),
+        ("docker-archive:x.tar:localhost:5000/app:1.0", "docker-archive:x.tar:localhost:5000/app:1.0", "x.tar", nil,
+         "localhost:5000/app:1.0"),
+    ] as [(String, String, String, String?, String?)])
+    func parsesArchiveLocation(_ input: String, _ written: String, _ path: String, _ tag: String?, _ name: String?) throws {
+        let location = try ImageLocation(parsing: input)
+        guard case .archive(let archive) = location else {
+            Issue.record("\(input) parsed as \(location)")
+            return
+        }
+        #expect(archive.format == (input.hasPrefix("oci-archive:") ? .oci : .docker))
+        #expect(archive.path == path)
+        #expect(archive.tag == tag)
+        #expect(archive.name?.description == name)
+        #expect(location.description == written)
+        #expect(try ImageLocation(parsing: written) == location)
+        #expect(location.digest == nil)
     }
 }
