@@ -32,6 +32,9 @@ struct CopyCommand: AsyncParsableCommand, XArchRunnable {
     @Flag(name: .long, help: "Copy everything again, even what the destination already has.")
     var force = false
 
+    @Flag(name: .long, help: "Also copy the referrers (signatures, SBOMs, attestations) of the image and of its platforms.")
+    var referrers = false
+
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
     @Argument(help: "Source: NAME[:TAG][@DIGEST], docker://…, or oci:PATH[:TAG|@DIGEST].")
@@ -49,7 +52,7 @@ struct CopyCommand: AsyncParsableCommand, XArchRunnable {
         let to = try ImageLocation(parsing: destination)
         let platforms = try ListOption.platforms(platform)
         let options = CopyOptions(platforms: platforms.isEmpty ? nil : platforms, jobs: jobs,
-                                  strictPlatforms: !compatible, force: force)
+                                  strictPlatforms: !compatible, force: force, referrers: referrers)
         let progress = CopyProgress(stream: context.stderr, enabled: context.stderr.isTerminal && output.format == .text)
         var handler: (@Sendable (CopyEvent) -> Void)?
         if progress.enabled {

@@ -78,6 +78,7 @@ enum CopySummary {
     static func print(_ r: CopyReport, _ context: CommandContext) {
         if r.upToDate {
             context.print("\(r.destination):\(r.tag) is up to date (\(r.destinationDigest))")
+            if let line = referrers(r) { context.print(line) }
             return
         }
         let separator = r.reference.hasPrefix("sha256:") || r.reference.hasPrefix("sha512:") ? "@" : ":"
@@ -87,6 +88,7 @@ enum CopySummary {
         let b = r.blobs
         context.print("  blobs:     \(b.copied) copied (\(ByteCount.format(b.bytesCopied))), \(b.mounted) mounted, \(b.skipped) already there")
         context.print("  manifests: \(r.manifests.copied) written, \(r.manifests.skipped) already there")
+        if let line = referrers(r) { context.print(line) }
         if let requests = r.requests, !requests.isEmpty {
             let text = requests.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             context.print("  requests:  \(text)")
@@ -95,5 +97,13 @@ enum CopySummary {
             context.print("  skipped non-distributable layers: \(r.nonDistributableSkipped.joined(separator: ", "))")
         }
         context.print(String(format: "  time:      %.2f s", r.durationSeconds))
+    }
+
+    /// `  referrers: 2 copied (1 listed by the registry, 1 added to the list), 1 already there`.
+    static func referrers(_ r: CopyReport) -> String? {
+        guard let referrers = r.referrers else { return nil }
+        let count = { (listed: String) in referrers.filter { $0.listed == listed }.count }
+        let copied = referrers.count - count("present")
+        return "  referrers: \(copied) copied (\(count("registry")) listed by the registry itself, \(count("list")) added to the referrers list), \(count("present")) already there"
     }
 }

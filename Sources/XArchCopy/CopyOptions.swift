@@ -16,13 +16,18 @@ public struct CopyOptions: Sendable, Hashable {
     /// Copy even what the destination already has: no up-to-date shortcut, no skipping of present
     /// blobs or manifests (the destination store may still decline to rewrite identical content).
     public var force: Bool
+    /// Bring along the referrers (signatures, SBOMs, attestations: manifests whose `subject` names
+    /// them) of the copied root and its entries, and their referrers in turn (`ImageCopy.copyReferrers`).
+    public var referrers: Bool
 
-    /// Everything, 4 jobs, strict platform matching, skipping what the destination has.
-    public init(platforms: [Platform]? = nil, jobs: Int = 4, strictPlatforms: Bool = true, force: Bool = false) {
+    /// Everything, 4 jobs, strict platform matching, skipping what the destination has, no referrers.
+    public init(platforms: [Platform]? = nil, jobs: Int = 4, strictPlatforms: Bool = true, force: Bool = false,
+                referrers: Bool = false) {
         self.platforms = platforms
         self.jobs = jobs
         self.strictPlatforms = strictPlatforms
         self.force = force
+        self.referrers = referrers
     }
 }
 

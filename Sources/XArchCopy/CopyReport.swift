@@ -36,6 +36,9 @@ public struct CopyReport: Codable, Sendable, Hashable {
     /// requests (`RequestCounting`); nil when neither does.
     public var requests: [String: Int]?
     public var durationSeconds: Double
+    /// The referrers brought along (`CopyOptions.referrers`), level by level; nil when not asked for.
+    /// Their blobs and manifests are counted in `blobs` and `manifests` too.
+    public var referrers: [CopiedReferrer]? = nil
 
     /// Blob counts: `copied` were streamed (`bytesCopied` bytes in all), `mounted` came from another
     /// repository of the destination registry, `skipped` were present already.

@@ -20,6 +20,8 @@ import XArchModel
 ///    repository, streamed otherwise; each manifest is written after its content and the root last,
 ///    under the tag, in a bounded task group (`CopyScheduler`). The first error cancels the rest, and
 ///    the tag is then never written.
+/// 5. With `CopyOptions.referrers`, the referrers of the root and its entries follow, even when the
+///    image was up to date (`copyReferrers`).
 ///
 /// The destination is always written under a tag: `tag`, else the source's tag. Writing an untagged
 /// root (by digest) is not offered yet, because a layout needs to record such a root in its
@@ -49,10 +51,11 @@ public enum ImageCopy {
                                 destinationDigest: rootDescriptor.digest.description, upToDate: false, platforms: [],
                                 blobs: .init(), manifests: .init(), filteredIndexDigest: nil, nonDistributableSkipped: [],
                                 requests: nil, durationSeconds: 0)
+        let walker = CopyWalker(source: source, destination: destination, options: options, sourceName: sourceName)
+        var copied: ManifestDocument?
         if !options.force, options.platforms == nil, existing?.digest == rootDescriptor.digest {
             report.upToDate = true
         } else {
-            let walker = CopyWalker(source: source, destination: destination, options: options, sourceName: sourceName)
             let root = try await fetchRoot(rootDescriptor, walker: walker)
             let chosen = try await choose(root, walker: walker, filter: options.platforms.map {
                 CopyPlatformFilter($0, strict: options.strictPlatforms)
@@ -60,12 +63,18 @@ public enum ImageCopy {
             report.platforms = chosen.platforms
             report.destinationDigest = chosen.document.digest.description
             report.filteredIndexDigest = chosen.reduced ? chosen.document.digest.description : nil
+            copied = chosen.document
             if !options.force, existing?.digest == chosen.document.digest {
                 report.upToDate = true
             } else {
                 let plan = try await walker.plan(root: chosen.document, prefetched: chosen.prefetched)
                 try await run(plan, tag: tag, walker: walker, progress: progress, report: &report)
             }
+        }
+        if options.referrers {
+            let root: ManifestDocument
+            if let copied { root = copied } else { root = try await fetchRoot(rootDescriptor, walker: walker) }
+            try await copyReferrers(of: root, walker: walker, report: &report)
         }
         report.requests = await counters.difference(since: before)
         report.durationSeconds = (clock.now - start).seconds
