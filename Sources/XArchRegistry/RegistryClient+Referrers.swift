@@ -80,6 +80,7 @@ extension RegistryClient: ReferrersListing, ReferrersRecording {
     /// registry offers no conditional push, so this narrows the window of the race the spec describes
     /// rather than closing it; the tag is only ever replaced by a whole, valid index.
     public func addReferrers(_ descriptors: [Descriptor], to subject: Digest) async throws {
+        guard !descriptors.isEmpty else { return }
         var wanted = descriptors
         for _ in 1...Self.fallbackAttempts {
             let current = try await fallbackIndex(of: subject)

@@ -8,19 +8,6 @@ import XArchTestSupport
 /// Referrers in a layout: stored as blobs, recorded as untagged `index.json` entries, found by subject.
 @Suite("OCI layout: referrers")
 struct LayoutReferrersTests {
-    /// Stores an artifact manifest whose subject is `subject` (empty config, one blob).
-    static func referrer(_ text: String, of subject: Descriptor, in layout: OCILayout) async throws -> ManifestDocument {
-        let empty = Array("{}".utf8), blob = Array(text.utf8)
-        let config = Descriptor(mediaType: .ociEmpty, bytes: empty), layer = Descriptor(mediaType: "text/plain", bytes: blob)
-        try await layout.putBlob(config, from: ByteStream(bytes: empty))
-        try await layout.putBlob(layer, from: ByteStream(bytes: blob))
-        let bytes = try CanonicalJSON.encode(ImageManifest(artifactType: "application/vnd.example.note", config: config,
-                                                           layers: [layer], subject: subject, annotations: ["note": text]))
-        let document = try ManifestDocument(bytes: bytes, declaredType: .ociManifest)
-        #expect(try await layout.putReferrer(document.descriptor, bytes: bytes) == false)
-        return document
-    }
-
     /// A new layout in a temporary directory holding one image tagged `v1`.
     static func withImage(seed: UInt8, _ body: (String, OCILayout, Descriptor) async throws -> Void) async throws {
         try await TestImages.withTemporaryDirectory("xarch-layout-referrers") { dir in
@@ -33,10 +20,10 @@ struct LayoutReferrersTests {
 
     @Test func recordedReferrersAreListedByTheirSubjectAndKeepOtherEntries() async throws {
         try await Self.withImage(seed: 1) { dir, layout, image in
-            let first = try await Self.referrer("first", of: image, in: layout)
+            let first = try await TestImages.referrer("first", of: image, in: layout, record: false)
             #expect(try await layout.referrers(of: image.digest).isEmpty, "stored, not yet recorded")
             try await layout.addReferrers([first.referrerDescriptor], to: image.digest)
-            let second = try await Self.referrer("second", of: image, in: layout)
+            let second = try await TestImages.referrer("second", of: image, in: layout, record: false)
             try await layout.addReferrers([second.referrerDescriptor, first.referrerDescriptor], to: image.digest)
 
             let listed = try await layout.referrers(of: image.digest)
@@ -52,7 +39,7 @@ struct LayoutReferrersTests {
 
     @Test func theFallbackTagIndexIsReadToo() async throws {
         try await Self.withImage(seed: 2) { _, layout, image in
-            let note = try await Self.referrer("tagged", of: image, in: layout)
+            let note = try await TestImages.referrer("tagged", of: image, in: layout, record: false)
             let list = try CanonicalJSON.encode(ImageIndex(manifests: [note.referrerDescriptor]))
             try await layout.putManifest(Descriptor(mediaType: .ociIndex, bytes: list), bytes: list, tag: image.digest.referrersTag)
             #expect(try await layout.referrers(of: image.digest).map(\.digest) == [note.digest])
