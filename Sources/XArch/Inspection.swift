@@ -16,6 +16,8 @@ public struct InspectReport: Codable, Sendable {
     public var orphanAttestations: [Entry]?
     /// For an image: what its config and layers say.
     public var image: ImageSummary?
+    /// With `--referrers`: the manifests whose `subject` is the root (see `Inspection+Referrers`).
+    public var referrers: [Referrer]?
 
     /// A descriptor in the report.
     public struct Entry: Codable, Sendable {
@@ -36,6 +38,8 @@ public struct InspectReport: Codable, Sendable {
         public var size: Int64
         public var annotations: [String: String]?
         public var attestations: [Entry]
+        /// With `--referrers`: the manifests whose `subject` is this entry.
+        public var referrers: [Referrer]?
     }
 
     /// An image manifest's summary.

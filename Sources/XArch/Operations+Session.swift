@@ -9,9 +9,10 @@ import XArchVerify
 // one resolver. Library users with stores of their own call the `resolver:` forms.
 
 extension Inspection {
-    /// `inspect(_:resolver:)` with registry repositories opened by `session`.
-    public static func inspect(_ location: ImageLocation, session: RegistrySession) async throws -> (InspectReport, ManifestDocument) {
-        try await inspect(location, resolver: StoreResolver(session: session))
+    /// `inspect(_:resolver:referrers:)` with registry repositories opened by `session`.
+    public static func inspect(_ location: ImageLocation, session: RegistrySession,
+                               referrers: Bool = false) async throws -> (InspectReport, ManifestDocument) {
+        try await inspect(location, resolver: StoreResolver(session: session), referrers: referrers)
     }
 }
 

@@ -45,6 +45,9 @@ struct CopyCommand: AsyncParsableCommand, XArchRunnable {
         "Level of re-encoded layers: gzip 1 to 9 (default 6), zstd 1 to 19 (default 3).", valueName: "n"))
     var compressionLevel: Int32?
 
+    @Flag(name: .long, help: "Also copy the referrers (signatures, SBOMs, attestations) of the image and of its platforms.")
+    var referrers = false
+
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
     @Argument(help: "Source: NAME[:TAG][@DIGEST], docker://…, oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG] or docker-archive:PATH[:NAME:TAG].")
@@ -65,7 +68,8 @@ struct CopyCommand: AsyncParsableCommand, XArchRunnable {
         let platforms = try ListOption.platforms(platform)
         let options = CopyOptions(platforms: platforms.isEmpty ? nil : platforms, jobs: jobs,
                                   strictPlatforms: !compatible, force: force,
-                                  compression: try compression.map { try CompressionOptions.encoding($0, level: compressionLevel) })
+                                  compression: try compression.map { try CompressionOptions.encoding($0, level: compressionLevel) },
+                                  referrers: referrers)
         let progress = CopyProgress(stream: context.stderr, enabled: context.stderr.isTerminal && output.format == .text)
         var handler: (@Sendable (CopyEvent) -> Void)?
         if progress.enabled {

@@ -16,6 +16,9 @@ struct InspectCommand: AsyncParsableCommand, XArchRunnable {
     @Option(name: .long, help: "Output format: text, json or raw.")
     var format: Format = .text
 
+    @Flag(name: .long, help: "Also list the referrers (signatures, SBOMs, attestations) of the image and of each platform.")
+    var referrers = false
+
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
     @Argument(help: "Image reference: NAME[:TAG][@DIGEST], docker://…, oci:PATH[:TAG|@DIGEST], oci-archive:PATH[:TAG] or docker-archive:PATH[:NAME:TAG].")
@@ -23,7 +26,7 @@ struct InspectCommand: AsyncParsableCommand, XArchRunnable {
 
     func execute(_ context: CommandContext) async throws {
         let location = try ImageLocation(parsing: reference)
-        let (report, root) = try await registry.withSession { try await Inspection.inspect(location, session: $0) }
+        let (report, root) = try await registry.withSession { try await Inspection.inspect(location, session: $0, referrers: referrers) }
         switch format {
         case .raw: context.stdout.write(String(decoding: root.bytes, as: UTF8.self))
         case .json: try context.printJSON(report)
@@ -46,6 +49,15 @@ enum InspectText {
             context.print("\(context.style("Layers:", .bold))     \(image.layers)")
             context.print("\(context.style("Total:", .bold))      \(ByteCount.format(image.totalSize)) (config and layers, compressed)")
         }
+        if let referrers = r.referrers {
+            context.print()
+            if referrers.isEmpty { context.print("referrers: none") }
+            var table = Table("REFERRER", "DIGEST", "SIZE", "MEDIA TYPE")
+            addReferrers(referrers, to: &table, indent: "")
+            if !referrers.isEmpty {
+                for line in table.render(styleHeader: { context.style($0, .bold) }) { context.print(line) }
+            }
+        }
         if let platforms = r.platforms {
             context.print()
             var table = Table("PLATFORM", "DIGEST", "SIZE", "MEDIA TYPE")
@@ -55,6 +67,7 @@ enum InspectText {
                 for a in p.attestations {
                     table.add("  └ attestation", f(a.digest), String(a.size), f(a.mediaType))
                 }
+                addReferrers(p.referrers ?? [], to: &table, indent: "  ")
             }
             for line in table.render(styleHeader: { context.style($0, .bold) }) { context.print(line) }
             let orphans = r.orphanAttestations ?? []
@@ -63,6 +76,21 @@ enum InspectText {
                 context.print("attestations describing no entry of this index:")
                 for a in orphans { context.print("  \(f(a.digest))  \(a.size)  \(f(a.mediaType))") }
             }
+        }
+    }
+}
+
+extension InspectText {
+    /// One row per referrer (`└ ARTIFACT-TYPE`), then one per annotation (`KEY=VALUE`, in the last
+    /// column, so long values do not widen the others), its own referrers indented below it.
+    static func addReferrers(_ referrers: [InspectReport.Referrer], to table: inout Table, indent: String) {
+        let f = TerminalText.field
+        for r in referrers {
+            table.add("\(indent)└ \(f(r.artifactType ?? "referrer"))", f(r.digest), String(r.size), f(r.mediaType))
+            for (key, value) in (r.annotations ?? [:]).sorted(by: { $0.key < $1.key }) {
+                table.add("", "", "", "\(f(key))=\(f(value))")
+            }
+            addReferrers(r.referrers ?? [], to: &table, indent: indent + "  ")
         }
     }
 }

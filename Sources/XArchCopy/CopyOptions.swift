@@ -20,15 +20,21 @@ public struct CopyOptions: Sendable, Hashable {
     /// Re-encode every layer in another compression into this one (`CopyRecompression`): new layer
     /// digests, new manifests and indexes, the same diff IDs. Nil copies every byte unchanged.
     public var compression: LayerEncoding?
+    /// Bring along the referrers (signatures, SBOMs, attestations: manifests whose `subject` names
+    /// them) of the copied root and its entries, and their referrers in turn (`ImageCopy.copyReferrers`).
+    /// Refused with `compression` (the referrers would name digests the recompressed copy lacks).
+    public var referrers: Bool
 
-    /// Everything, 4 jobs, strict platform matching, skipping what the destination has, bytes unchanged.
+    /// Everything, 4 jobs, strict platform matching, skipping what the destination has, bytes
+    /// unchanged, no referrers.
     public init(platforms: [Platform]? = nil, jobs: Int = 4, strictPlatforms: Bool = true, force: Bool = false,
-                compression: LayerEncoding? = nil) {
+                compression: LayerEncoding? = nil, referrers: Bool = false) {
         self.platforms = platforms
         self.jobs = jobs
         self.strictPlatforms = strictPlatforms
         self.force = force
         self.compression = compression
+        self.referrers = referrers
     }
 }
 

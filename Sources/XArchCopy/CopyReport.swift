@@ -54,6 +54,10 @@ public struct CopyReport: Codable, Sendable, Hashable {
     /// index); nil when there are none.
     public var notes: [String]?
 
+    /// The referrers brought along (`CopyOptions.referrers`), level by level; nil when not asked for.
+    /// Their blobs and manifests are counted in `blobs` and `manifests` too.
+    public var referrers: [CopiedReferrer]? = nil
+
     /// Blob counts: `copied` were streamed (`bytesCopied` bytes in all), `mounted` came from another
     /// repository of the destination registry, `skipped` were present already.
     public struct Blobs: Codable, Sendable, Hashable {

@@ -20,6 +20,8 @@ import XArchModel
 ///    repository, streamed otherwise; each manifest is written after its content and the root last,
 ///    under the tag, in a bounded task group (`CopyScheduler`). The first error cancels the rest, and
 ///    the tag is then never written.
+/// 5. With `CopyOptions.referrers`, the referrers of the root and its entries follow, even when the
+///    image was up to date (`copyReferrers`).
 ///
 /// With `CopyOptions.compression`, step 2 is followed by a rewrite (`CopyRecompression`): the layers
 /// in another compression are re-encoded into spool files first, and the new manifests and indexes
@@ -53,10 +55,11 @@ public enum ImageCopy {
                                 destinationDigest: rootDescriptor.digest.description, upToDate: false, platforms: [],
                                 blobs: .init(), manifests: .init(), filteredIndexDigest: nil, nonDistributableSkipped: [],
                                 requests: nil, durationSeconds: 0)
+        var walker = CopyWalker(source: source, destination: destination, options: options, sourceName: sourceName)
+        var copied: ManifestDocument?
         if !options.force, options.platforms == nil, options.compression == nil, existing?.digest == rootDescriptor.digest {
             report.upToDate = true
         } else {
-            var walker = CopyWalker(source: source, destination: destination, options: options, sourceName: sourceName)
             let root = try await fetchRoot(rootDescriptor, walker: walker)
             var chosen = try await choose(root, walker: walker, filter: options.platforms.map {
                 CopyPlatformFilter($0, strict: options.strictPlatforms)
@@ -83,12 +86,18 @@ public enum ImageCopy {
             }
             report.destinationDigest = chosen.document.digest.description
             report.filteredIndexDigest = chosen.reduced ? chosen.document.digest.description : nil
+            copied = chosen.document
             if !options.force, existing?.digest == chosen.document.digest {
                 report.upToDate = true
             } else {
                 let plan = try await walker.plan(root: chosen.document, prefetched: chosen.prefetched)
                 try await run(plan, tag: tag, walker: walker, progress: progress, report: &report)
             }
+        }
+        if options.referrers {
+            let root: ManifestDocument
+            if let copied { root = copied } else { root = try await fetchRoot(rootDescriptor, walker: walker) }
+            try await copyReferrers(of: root, walker: walker, report: &report)
         }
         report.requests = await counters.difference(since: before)
         report.durationSeconds = (clock.now - start).seconds
@@ -157,6 +166,9 @@ public enum ImageCopy {
     static func validate(_ options: CopyOptions) throws {
         guard options.jobs >= 1 else {
             throw XArchError(.invalidInput, "the number of parallel jobs must be at least 1, not \(options.jobs)")
+        }
+        if options.referrers, let encoding = options.compression {
+            throw XArchError(.invalidInput, "--referrers cannot go with --compression \(encoding.compression.rawValue): the recompressed images get new digests, and their signatures, SBOMs and attestations name the old ones; copy the referrers without recompressing, or recompress without them")
         }
         if let platforms = options.platforms, platforms.isEmpty {
             throw XArchError(.invalidInput, "the platform filter names no platform; name at least one, or give none to copy every platform")

@@ -104,7 +104,7 @@ extension OCILayout {
     }
 
     /// Reads and validates the manifest an `index.json` entry points at.
-    private func document(for entry: Descriptor, named what: String) throws -> ManifestDocument {
+    func document(for entry: Descriptor, named what: String) throws -> ManifestDocument {
         guard entry.size <= Int64(ManifestDocument.maxSize) else {
             throw XArchError(.tooLarge, "\(what) in layout \(path) is \(entry.size) bytes, more than the \(ManifestDocument.maxSize)-byte limit for manifests")
         }

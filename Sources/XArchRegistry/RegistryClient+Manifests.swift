@@ -57,6 +57,12 @@ extension RegistryClient {
     }
 
     public func putManifest(_ descriptor: Descriptor, bytes: [UInt8], tag: String?) async throws {
+        _ = try await pushManifest(descriptor, bytes: bytes, tag: tag)
+    }
+
+    /// Pushes a manifest (under `tag`, else by digest) and returns the registry's response headers
+    /// (`OCI-Subject` among them, for a manifest with a subject).
+    func pushManifest(_ descriptor: Descriptor, bytes: [UInt8], tag: String?) async throws -> [(String, String)] {
         guard bytes.count <= limits.manifestPush else {
             throw XArchError(.tooLarge, "manifest \(descriptor.digest) is \(bytes.count) bytes; registries accept at most \(limits.manifestPush)")
         }
@@ -74,6 +80,7 @@ extension RegistryClient {
            digest.algorithm == descriptor.digest.algorithm, digest != descriptor.digest {
             throw XArchError(.digestMismatch, "\(registry) stored \(repository):\(reference) as \(digest), not \(descriptor.digest)")
         }
+        return response.headers
     }
 
     public func deleteManifest(_ reference: ManifestReference) async throws {

@@ -2,8 +2,7 @@ import Foundation
 import XArchContent
 import XArchModel
 
-/// Tags and referrers: distribution-spec spec.md, "Listing Tags" (with `Link` pagination, RFC 8288)
-/// and "Listing Referrers" (with the referrers tag schema as fallback).
+/// Tags: distribution-spec spec.md, "Listing Tags" (with `Link` pagination, RFC 8288).
 extension RegistryClient {
     struct TagList: Decodable {
         let tags: [String]?
@@ -42,25 +41,5 @@ extension RegistryClient {
             }
         }
         return nil
-    }
-
-    /// Manifests whose `subject` is `digest`: the referrers API, or the `sha256-<hex>` tag when the
-    /// registry does not offer it.
-    public func referrers(of digest: Digest) async throws -> [Descriptor] {
-        let request = RegistryRequest(method: "GET", url: url("referrers/\(digest)"),
-                                      headers: [("Accept", MediaType.ociIndex.rawValue)], scope: scope("pull"))
-        let response = try await transport.send(request)
-        if response.status == 200,
-           response.header("Content-Type").map({ MediaType($0).essence == .ociIndex }) ?? false {
-            let bytes = try await response.body.collect(limit: limits.manifestPull)
-            return try CanonicalJSON.decode(ImageIndex.self, from: bytes, what: "referrers of \(digest)").manifests
-        }
-        await response.drain()
-        guard [404, 405, 400, 200].contains(response.status) else {
-            throw await RegistryErrorBody.error(for: response, request: request, what: "referrers of \(digest)", registry: registry)
-        }
-        let fallback = "\(digest.algorithm.rawValue)-\(digest.encoded)"
-        guard try await manifestDescriptor(.tag(fallback)) != nil else { return [] }
-        return try await manifest(.tag(fallback)).index?.manifests ?? []
     }
 }

@@ -42,7 +42,7 @@ CHUNK = 64 * 1024
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authenticate", "te", "trailer",
               "trailers", "transfer-encoding", "upgrade", "expect", "content-length"}
 KINDS = {"reset", "truncate", "corrupt", "status", "oversize", "redirect", "refuse-mount", "delay", "trickle",
-         "slow-read"}
+         "slow-read", "add-headers"}
 ERROR_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "DENIED", 404: "NOT_FOUND",
                405: "UNSUPPORTED", 429: "TOOMANYREQUESTS", 500: "UNKNOWN", 502: "UNAVAILABLE",
                503: "UNAVAILABLE", 504: "UNAVAILABLE"}
@@ -430,7 +430,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 elif kind == "oversize":
                     self.relay_oversize(resp, rule, entry)
                 else:
-                    self.relay(resp, entry)
+                    extra = list(rule.get("headers", {}).items()) if kind == "add-headers" else []
+                    self.relay(resp, entry, extra)
         except ClientGone as e:
             entry["error"] = str(e)
             self.close_connection = True
@@ -556,7 +557,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.command == "HEAD" or status in (204, 304) or 100 <= status < 200
 
     # ------------------------------------------------------------------ relays
-    def relay(self, resp, entry):
+    def relay(self, resp, entry, extra=()):
         cl = resp.getheader("Content-Length")
         no_body = self.has_no_body(resp.status)
         chunked = False
@@ -566,7 +567,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             else:
                 self.close_connection = True
         entry["status"] = resp.status
-        self.start_response(resp.status, resp.reason, self.response_headers(resp),
+        self.start_response(resp.status, resp.reason, self.response_headers(resp) + list(extra),
                             length=int(cl) if cl is not None else None, chunked=chunked)
         sent = 0
         if not no_body:
@@ -716,7 +717,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "message": rule.get("message") or f"injected by the xarch fault proxy (HTTP {status})",
                 "detail": None}]}).encode()
         entry["status"] = status
-        entry["bytes_sent"] = self.simple_response(status, body, list(rule.get("headers", {}).items()))
+        # a Content-Type among the rule's headers replaces the default one (a canned 200 answer of
+        # another type, e.g. an image index for /referrers/)
+        headers = list(rule.get("headers", {}).items())
+        types = [v for k, v in headers if k.lower() == "content-type"]
+        headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+        entry["bytes_sent"] = self.simple_response(status, body, headers,
+                                                   content_type=types[0] if types else "application/json")
 
     def fault_redirect(self, rule, entry):
         if rule.get("location"):
