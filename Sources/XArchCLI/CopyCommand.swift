@@ -59,7 +59,12 @@ struct CopyCommand: AsyncParsableCommand, XArchRunnable {
     func validate() throws {
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
         if compression == nil, compressionLevel != nil { throw ValidationError("--compression-level needs --compression") }
-        if let compression { _ = try CompressionOptions.encoding(compression, level: compressionLevel) }
+        if let compression {
+            _ = try CompressionOptions.encoding(compression, level: compressionLevel)
+            if referrers {
+                throw ValidationError("--referrers cannot go with --compression: the recompressed images get new digests, and their signatures, SBOMs and attestations name the old ones")
+            }
+        }
     }
 
     func execute(_ context: CommandContext) async throws {

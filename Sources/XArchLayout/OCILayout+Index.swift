@@ -39,6 +39,7 @@ extension OCILayout {
             throw XArchError(.notFound, "cannot add \(descriptor.digest) to index.json of layout \(path): its blob of \(descriptor.size) bytes is not in the layout; store the manifest first")
         }
         try updateIndex { index in
+            try checkSubtreePresent(descriptor)
             Self.record(descriptor, tag: tag, in: &index)
             return true
         }

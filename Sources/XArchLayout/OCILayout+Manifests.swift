@@ -82,6 +82,7 @@ extension OCILayout {
         var entry = descriptor
         if entry.mediaType.essence != document.mediaType { entry.mediaType = document.mediaType }
         try updateIndex { index in
+            try checkSubtreePresent(entry)
             Self.record(entry, tag: tag, in: &index)
             return true
         }

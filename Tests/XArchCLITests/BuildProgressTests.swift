@@ -78,6 +78,9 @@ import XArchModel
              "mediaType": "application/vnd.oci.image.index.v1+json", "images": [],
              "skippedPlatforms": {"linux/arm64": "\"evil\u001b]0;owned\u0007\" does not exist in the build context"},
              "layersWritten": 0, "layerBytes": 0, "pushed": [], "unusedBuildArguments": [], "runs": [],
+             "metadata": {"digest": "sha256:0000000000000000000000000000000000000000000000000000000000000000",
+                          "mediaType": "application/vnd.oci.image.index.v1+json", "size": 2, "platforms": [],
+                          "reference": null},
              "durationSeconds": 0}
             """#
         let report = try JSONDecoder().decode(BuildReport.self, from: Data(json.utf8))

@@ -21,6 +21,35 @@ struct LayoutCollectTests {
         return (layout, orphan, stale)
     }
 
+    /// The race of a copy with `layout gc`: the copy finds an old unreferenced layer present and skips
+    /// it, gc removes it, the copy roots its index. The root's write must fail, not name a missing blob.
+    @Test func rootingContentWhoseLayerWasCollectedMeanwhileFailsAndLeavesIndexJSONAlone() async throws {
+        try await TestImages.withTemporaryDirectory("xarch-layout-gc-race") { dir in
+            let layout = try OCILayout.create(at: "\(dir)/l")
+            let (image, bytes) = try await Fixture.image(in: layout, seed: 5)
+            try await layout.putManifest(image, bytes: bytes, tag: nil)  // a child: stored, not in index.json
+            let layer = try #require(try ManifestDocument(bytes: bytes, expected: image).image?.layers.first)
+            // What gc does to a blob nothing in index.json names once its grace has passed.
+            try FileManager.default.removeItem(atPath: "\(dir)/l/blobs/sha256/\(layer.digest.encoded)")
+            let indexBytes = try CanonicalJSON.encode(ImageIndex(manifests: [image]))
+            let root = Descriptor(mediaType: .ociIndex, bytes: indexBytes)
+            let before = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/l/index.json"))
+            do {
+                try await layout.putManifest(root, bytes: indexBytes, tag: "late")
+                Issue.record("an index naming a missing layer was rooted")
+            } catch let error as XArchError {
+                #expect(error.code == .notFound && error.message.contains("\(layer.digest)") && error.message.contains("is missing"), "\(error.message)")
+            }
+            do {
+                try layout.addToIndex(image, tag: nil)
+                Issue.record("an image naming a missing layer was added to index.json")
+            } catch let error as XArchError {
+                #expect(error.code == .notFound, "\(error.message)")
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/l/index.json")) == before)
+        }
+    }
+
     @Test func aDryRunListsAndRemovesNothingThenGCRemovesOnlyTheUnreferenced() async throws {
         try await TestImages.withTemporaryDirectory("xarch-layout-gc") { dir in
             let (layout, orphan, stale) = try await Self.littered(dir)
