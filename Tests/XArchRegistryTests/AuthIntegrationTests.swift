@@ -99,13 +99,21 @@ struct AuthIntegrationTests {
         let r = try Self.registry("XARCH_TEST_REGISTRY_SHORTTTL")
         let reference = try ImageReference(parsing: "\(r.host)/\(Self.repository())")
         let session = Self.session(try Self.config(for: r.host, user: r.user, password: r.password))
-        let client = session.repository(reference)
-        let first = try await Self.pushImage(client, tag: "v1")
-        try await Task.sleep(nanoseconds: 4_500_000_000)   // the 3 s token has expired
-        let again = try await client.manifest(.tag("v1"))
-        #expect(again.digest == first.digest)
-        _ = try await Self.pushImage(client, tag: "v2")
+        // Shut down on every path: a session dropped with a live HTTP client traps in its deinit.
+        let result: Result<Void, any Error>
+        do {
+            let client = session.repository(reference)
+            let first = try await Self.pushImage(client, tag: "v1")
+            try await Task.sleep(nanoseconds: 4_500_000_000)   // the 3 s token has expired
+            let again = try await client.manifest(.tag("v1"))
+            #expect(again.digest == first.digest)
+            _ = try await Self.pushImage(client, tag: "v2")
+            result = .success(())
+        } catch {
+            result = .failure(error)
+        }
         await session.shutdown()
+        try result.get()
     }
 
     /// A blob download redirected to another host must not carry the registry's token there.
