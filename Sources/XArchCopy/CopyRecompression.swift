@@ -1,4 +1,3 @@
-import Foundation
 import XArchArchive
 import XArchContent
 import XArchModel
@@ -60,7 +59,7 @@ struct CopyRecompression: Sendable {
               manifest.layers.contains(where: needsEncoding) || convert else {
             return Rewritten(document: document, changed: false)
         }
-        let diffIDs = try await configDiffIDs(manifest, of: document)
+        let diffIDs = try await configDiffIDs(manifest)
         let indices = Array(manifest.layers.indices)
         let encoded = try await BoundedConcurrency.map(indices, limit: jobs) { i -> RecompressedLayer? in
             let layer = manifest.layers[i]
@@ -99,12 +98,9 @@ struct CopyRecompression: Sendable {
         docker && target.compression == .gzip ? .dockerLayerGzip : target.mediaType
     }
 
-    /// The diff IDs of the image's config.
-    private func configDiffIDs(_ manifest: ImageManifest, of document: ManifestDocument) async throws -> [Digest] {
+    /// The diff IDs of the image's config (its bytes checked against the descriptor by the source's stream).
+    private func configDiffIDs(_ manifest: ImageManifest) async throws -> [Digest] {
         let bytes = try await recompressor.source.blob(manifest.config).collect(limit: OpenedImage.maxConfigSize)
-        guard bytes.count == manifest.config.size, Digest.of(bytes, algorithm: manifest.config.digest.algorithm) == manifest.config.digest else {
-            throw XArchError(.digestMismatch, "\(sourceName): the config of \(document.digest) does not match its descriptor (\(manifest.config.digest), \(manifest.config.size) bytes)")
-        }
         let config = try CanonicalJSON.decode(ImageConfig.self, from: bytes, what: "image config \(manifest.config.digest) of \(sourceName)")
         return config.rootfs.diffIDs
     }

@@ -61,7 +61,10 @@ struct CopyTransfer: Sendable {
 
     /// Where the source keeps `digest`, for a mount: per blob when the source knows, else the source's
     /// one repository.
-    private func origin(of digest: Digest) -> BlobOrigin? {
+    private func origin(of digest: Digest) -> BlobOrigin? { Self.origin(of: digest, in: source) }
+
+    /// Where `source` keeps `digest`: per blob when it knows, else its one repository; nil when neither.
+    static func origin(of digest: Digest, in source: any ContentSource) -> BlobOrigin? {
         if let perBlob = source as? any PerBlobOriginProviding { return perBlob.blobOrigin(of: digest) }
         return (source as? any BlobOriginProviding)?.blobOrigin
     }

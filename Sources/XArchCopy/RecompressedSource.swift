@@ -35,8 +35,6 @@ struct RecompressedSource: ContentSource, PerBlobOriginProviding {
     func tags() async throws -> [String] { try await base.tags() }
 
     func blobOrigin(of digest: Digest) -> BlobOrigin? {
-        if recompressor.spooled(digest) != nil { return nil }
-        if let perBlob = base as? any PerBlobOriginProviding { return perBlob.blobOrigin(of: digest) }
-        return (base as? any BlobOriginProviding)?.blobOrigin
+        recompressor.spooled(digest) == nil ? CopyTransfer.origin(of: digest, in: base) : nil
     }
 }
