@@ -37,6 +37,7 @@ public final class HTTPClientTransport: RegistryTransport, Sendable {
     }
 
     public func send(_ request: RegistryRequest) async throws -> RegistryResponse {
+        try Self.checkTarget(request.url)
         let client = try client(for: request.url)
         var http = HTTPClientRequest(url: request.url)
         http.method = HTTPMethod(rawValue: request.method)
@@ -97,6 +98,27 @@ public final class HTTPClientTransport: RegistryTransport, Sendable {
             return [clients.verifying, clients.insecure].compactMap { $0 }
         }
         for client in made { try? await client.shutdown() }
+    }
+
+    /// Refuses a URL async-http-client cannot send to (another scheme, no host, a port outside TCP's
+    /// range) with a sentence naming it. Such URLs come from outside — an upload's `Location`, a `Link`
+    /// page (RFC 8288) — and would otherwise surface as the library's `unsupportedScheme("file")` or
+    /// `emptyHost` in "request to  failed", or trap in NIO's socket address conversion.
+    static func checkTarget(_ url: String) throws {
+        let components = URLComponents(string: url)
+        let scheme = components?.scheme?.lowercased()
+        let shown = Redaction.url(url)
+        guard let components, scheme == "http" || scheme == "https" else {
+            throw XArchError(.registry, "xarch was sent to \"\(shown)\", which is not an http or https URL; "
+                             + "a registry named it in a Location or Link header, and xarch only follows http(s)")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw XArchError(.registry, "xarch was sent to \"\(shown)\", which names no host; "
+                             + "a registry named it in a Location or Link header")
+        }
+        if let port = components.port, !(1...65535).contains(port) {
+            throw XArchError(.registry, "xarch was sent to \"\(shown)\", whose port \(port) is not a TCP port (1–65535)")
+        }
     }
 
     private func client(for url: String) throws -> HTTPClient {

@@ -32,6 +32,9 @@ public struct RedirectTransport: RegistryTransport {
             if let scheme = target.scheme, scheme != "http", scheme != "https" {
                 throw XArchError(.registry, "\(Redaction.host(of: current.url)) redirected to a \(scheme): URL; only http and https are followed")
             }
+            if target.host?.isEmpty ?? true {
+                throw XArchError(.registry, "\(Redaction.host(of: current.url)) redirected to \"\(Redaction.url(location))\", which names no host")
+            }
             if from.scheme == "https", target.scheme != "https" {
                 throw XArchError(.registry, "\(Redaction.host(of: current.url)) redirected from https to \(target.scheme ?? "?"); refusing the downgrade")
             }

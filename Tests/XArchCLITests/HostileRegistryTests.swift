@@ -26,4 +26,18 @@ struct HostileRegistryTests {
         #expect(r.code == 1, "\(r.stderr)")
         #expect(r.stderr.contains("invalid HTTP status 0 "))
     }
+
+    /// A redirect to a URL xarch cannot send to is refused with a sentence naming it — once the path by
+    /// which async-http-client's `unsupportedScheme("file")` reached users as "request to  failed".
+    @Test(arguments: [("file:///etc/passwd", "only http and https are followed"), ("http:///x", "names no host")])
+    func aRedirectOutOfHTTPIsASentence(location: String, says: String) async throws {
+        let server = try RawHTTPServer(answer: "HTTP/1.1 307 Temporary Redirect\r\nLocation: \(location)\r\nContent-Length: 0\r\n\r\n")
+        defer { server.stop() }
+        let r = await CLIRun.run("inspect", "127.0.0.1:\(server.port)/x")
+        #expect(r.code == 1, "\(r.stderr)")
+        #expect(r.stderr.hasPrefix("xarch: 127.0.0.1:\(server.port) redirected"), "\(r.stderr)")
+        #expect(r.stderr.contains(says), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(!r.stderr.contains("unsupportedScheme") && !r.stderr.contains("request to  "))
+    }
 }

@@ -42,11 +42,11 @@ struct RedirectTransportTests {
 
     /// A registry may not steer xarch to a port the socket layer cannot take (it traps on them), nor to
     /// another scheme.
-    @Test(arguments: ["http://127.0.0.1:99999/x", "http://127.0.0.1:0/x", "file:///etc/passwd"])
+    @Test(arguments: ["http://127.0.0.1:99999/x", "http://127.0.0.1:0/x", "file:///etc/passwd", "http:///x"])
     func redirectsOutsideHTTPAndTCPPortsAreRefused(location: String) async throws {
         let script = Script([(302, [("Location", location)])])
         await #expect { try await RedirectTransport(script).send(Self.request("http://127.0.0.1:5000/v2/y")) } throws: { error in
-            "\(error)".contains("TCP port") || "\(error)".contains("only http and https")
+            "\(error)".contains("TCP port") || "\(error)".contains("only http and https") || "\(error)".contains("names no host")
         }
         #expect(script.seen.count == 1, "nothing is sent to the refused target")
     }
@@ -77,5 +77,22 @@ extension RedirectTransportTests {
             "\(error)".contains("streamed upload")
         }
         #expect(script.seen.count == 1)
+    }
+
+    /// URLs that arrive by other paths than a redirect (an upload's `Location`, a `Link` page) are checked
+    /// where every request leaves: nothing reaches async-http-client that it would answer with
+    /// `unsupportedScheme`/`emptyHost` or that NIO would trap on.
+    @Test(arguments: [("file:///etc/passwd", "not an http or https URL"), ("http:///v2/x", "names no host"),
+                      ("ftp://r.example/x", "not an http or https URL"), ("http://127.0.0.1:70000/x", "not a TCP port"),
+                      ("https://u:secret@/x", "names no host")])
+    func theTransportRefusesWhatItCannotSend(url: String, says: String) throws {
+        #expect { try HTTPClientTransport.checkTarget(url) } throws: { error in
+            "\(error)".contains(says) && !"\(error)".contains("secret")
+        }
+    }
+
+    @Test func theTransportTakesOrdinaryURLs() throws {
+        try HTTPClientTransport.checkTarget("http://127.0.0.1:5000/v2/")
+        try HTTPClientTransport.checkTarget("HTTPS://registry.example/v2/x/blobs/uploads/?digest=sha256:00")
     }
 }
