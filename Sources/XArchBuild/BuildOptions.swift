@@ -52,6 +52,12 @@ public struct BuildOptions: Sendable {
     public var noCacheStages: Set<String> = []
     /// `--no-cache`: every RUN runs, even when an earlier build kept its result (results are still kept).
     public var noCache = false
+    /// `--provenance`: attach an SLSA Provenance v1 attestation to every platform (`ProvenanceAttestation`).
+    public var provenance = false
+    /// `--builder-id URI`: `runDetails.builder.id` of the provenance; nil: `urn:xarch:builder:local`.
+    public var builderID: String?
+    /// xarch's version, for `runDetails.builder.version` of the provenance.
+    public var builderVersion = "unknown"
 
     public init(context: String, dockerfile: String? = nil, platforms: [Platform]?, buildArguments: [String: String] = [:],
                 labels: [String: String] = [:], target: String? = nil, sourceDateEpoch: Int64 = 0,

@@ -143,10 +143,16 @@ struct BuildPlanner {
 
     /// Reads, parses and checks the Dockerfile at `path` for a build; errors name the file.
     static func dockerfile(at path: String) throws -> DockerfileStages {
+        try readDockerfile(at: path).stages
+    }
+
+    /// The Dockerfile at `path`, parsed, and the digest of the bytes parsed (for provenance: read once,
+    /// so the digest is of what was built).
+    static func readDockerfile(at path: String) throws -> (stages: DockerfileStages, digest: Digest) {
         let data = try POSIXFile.readFile(path, limit: DockerfileParser.maximumFileSize, what: "the Dockerfile",
                                           streams: true, lineLimit: DockerfileParser.maximumLineLength)
         do {
-            return try dockerfile(text: String(decoding: data, as: UTF8.self))
+            return (try dockerfile(text: String(decoding: data, as: UTF8.self)), Digest.of(data))
         } catch let error as XArchError {
             throw XArchError(error.code, "\(path): \(error.message)", cause: error)
         }

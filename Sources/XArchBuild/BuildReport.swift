@@ -15,6 +15,8 @@ public struct BuildReport: Codable, Sendable {
         /// Layers in all, and how many of them this build wrote.
         public var layers: Int
         public var newLayers: Int
+        /// With `--provenance`: the digest of the attestation manifest that holds its SLSA provenance.
+        public var provenance: String?
     }
 
     /// How the RUN instructions of one platform's stages were carried out (a `$BUILDPLATFORM` stage's RUNs

@@ -15,7 +15,8 @@ import XArchVerify
 ///    Any error here — a base image without a target platform, a missing source, a failing RUN — stops
 ///    the build before anything is written or pushed.
 /// 2. **Layers.** Every distinct new layer is written once (`LayerCache`, `LayerWriter`), in parallel.
-/// 3. **Assembly.** Per platform config and manifest, then the index (`ImageAssembler`), in the
+/// 3. **Assembly.** Per platform config and manifest, with `--provenance` an SLSA provenance attestation per
+///    platform (`ProvenanceBuilder`, `ProvenanceAttestation`), then the index (`ImageAssembler`), in the
 ///    build's staging store (`BuildStaging`: JSON in memory, new layers in their files, base layers
 ///    still in the base images).
 /// 4. **Output.** The copy engine (`ImageCopy`) copies the index from the staging store into the
@@ -37,16 +38,16 @@ public enum ImageBuild {
     public static func build(_ options: BuildOptions, resolver: any StoreResolving,
                              progress: (@Sendable (BuildEvent) -> Void)? = nil) async throws -> BuildReport {
         let start = ContinuousClock.now
-        let parsed = try BuildPlanner.dockerfile(at: options.dockerfilePath)
+        let (parsed, dockerfileDigest) = try BuildPlanner.readDockerfile(at: options.dockerfilePath)
         let work = try LayerCache.workDirectory()
         WorkDirectories.register(work)
         defer { WorkDirectories.remove(work) }
         let runner = BuildRunner(modes: .detect(), cache: options.rootFilesystemCache, work: work, readsCache: !options.noCache,
                                  showsOutput: options.showsRunOutput, progress: progress)
+        let bases = BaseImageResolver(resolver: resolver)
         let planner = BuildPlanner(options: options, stages: parsed,
                                    context: try BuildContext.open(options.context, dockerfile: options.dockerfilePath),
-                                   resolver: BaseImageResolver(resolver: resolver), spool: SpoolStore(directory: work),
-                                   runner: runner)
+                                   resolver: bases, spool: SpoolStore(directory: work), runner: runner)
         let plan = try await planner.plan()
         let writer = LayerWriter(sourceDateEpoch: options.sourceDateEpoch, encoding: options.encoding,
                                  budget: CompressionBudget.sized(jobs: options.jobs))
@@ -60,8 +61,18 @@ public enum ImageBuild {
         let assembler = ImageAssembler(store: staging)
         var images: [ImageAssembler.Assembled] = []
         for state in plan.states { images.append(try await assembler.storeImage(state, blobs: blobs)) }
+        var attestations: [Descriptor] = []
+        if options.provenance {
+            let platforms = Set(images.map(\.platform.normalized) + [options.buildPlatform.normalized])
+            let provenance = ProvenanceBuilder(options: options, dockerfileDigest: dockerfileDigest,
+                                               dependencies: await bases.resolutions(for: platforms),
+                                               checkout: GitCheckout.containing(options.context))
+            for image in images {
+                attestations.append(try await ProvenanceAttestation.store(provenance.statement(for: image), about: image.descriptor, in: staging))
+            }
+        }
         let tag = options.output?.tag ?? ImageReference.defaultTag
-        let index = try await assembler.storeIndex(images, tag: tag)
+        let index = try await assembler.storeIndex(images.map(\.descriptor) + attestations, tag: tag)
 
         var verification: VerifyReport?
         if options.verify {
@@ -104,7 +115,7 @@ public enum ImageBuild {
         let pushes = Pushes(staging: staging, index: index.digest, resolver: resolver, jobs: options.jobs,
                             progress: progress, written: output.map { [$0.reference] } ?? [])
         let pushed = try await pushes.tags(options.destinations)
-        let root = options.pushByDigest == nil ? index : DigestPush.root(images: images, index: index)
+        let root = options.pushByDigest == nil || !attestations.isEmpty ? index : DigestPush.root(images: images, index: index)
         var byDigest: BuildReport.Destination?
         if let repository = options.pushByDigest { byDigest = try await pushes.byDigest(root, to: repository, after: pushed) }
         let metadata = Pushes.metadata(root: root, platforms: images.map(\.platform.formatted), byDigest: byDigest, options: options)
@@ -113,9 +124,10 @@ public enum ImageBuild {
         return BuildReport(
             digest: index.digest.description, mediaType: index.mediaType.rawValue,
             images: images.map { image in
-                .init(platform: image.platform.formatted, digest: image.descriptor.digest.description,
-                      size: image.descriptor.size + image.manifest.contentSize, layers: image.manifest.layers.count,
-                      newLayers: image.newLayers)
+                let attestation = attestations.first { $0.annotations?[AnnotationKey.dockerReferenceDigest] == image.descriptor.digest.description }
+                return .init(platform: image.platform.formatted, digest: image.descriptor.digest.description,
+                             size: image.descriptor.size + image.manifest.contentSize, layers: image.manifest.layers.count,
+                             newLayers: image.newLayers, provenance: attestation?.digest.description)
             },
             skippedPlatforms: plan.skipped, layersWritten: unique.count, layerBytes: unique.reduce(0) { $0 + $1.size },
             output: output, pushed: pushed, pushedByDigest: byDigest, metadata: metadata,

@@ -89,6 +89,13 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
         valueName: "id=…"))
     var secrets: [String] = []
 
+    @Flag(name: .long, help: "Attach an SLSA Provenance v1 attestation to every platform (BuildKit's layout: an attestation manifest in the index): Dockerfile digest, arguments (secret-looking ones by name only), base image digests, the context's git commit. Reproducible.")
+    var provenance = false
+
+    @Option(name: .customLong("builder-id"), help: ArgumentHelp(
+        "The provenance's builder id, a URI (e.g. your CI run's URL; default urn:xarch:builder:local).", valueName: "uri"))
+    var builderID: String?
+
     @OptionGroup(title: "Registry options") var registry: RegistryOptionsGroup
 
     @Argument(parsing: .postTerminator, help: "With --test: the command to run on every platform, after -- (default: the image's).")
@@ -107,6 +114,9 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
         _ = try makeOptions()  // references, platforms and pairs, checked before anything runs
         _ = try Self.secrets(secrets, environment: ProcessInfo.processInfo.environment)
         if !testCommand.isEmpty, !test { throw ValidationError("the arguments after -- are the command of --test: add --test") }
+        if builderID != nil, !provenance {
+            throw ValidationError("--builder-id names the builder in the provenance: add --provenance")
+        }
     }
 
     func execute(_ context: CommandContext) async throws {
@@ -166,6 +176,15 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
             buildPlatform: BuildOptions.buildPlatform(host: HostPlatform.detect()), jobs: jobs, verify: verify)
         options.pushByDigest = try pushByDigest.map(Self.repository)
         options.metadataFile = try metadataFile.map(Self.metadataPath)
+        options.provenance = provenance
+        options.builderVersion = XArchVersion.current
+        if let builderID {
+            guard let scheme = builderID.split(separator: ":", maxSplits: 1).first, builderID.contains(":"),
+                  scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }), scheme.first?.isLetter == true else {
+                throw ValidationError("--builder-id \(builderID): give a URI, such as https://ci.example/runs/42 or urn:example:builder")
+            }
+            options.builderID = builderID
+        }
         return options
     }
 

@@ -14,6 +14,8 @@ enum BuildSummary {
         }
         context.print()
         context.print("index \(report.digest) (\(Self.count(report.images.count, "platform")), \(Self.count(report.layersWritten, "new layer")) of \(Self.count(report.layerBytes, "byte")))")
+        let attested = report.images.filter { $0.provenance != nil }.count
+        if attested > 0 { context.print("provenance: SLSA v1 attestation for \(Self.count(attested, "platform")) (in the index, as BuildKit lays it out)") }
         for run in report.runs {
             let parts = [(run.ran, "ran"), (run.cached, "cached"), (run.shared, "shared")].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
             context.print("RUN on \(run.platform): \(run.how) — \(Self.count(run.ran + run.cached + run.shared, "RUN")) (\(parts.joined(separator: ", ")))")

@@ -122,6 +122,7 @@ struct CIExampleTests {
                 "IMAGE": "\(registry)/\(repository)", "VERSION": "1.0.0", "PLATFORMS": platforms.joined(separator: ","),
                 "REVISION": "0123abc", "SOURCE_URL": "https://example.com/app", "CONTEXT": "\(Self.root)/examples/hello",
                 "METADATA_DIR": "\(dir)/metadata", "JUNIT": "\(dir)/xarch-test.xml",
+                "BUILDER_ID": "https://github.example/team/app/actions/runs/7",
             ]
             func run(_ line: String) async throws -> String {
                 let result = try await ProcessRun.run(URL(fileURLWithPath: "/bin/bash"), ["-c", "cd \"$0\" && \(line)", Self.root],
@@ -147,6 +148,10 @@ struct CIExampleTests {
             let inspect = await CLIRun.run("inspect", "\(registry)/\(repository):1.0.0", "--format", "json")
             let report = try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any]
             #expect((report?["platforms"] as? [[String: Any]])?.compactMap { $0["platform"] as? String } == platforms)
+            // Each platform keeps the provenance its build attached (the by-digest push was its one-platform index).
+            for entry in report?["platforms"] as? [[String: Any]] ?? [] {
+                #expect((entry["attestations"] as? [[String: Any]])?.count == 1, "\(entry)")
+            }
             #expect((report?["annotations"] as? [String: String])?[AnnotationKey.revision] == "0123abc")
             // test: every platform run, one JUnit test case each, none failed.
             for line in Self.scriptLines(workflow, "test") { _ = try await run(line) }

@@ -11,7 +11,8 @@
 #
 # Environment: IMAGE (registry/repository, no tag), VERSION, PLATFORMS (comma-separated, for merge);
 # optional CONTEXT (.), METADATA_DIR (metadata), JUNIT (xarch-test.xml), REVISION and SOURCE_URL
-# (index annotations), XARCH (the xarch executable, default: xarch on PATH).
+# (index annotations), BUILDER_ID (the provenance's builder id), XARCH (the xarch executable, default:
+# xarch on PATH).
 set -euo pipefail
 
 xarch=${XARCH:-xarch}
@@ -26,9 +27,11 @@ build)
     # --test runs the image's own command before anything is pushed: natively on the runner of its
     # architecture, under QEMU on the others (a binfmt_misc private to the run, no global registration).
     # --push-by-digest: no tag, so the repository holds no per-architecture tags; the metadata file
-    # names what was pushed (REPO@DIGEST) for the merge job.
+    # names what was pushed (REPO@DIGEST) for the merge job. --provenance attaches an SLSA provenance
+    # statement (so the one-platform index is pushed, and the merge keeps the attestation).
     "$xarch" build "${CONTEXT:-.}" --platform "$platform" --test \
         --label "org.opencontainers.image.revision=${REVISION:-unknown}" \
+        --provenance --builder-id "${BUILDER_ID:-urn:xarch:builder:local}" \
         --push-by-digest "$IMAGE" --metadata-file "$metadata_dir/$name.json"
     ;;
 merge)

@@ -6,8 +6,9 @@ import XArchModel
 /// with no tag (distribution-spec, "Pushing Manifests": `PUT /v2/<name>/manifests/<digest>`), the way
 /// buildx's `push-by-digest=true` leaves per-runner builds for a later merge.
 ///
-/// The root is **the image manifest itself when the build has one platform**, else the index: a
-/// one-platform build has no attestations to keep beside its image, so an index around it would be
+/// The root is **the image manifest itself when the build has one platform** (and no `--provenance`),
+/// else the index — with `--provenance` the index carries the attestation beside the image, and
+/// `index create` keeps attestations of the indexes it merges. Without attestations, an index around it would be
 /// one more manifest for `index create` to read and flatten, and one more digest for users to tell
 /// from the image's. The manifest is what a pull of that platform gets, and what the merged index
 /// names, so the digest printed here is the one that ends up in the index.

@@ -46,9 +46,10 @@ struct ImageAssembler {
         return Assembled(platform: state.platform, descriptor: descriptor, manifest: manifest, newLayers: newLayers)
     }
 
-    /// Stores the index of `images` (in the given order) under `tag`.
-    func storeIndex(_ images: [Assembled], tag: String) async throws -> Descriptor {
-        let index = ImageIndex(mediaType: .ociIndex, manifests: images.map(\.descriptor))
+    /// Stores the index of `entries` (the images' descriptors, then any attestations; in the given
+    /// order) under `tag`.
+    func storeIndex(_ entries: [Descriptor], tag: String) async throws -> Descriptor {
+        let index = ImageIndex(mediaType: .ociIndex, manifests: entries)
         let bytes = try CanonicalJSON.encode(index)
         let descriptor = Descriptor(mediaType: .ociIndex, bytes: bytes)
         try await store.putManifest(descriptor, bytes: bytes, tag: tag)

@@ -9,6 +9,8 @@ struct ResolvedImage: Sendable {
     let manifest: ImageManifest
     let manifestDescriptor: Descriptor
     let config: ImageConfig
+    /// The platform it was resolved for (normalized).
+    var platform: Platform
 }
 
 /// Resolves `FROM` and `COPY --from` images per target platform, strictly: after normalization the
@@ -48,9 +50,30 @@ actor BaseImageResolver {
             throw Self.missing(name, target, offered: [config.platform])
         }
         let result = ResolvedImage(name: name, source: image.source, manifest: manifest,
-                                   manifestDescriptor: manifestDocument.descriptor, config: config)
+                                   manifestDescriptor: manifestDocument.descriptor, config: config, platform: target)
         resolved[key] = result
         return result
+    }
+
+    /// One base image as resolved for one platform, for provenance.
+    struct Resolution: Sendable, Hashable {
+        /// The reference as the Dockerfile wrote it (after expansion).
+        let name: String
+        /// The platform it was resolved for (a target's, or `BUILDPLATFORM`).
+        let platform: Platform
+        /// The digest `name` resolved to (an index, or the image itself).
+        let root: Digest
+        /// The platform's image manifest.
+        let manifest: Digest
+    }
+
+    /// Every base image resolved so far, for the platforms in `platforms`, ordered by name and platform.
+    func resolutions(for platforms: Set<Platform>) -> [Resolution] {
+        resolved.values.compactMap { image -> Resolution? in
+            guard platforms.contains(image.platform), let root = roots[image.name]?.1.descriptor.digest else { return nil }
+            return Resolution(name: image.name, platform: image.platform, root: root, manifest: image.manifestDescriptor.digest)
+        }
+        .sorted { ($0.name, $0.platform.formatted) < ($1.name, $1.platform.formatted) }
     }
 
     /// Every platform `name` offers (attestations left out), for `--platform all`.
