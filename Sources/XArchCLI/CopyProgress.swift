@@ -85,7 +85,7 @@ enum CopySummary {
     static func print(_ r: CopyReport, _ context: CommandContext) {
         if r.upToDate {
             context.print("\(r.destination):\(r.tag) is up to date (\(r.destinationDigest))")
-            if let line = referrers(r) { context.print(line) }
+            if let line = referrers(r.referrers) { context.print(line) }
             return
         }
         let separator = r.reference.hasPrefix("sha256:") || r.reference.hasPrefix("sha512:") ? "@" : ":"
@@ -98,7 +98,7 @@ enum CopySummary {
         if let z = r.recompression {
             context.print("  recompressed: \(z.layers) layer\(z.layers == 1 ? "" : "s") to \(z.compression) level \(z.level), \(ByteCount.format(z.bytesBefore)) → \(ByteCount.format(z.bytesAfter))")
         }
-        if let line = referrers(r) { context.print(line) }
+        if let line = referrers(r.referrers) { context.print(line) }
         if let requests = r.requests, !requests.isEmpty {
             let text = requests.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             context.print("  requests:  \(text)")
@@ -111,8 +111,8 @@ enum CopySummary {
     }
 
     /// `  referrers: 2 copied (1 listed by the registry, 1 added to the list), 1 already there`.
-    static func referrers(_ r: CopyReport) -> String? {
-        guard let referrers = r.referrers else { return nil }
+    static func referrers(_ referrers: [CopiedReferrer]?) -> String? {
+        guard let referrers else { return nil }
         let count = { (listed: String) in referrers.filter { $0.listed == listed }.count }
         let copied = referrers.count - count("present")
         return "  referrers: \(copied) copied (\(count("registry")) listed by the registry itself, \(count("list")) added to the referrers list), \(count("present")) already there"

@@ -128,6 +128,7 @@ enum IndexSummary {
                 context.print("  children:  \(m.copied) manifests written, \(m.skipped) already there; blobs: \(b.copied) copied (\(ByteCount.format(b.bytesCopied))), \(b.mounted) mounted, \(b.skipped) already there")
             }
         }
+        if let line = CopySummary.referrers(r.referrers) { context.print(line) }
         if let requests = r.requests, !requests.isEmpty {
             context.print("  requests:  " + requests.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }

@@ -50,6 +50,9 @@ struct IndexCreateCommand: AsyncParsableCommand, XArchRunnable {
     @Flag(name: .long, help: "Leave attestation entries out (needed for --media-type docker when sources have them).")
     var dropAttestations = false
 
+    @Flag(name: .long, help: "Also bring the referrers (signatures, SBOMs, attestations) of the images copied from other repositories.")
+    var referrers = false
+
     @Flag(name: .long, help: "Print the index that would be written, and write nothing.")
     var dryRun = false
 
@@ -78,9 +81,10 @@ struct IndexCreateCommand: AsyncParsableCommand, XArchRunnable {
     func execute(_ context: CommandContext) async throws {
         let destination = try ImageLocation(parsing: tag)
         let platforms = try IndexKeyValue.platforms(platform)
-        let options = IndexOptions(format: mediaType, platforms: template == nil && !platforms.isEmpty ? platforms : nil,
+        var options = IndexOptions(format: mediaType, platforms: template == nil && !platforms.isEmpty ? platforms : nil,
                                    allowDuplicates: allowDuplicates, dropAttestations: dropAttestations,
                                    annotations: try annotations.values(), dryRun: dryRun, jobs: jobs)
+        options.referrers = referrers
         let report = try await registry.withResolver { resolver in
             let inputs = try template.map { try IndexSource.templated($0, platforms: platforms, resolver: resolver) }
                 ?? sources.map { try IndexSource.open(try ImageLocation(parsing: $0), resolver: resolver) }

@@ -21,13 +21,21 @@ extension ImageCopy {
     /// referrers the store did not list by itself into its list (`addReferrers`). Referrers the
     /// destination lists already are skipped unless `force`.
     static func copyReferrers(of root: ManifestDocument, walker: CopyWalker, report: inout CopyReport) async throws {
+        report.referrers = try await copyReferrers(of: [root.digest] + (root.index?.manifests.map(\.digest) ?? []),
+                                                   walker: walker, report: &report)
+    }
+
+    /// Copies the referrers of the manifests `subjects` (already in the destination), and their referrers
+    /// in turn, from `walker`'s source to its destination, as `copy --referrers` does for a root and its
+    /// entries; `index create --referrers` calls it for the children it brings from each source. Blob and
+    /// manifest counts are added to `report`; returns what was brought (or found listed already).
+    package static func copyReferrers(of subjects: [Digest], walker: CopyWalker, report: inout CopyReport) async throws -> [CopiedReferrer] {
         guard let source = walker.source as? any ContentSource & ReferrersListing else {
             throw XArchError(.unsupported, "\(walker.sourceName) cannot list referrers; copy without --referrers")
         }
         guard let recording = walker.destination as? any ReferrersRecording else {
             throw XArchError(.unsupported, "\(walker.destination.displayName) cannot store referrers; copy without --referrers")
         }
-        let subjects = [root.digest] + (root.index?.manifests.map(\.digest) ?? [])
         let discovery = ReferrerDiscovery(source: source, sourceName: walker.sourceName, jobs: walker.options.jobs)
         let found = try await discovery.discover(subjects)
         var copied: [CopiedReferrer] = []
@@ -61,7 +69,7 @@ extension ImageCopy {
             let viaList = Set(unlisted.values.joined().map(\.digest))
             copied += pending.map { record($0, listed: viaList.contains($0.document.digest) ? "list" : "registry") }
         }
-        report.referrers = copied
+        return copied
     }
 
     /// The referrers of `found` that the destination lists under their subjects already.

@@ -99,7 +99,8 @@ struct IndexRun {
     /// Brings the children in and writes the index, unless this is a dry run.
     func write(_ document: ManifestDocument, tag: String, needs: [IndexPush.Need], report: inout IndexReport) async throws {
         guard !options.dryRun, let destination else { return }
-        try await IndexPush(destination: destination, jobs: options.jobs).push(document, tag: tag, needs: needs, report: &report)
+        try await IndexPush(destination: destination, jobs: options.jobs, referrers: options.referrers)
+            .push(document, tag: tag, needs: needs, report: &report)
     }
 
     func finish(_ report: IndexReport, since before: [String: Int]?) async -> IndexReport {

@@ -42,6 +42,10 @@ public struct IndexOptions: Sendable, Hashable {
     public var dryRun: Bool
     /// How many manifest reads and transfers run at once.
     public var jobs: Int
+    /// Bring along the referrers (signatures, SBOMs, attestations whose `subject` names them) of the
+    /// entries copied from other repositories or layouts (`ImageCopy.copyReferrers`); entries already in
+    /// the destination keep theirs there.
+    public var referrers = false
 
     public init(format: IndexFormat = .oci, platforms: [Platform]? = nil, allowDuplicates: Bool = false,
                 dropAttestations: Bool = false, replace: Bool = false, annotations: [String: String] = [:],

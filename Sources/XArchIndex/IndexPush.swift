@@ -7,11 +7,14 @@ import XArchModel
 /// Children are brought in by the copy engine (`CopyWalker`, `CopyScheduler`, `CopyTransfer`), one
 /// source at a time, written by digest: a child the destination has is skipped after one lookup; blobs
 /// are mounted within a registry and streamed across registries. Children that come from the
-/// destination repository (or layout) itself are there by definition and cost no request at all. The
-/// index is written last, under the tag, and never when anything before it failed.
+/// destination repository (or layout) itself are there by definition and cost no request at all. With
+/// `referrers`, the referrers of the children brought in follow them. The index is written last, under the
+/// tag, and never when anything before it failed.
 struct IndexPush {
     let destination: any ContentStore
     let jobs: Int
+    /// Bring along the referrers of the children brought in (`IndexOptions.referrers`).
+    var referrers = false
 
     /// What one source must provide: its entries that the index names.
     struct Need: Sendable {
@@ -34,6 +37,11 @@ struct IndexPush {
             plans.forEach { plan.merge($0) }
             var counts = CopyReport(blobs: report.blobs, manifests: report.manifests)
             try await ImageCopy.run(plan, tag: nil, walker: walker, progress: nil, report: &counts)
+            if referrers {
+                // Every child is in the destination now: the referrers naming them can follow.
+                let brought = try await ImageCopy.copyReferrers(of: descriptors.map(\.digest), walker: walker, report: &counts)
+                report.referrers = (report.referrers ?? []) + brought
+            }
             report.blobs = counts.blobs
             report.manifests = counts.manifests
         }

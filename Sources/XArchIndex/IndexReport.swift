@@ -30,6 +30,9 @@ public struct IndexReport: Codable, Sendable, Hashable {
     /// `skipped` were there already, and children in the destination repository are not even looked up.
     public var blobs: CopyReport.Blobs
     public var manifests: CopyReport.Manifests
+    /// `--referrers`: the referrers brought along with the children from other stores (or found listed
+    /// there already); nil when not asked for.
+    public var referrers: [CopiedReferrer]? = nil
     /// Requests sent, by method, when the stores count them.
     public var requests: [String: Int]?
     public var durationSeconds: Double

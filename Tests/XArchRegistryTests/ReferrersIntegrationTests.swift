@@ -3,6 +3,7 @@ import Testing
 import XArch
 import XArchContent
 import XArchCopy
+import XArchIndex
 import XArchLayout
 import XArchModel
 import XArchRegistry
@@ -107,6 +108,39 @@ struct ReferrersIntegrationTests {
                 #expect(fromLayout.referrers?.count == 2)
                 #expect(try await Self.fallbackDigests(back, amd64.digest) == [sbom.digest, signature.digest])
                 _ = try LayoutCheck.valid("\(dir)/layout")
+            }
+        }
+    }
+
+    /// `index create --referrers`: platform images taken from a repository of another registry bring
+    /// their referrers to the destination; without the option they stay behind.
+    @Test(.requiresEnvironment("XARCH_TEST_REGISTRY", "XARCH_TEST_REGISTRY2"), .requiresTools("skopeo"))
+    func referrersFollowTheImagesAnIndexIsCreatedFrom() async throws {
+        let registry = try Integration.require("XARCH_TEST_REGISTRY")
+        let second = try Integration.require("XARCH_TEST_REGISTRY2")
+        try await IT.withSession { session in
+            let (repository, _, amd64) = try await Self.source(registry, session: session)
+            let client = session.repository(try ImageReference(parsing: "\(registry)/\(repository)"))
+            let sbom = try await Self.attach(Self.sbom, #"{"spdxVersion":"SPDX-2.3"}"#, to: amd64, in: client)
+            let resolver = StoreResolver(session: session)
+            for referrers in [false, true] {
+                let destination = "\(second)/\(IT.unique("ref-index"))"
+                var options = IndexOptions(platforms: [try Platform(parsing: "linux/amd64"), try Platform(parsing: "linux/arm64")])
+                options.referrers = referrers
+                let report = try await IndexEditor.create(
+                    [try IndexSource.open(try ImageLocation(parsing: "\(registry)/\(repository):multi"), resolver: resolver)],
+                    destination: try ImageLocation(parsing: "\(destination):merged"), resolver: resolver, options: options)
+                #expect(report.platforms.map(\.platform) == ["linux/amd64", "linux/arm64/v8"])
+                if referrers {
+                    #expect(report.referrers?.map(\.digest) == [sbom.digest.description])
+                    #expect(report.referrers?.first?.subject == amd64.digest.description)
+                    #expect(try await Self.fallbackDigests(destination, amd64.digest) == [sbom.digest])
+                    #expect(try await Skopeo.digest("docker://\(destination)@\(sbom.digest)") == sbom.digest)
+                } else {
+                    #expect(report.referrers == nil)
+                    let listing = session.repository(try ImageReference(parsing: destination))
+                    #expect(try await listing.referrers(of: amd64.digest).isEmpty)
+                }
             }
         }
     }
