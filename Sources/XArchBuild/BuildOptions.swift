@@ -24,6 +24,9 @@ public struct BuildOptions: Sendable {
     public var encoding: LayerEncoding
     /// `--output oci:PATH[:TAG]`: the OCI layout to write (the tag defaults to `latest`).
     public var output: LayoutReference?
+    /// `--output oci-archive:PATH[:TAG]` or `docker-archive:PATH[:NAME:TAG]`: an archive file to write
+    /// whole, atomically (a `docker-archive` holds one platform's image, so the build must have one).
+    public var archiveOutput: ArchiveReference?
     /// `-t REF`: registry references to push the finished index to.
     public var destinations: [ImageReference]
     /// `--push-by-digest REPO`: the repository (no tag, no digest) to push the result to by digest only

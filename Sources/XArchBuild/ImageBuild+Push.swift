@@ -52,8 +52,11 @@ struct Pushes {
     /// be read by digest — the push by digest, else the first `-t` repository, else the `--output` layout.
     static func metadata(root: Descriptor, platforms: [String], byDigest: BuildReport.Destination?,
                          options: BuildOptions) -> BuildMetadata {
-        let reference = byDigest?.reference ?? options.destinations.first.map { "\($0.name)@\(root.digest)" }
+        var reference = byDigest?.reference ?? options.destinations.first.map { "\($0.name)@\(root.digest)" }
             ?? options.output.map { "oci:\($0.path)@\(root.digest)" }
+        if reference == nil, let archive = options.archiveOutput, archive.format == .oci {
+            reference = "oci-archive:\(archive.path):\(ImageBuild.archiveTag(archive))"
+        }
         return BuildMetadata(digest: root.digest, mediaType: root.mediaType, size: root.size, platforms: platforms,
                              reference: reference)
     }

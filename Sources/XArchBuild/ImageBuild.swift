@@ -38,6 +38,7 @@ public enum ImageBuild {
     public static func build(_ options: BuildOptions, resolver: any StoreResolving,
                              progress: (@Sendable (BuildEvent) -> Void)? = nil) async throws -> BuildReport {
         let start = ContinuousClock.now
+        try checkArchiveOutput(options, platforms: options.platforms.map { Set($0.map(\.normalized)).count })
         let (parsed, dockerfileDigest) = try BuildPlanner.readDockerfile(at: options.dockerfilePath)
         let work = try LayerCache.workDirectory()
         WorkDirectories.register(work)
@@ -71,7 +72,8 @@ public enum ImageBuild {
                 attestations.append(try await ProvenanceAttestation.store(provenance.statement(for: image), about: image.descriptor, in: staging))
             }
         }
-        let tag = options.output?.tag ?? ImageReference.defaultTag
+        try checkArchiveOutput(options, platforms: images.count)
+        let tag = options.output?.tag ?? options.archiveOutput.map(archiveTag) ?? ImageReference.defaultTag
         let index = try await assembler.storeIndex(images.map(\.descriptor) + attestations, tag: tag)
 
         var verification: VerifyReport?
@@ -111,6 +113,10 @@ public enum ImageBuild {
                                                   progress: forward(progress, name))
             output = .init(reference: name, blobsCopied: report.blobs.copied)
             await staging.mirror(layout)
+        }
+        if let archive = options.archiveOutput {
+            output = try await writeArchive(archive, from: staging, index: index, images: images, resolver: resolver,
+                                            jobs: options.jobs, progress: progress)
         }
         let pushes = Pushes(staging: staging, index: index.digest, resolver: resolver, jobs: options.jobs,
                             progress: progress, written: output.map { [$0.reference] } ?? [])

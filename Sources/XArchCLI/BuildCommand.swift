@@ -40,7 +40,9 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
     @Option(name: [.customShort("t"), .customLong("tag")], help: ArgumentHelp("Push the index to this registry reference (repeatable).", valueName: "ref"))
     var tags: [String] = []
 
-    @Option(name: .customLong("output"), help: ArgumentHelp("Write the index to this OCI layout.", valueName: "oci:path[:tag]"))
+    @Option(name: .customLong("output"), help: ArgumentHelp(
+        "Write the index to this OCI layout, or to an archive file: oci-archive:PATH[:TAG], or docker-archive:PATH[:NAME:TAG] (one platform).",
+        valueName: "oci:path[:tag]"))
     var outputLayout: String?
 
     @Option(name: .customLong("push-by-digest"), help: ArgumentHelp(
@@ -154,11 +156,14 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
         let names = ListOption.values(platform)
         let platforms = names == ["all"] ? nil : try names.map { try Platform(parsing: $0) }
         var output: LayoutReference?
+        var archive: ArchiveReference?
         if let outputLayout {
-            guard case .layout(let layout) = try ImageLocation(parsing: outputLayout), layout.digest == nil else {
-                throw ValidationError("--output takes an OCI layout: oci:PATH[:TAG]")
+            switch try ImageLocation(parsing: outputLayout) {
+            case .layout(let layout) where layout.digest == nil: output = layout
+            case .archive(let file): archive = file
+            default:
+                throw ValidationError("--output takes an OCI layout (oci:PATH[:TAG]) or an archive file (oci-archive:PATH[:TAG], docker-archive:PATH[:NAME:TAG])")
             }
-            output = layout
         }
         let destinations = try tags.map { text -> ImageReference in
             guard case .registry(let reference) = try ImageLocation(parsing: text), reference.digest == nil else {
@@ -174,6 +179,7 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
             sourceDateEpoch: try sourceDateEpoch ?? Self.epoch(environment["SOURCE_DATE_EPOCH"]),
             encoding: try compression.encoding(), output: output, destinations: destinations,
             buildPlatform: BuildOptions.buildPlatform(host: HostPlatform.detect()), jobs: jobs, verify: verify)
+        options.archiveOutput = archive
         options.pushByDigest = try pushByDigest.map(Self.repository)
         options.metadataFile = try metadataFile.map(Self.metadataPath)
         options.provenance = provenance
