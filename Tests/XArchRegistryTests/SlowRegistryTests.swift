@@ -41,6 +41,45 @@ struct SlowRegistryTests {
         }
     }
 
+    /// Ctrl-C (or SIGTERM) while the real `xarch copy` is in the middle of a blob: it exits 130 (143), and
+    /// the partial blob it was writing into the destination layout is gone; no tag was written.
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func anInterruptedCopyRemovesItsPartialBlob(signal: Int32, status: Int32) async throws {
+        try await Self.run("interrupt-copy", RegistryTimeouts()) { env, _, p, dir in
+            let path = "/v2/\(p.repository)/blobs/\(p.layer.digest)"
+            // 200 kB at once, then 100 bytes every 0.2 s: the layer stays half-written until the signal.
+            try await FaultProxy.arm(env.control, ["match": path, "method": "GET", "fault": "trickle",
+                                                   "after_bytes": 200_000, "bytes": 100, "interval": 0.2])
+            let process = Process()
+            process.executableURL = try Executables.find("xarch", override: "XARCH_EXECUTABLE")
+            process.arguments = ["copy", "\(env.proxy)/\(p.repository):img", "oci:\(dir)/out:img"]
+            process.standardOutput = FileHandle.nullDevice
+            FileManager.default.createFile(atPath: "\(dir)/stderr", contents: nil)
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(dir)/stderr"))
+            try process.run()
+            func partials() -> [String] {
+                (FileManager.default.enumerator(atPath: "\(dir)/out")?.allObjects as? [String] ?? [])
+                    .filter { ($0 as NSString).lastPathComponent.hasPrefix(".tmp-") }
+            }
+            // Wait until the layer's partial file holds the first 200 kB.
+            var partial: String?
+            for _ in 0..<400 where partial == nil && process.isRunning {
+                partial = partials().first { name in
+                    let size = (try? FileManager.default.attributesOfItem(atPath: "\(dir)/out/\(name)")[.size] as? Int) ?? 0
+                    return size >= 100_000
+                }
+                if partial == nil { try await Task.sleep(nanoseconds: 50_000_000) }
+            }
+            #expect(partial != nil, "the copy never wrote the layer's first bytes")
+            kill(process.processIdentifier, signal)
+            await OffPool.run { process.waitUntilExit() }
+            let stderr = (try? String(contentsOfFile: "\(dir)/stderr", encoding: .utf8)) ?? ""
+            #expect(process.terminationStatus == status, "\(stderr)")
+            #expect(partials().isEmpty, "left behind: \(partials())")
+            try FaultTests.expectUntouched("\(dir)/out", absent: [p.layer.digest, p.child.descriptor.digest])
+        }
+    }
+
     @Test func aDownloadAtTheMinimumRateIsNotCutShort() async throws {
         var timeouts = RegistryTimeouts()
         timeouts.minimumBytes = 1000
