@@ -153,8 +153,8 @@ struct BuildOracleTests {
         try await Peer.run("buildah", storage + ["build", "--quiet", "--platform", platform] + buildah + ["-t", "oracle:1", context])
         try await Peer.run("buildah", storage + ["push", "--quiet", "oracle:1", "oci:\(work)/buildah:1"])
 
-        let ours = try Self.tree("\(work)/xarch:latest")
-        var theirs = try Self.tree("\(work)/buildah:1")
+        let ours = try await Self.tree("\(work)/xarch:latest")
+        var theirs = try await Self.tree("\(work)/buildah:1")
         var runtime = theirs["runtime"] as? [String: Any] ?? [:]
         var labels = runtime["Labels"] as? [String: Any] ?? [:]
         labels["io.buildah.version"] = nil
@@ -180,9 +180,9 @@ struct BuildOracleTests {
     }
 
     /// `image-tree.py`'s JSON of the one image at `spec` (`LAYOUT:TAG`).
-    static func tree(_ spec: String) throws -> [String: Any] {
+    static func tree(_ spec: String) async throws -> [String: Any] {
         let script = "\(BuildLayoutTests.repository)/scripts/lib/image-tree.py"
-        let json = try Peer.run("python3", [script, spec])
+        let json = try await Peer.run("python3", [script, spec])
         return try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
     }
 

@@ -26,18 +26,18 @@ import XArchTestSupport
         return entries
     }
 
-    func shell(_ command: String) throws -> String {
-        try Peer.run("sh", ["-c", command]).trimmingCharacters(in: .whitespacesAndNewlines)
+    func shell(_ command: String) async throws -> String {
+        try await Peer.run("sh", ["-c", command]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test func digestsMatchGzipAndSha256sum() throws {
+    @Test func digestsMatchGzipAndSha256sum() async throws {
         let dir = try TestImages.temporaryDirectory("layer")
         defer { TestImages.cleanup(dir) }
-        let blob = try LayerWriter().write(try Self.sample(dir), to: "\(dir)/layer.tar.gz")
-        let diffID = try shell("gzip -dc '\(blob.file)' | sha256sum | cut -d' ' -f1")
-        let digest = try shell("sha256sum '\(blob.file)' | cut -d' ' -f1")
-        let size = try shell("stat -c %s '\(blob.file)'")
-        let rawSize = try shell("gzip -dc '\(blob.file)' | wc -c")
+        let blob = try await LayerWriter().write(try Self.sample(dir), to: "\(dir)/layer.tar.gz")
+        let diffID = try await shell("gzip -dc '\(blob.file)' | sha256sum | cut -d' ' -f1")
+        let digest = try await shell("sha256sum '\(blob.file)' | cut -d' ' -f1")
+        let size = try await shell("stat -c %s '\(blob.file)'")
+        let rawSize = try await shell("gzip -dc '\(blob.file)' | wc -c")
         #expect(blob.diffID.encoded == diffID)
         #expect(blob.descriptor.digest.encoded == digest)
         #expect(String(blob.descriptor.size) == size)
@@ -45,32 +45,32 @@ import XArchTestSupport
         #expect(blob.descriptor.mediaType == .ociLayerGzip)
     }
 
-    @Test func tarListingIsSortedWithParentsAndClampedTimes() throws {
+    @Test func tarListingIsSortedWithParentsAndClampedTimes() async throws {
         let dir = try TestImages.temporaryDirectory("layer")
         defer { TestImages.cleanup(dir) }
-        let blob = try LayerWriter().write(try Self.sample(dir), to: "\(dir)/layer.tar.gz")
-        let names = try shell("tar -tzf '\(blob.file)'").split(separator: "\n").map(String.init)
+        let blob = try await LayerWriter().write(try Self.sample(dir), to: "\(dir)/layer.tar.gz")
+        let names = try await shell("tar -tzf '\(blob.file)'").split(separator: "\n").map(String.init)
         #expect(names.first == "etc/")
         #expect(names.contains("usr/bin/big"))
         #expect(names.contains(String(repeating: "very-long-directory-name/", count: 8) + "file-with-a-long-name.txt"))
         #expect(names.contains("ünïcödé.txt"))
-        let verbose = try shell("tar --numeric-owner --full-time -tvzf '\(blob.file)' usr/bin/big")
+        let verbose = try await shell("tar --numeric-owner --full-time -tvzf '\(blob.file)' usr/bin/big")
         #expect(verbose.hasPrefix("-rwsr-xr-x 1000/1000"))
         #expect(verbose.contains("1970-01-01 00:00:00"))
-        let content = try shell("tar -xzOf '\(blob.file)' usr/bin/big | cmp - '\(dir)/big.bin' && echo same")
+        let content = try await shell("tar -xzOf '\(blob.file)' usr/bin/big | cmp - '\(dir)/big.bin' && echo same")
         #expect(content == "same")
     }
 
-    @Test func sameEntriesGiveSameBytes() throws {
+    @Test func sameEntriesGiveSameBytes() async throws {
         let dir = try TestImages.temporaryDirectory("layer")
         defer { TestImages.cleanup(dir) }
         let entries = try Self.sample(dir)
-        let a = try LayerWriter().write(entries, to: "\(dir)/a.tar.gz")
-        let b = try LayerWriter().write(entries, to: "\(dir)/b.tar.gz")
+        let a = try await LayerWriter().write(entries, to: "\(dir)/a.tar.gz")
+        let b = try await LayerWriter().write(entries, to: "\(dir)/b.tar.gz")
         #expect(a.descriptor == b.descriptor && a.diffID == b.diffID)
-        let later = try LayerWriter(sourceDateEpoch: 1_800_000_000).write(entries, to: "\(dir)/c.tar.gz")
+        let later = try await LayerWriter(sourceDateEpoch: 1_800_000_000).write(entries, to: "\(dir)/c.tar.gz")
         #expect(later.diffID != a.diffID)
-        let verbose = try shell("tar --full-time -tvzf '\(later.file)' usr/bin/big")
+        let verbose = try await shell("tar --full-time -tvzf '\(later.file)' usr/bin/big")
         #expect(verbose.contains("2023-11-14"))
     }
 

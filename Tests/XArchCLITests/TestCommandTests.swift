@@ -85,31 +85,18 @@ struct TestCommandTests {
         let xarch = try Executables.find("xarch", override: "XARCH_EXECUTABLE")
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("xarch-test-cache-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: cache) }
-        let process = Process()
-        process.executableURL = xarch
-        process.arguments = ["test", Self.reference, "--platform", "linux/s390x", "--format", "json", "--", "/bin/busybox", "uname", "-m"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": cache]) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let report = try JSONDecoder().decode(ImageTestReport.self, from: output)
+        // Waited for on a thread of its own (ProcessRun), never blocking the cooperative pool.
+        let run = try await ProcessRun.run(xarch, ["test", Self.reference, "--platform", "linux/s390x", "--format", "json", "--",
+                                                   "/bin/busybox", "uname", "-m"], environment: ["XDG_CACHE_HOME": cache])
+        #expect(run.code == 0, "\(run.stderr)")
+        let report = try JSONDecoder().decode(ImageTestReport.self, from: Data(run.stdout.utf8))
         #expect(report.results.map(\.stdout) == ["s390x\n"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache + "/xarch/rootfs").count == 1, "unpacked into the cache")
 
         // `xarch cache prune` empties that cache.
-        let prune = Process()
-        prune.executableURL = xarch
-        prune.arguments = ["cache", "prune", "--format", "json"]
-        prune.environment = process.environment
-        let prunePipe = Pipe()
-        prune.standardOutput = prunePipe
-        try prune.run()
-        let pruned = prunePipe.fileHandleForReading.readDataToEndOfFile()
-        prune.waitUntilExit()
-        #expect(prune.terminationStatus == 0)
+        let prune = try await ProcessRun.run(xarch, ["cache", "prune", "--format", "json"], environment: ["XDG_CACHE_HOME": cache])
+        #expect(prune.code == 0, "\(prune.stderr)")
+        let pruned = Data(prune.stdout.utf8)
         let answer = try JSONSerialization.jsonObject(with: pruned) as? [String: Any]
         #expect(answer?["removed"] as? Int == 1 && answer?["directory"] as? String == cache + "/xarch/rootfs")
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache + "/xarch/rootfs").isEmpty)

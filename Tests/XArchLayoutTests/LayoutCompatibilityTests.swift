@@ -88,22 +88,15 @@ struct LayoutPeerTests {
     static let skopeo = "/usr/bin/skopeo"
     static let umoci = "/usr/bin/umoci"
 
+    /// Runs a peer on a thread of its own (never blocking the cooperative pool); its output, or an error
+    /// with its output.
     @discardableResult
-    func run(_ tool: String, _ args: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = args
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw XArchError(.checkFailed, "\(tool) \(args.joined(separator: " ")) failed: \(text)")
+    func run(_ tool: String, _ args: [String]) async throws -> String {
+        let result = try await ProcessRun.run(URL(fileURLWithPath: tool), args)
+        guard result.code == 0 else {
+            throw XArchError(.checkFailed, "\(tool) \(args.joined(separator: " ")) failed: \(result.stdout)\(result.stderr)")
         }
-        return text
+        return result.stdout
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: skopeo), "needs skopeo at /usr/bin/skopeo (scripts/test installs it)"))
@@ -117,15 +110,15 @@ struct LayoutPeerTests {
             try await ours.putManifest(Descriptor(mediaType: .ociIndex, bytes: indexBytes), bytes: indexBytes, tag: "v1")
             // --preserve-digests: otherwise skopeo gzips the (uncompressed) fixture layers on the way.
             let policy = ["--insecure-policy"]
-            try run(Self.skopeo, policy + ["copy", "-q", "--all", "--preserve-digests", "oci:\(ours.path):v1", "oci:\(dir)/theirs:copied"])
+            try await run(Self.skopeo, policy + ["copy", "-q", "--all", "--preserve-digests", "oci:\(ours.path):v1", "oci:\(dir)/theirs:copied"])
             let theirs = try OCILayout.open(at: "\(dir)/theirs")
             #expect(try await theirs.manifest(.tag("copied")).bytes == indexBytes)
             #expect(try await theirs.defaultManifest().bytes == indexBytes)
             try await verifyLayout(theirs.path)
             // skopeo writes into our layout next to our tag; both read, by us and by skopeo.
-            try run(Self.skopeo, policy + ["copy", "-q", "--all", "--preserve-digests", "oci:\(theirs.path):copied", "oci:\(ours.path):again"])
+            try await run(Self.skopeo, policy + ["copy", "-q", "--all", "--preserve-digests", "oci:\(theirs.path):copied", "oci:\(ours.path):again"])
             #expect(try await ours.tags() == ["again", "v1"])
-            let raw = try run(Self.skopeo, ["inspect", "--raw", "oci:\(ours.path):v1"])
+            let raw = try await run(Self.skopeo, ["inspect", "--raw", "oci:\(ours.path):v1"])
             #expect(Array(raw.utf8) == indexBytes)
             try await verifyLayout(ours.path)
         }
@@ -135,17 +128,17 @@ struct LayoutPeerTests {
     func umociReadsOurLayoutAndWeReadUmocis() async throws {
         try await TestImages.withTemporaryDirectory("xarch-layout-tests") { dir in
             let theirs = "\(dir)/umoci"
-            try run(Self.umoci, ["init", "--layout", theirs])
-            try run(Self.umoci, ["new", "--image", "\(theirs):fresh"])
+            try await run(Self.umoci, ["init", "--layout", theirs])
+            try await run(Self.umoci, ["new", "--image", "\(theirs):fresh"])
             let layout = try OCILayout.open(at: theirs)
             #expect(try await layout.tags() == ["fresh"])
             let fresh = try await layout.manifest(.tag("fresh"))
             #expect(fresh.image != nil)
             let (descriptor, bytes) = try await Fixture.image(in: layout, seed: 5)
             try await layout.putManifest(descriptor, bytes: bytes, tag: "ours")
-            let listed = try run(Self.umoci, ["ls", "--layout", theirs])
+            let listed = try await run(Self.umoci, ["ls", "--layout", theirs])
             #expect(listed.split(separator: "\n").sorted() == ["fresh", "ours"])
-            try run(Self.umoci, ["stat", "--image", "\(theirs):ours"])
+            try await run(Self.umoci, ["stat", "--image", "\(theirs):ours"])
             try await verifyLayout(theirs)
         }
     }

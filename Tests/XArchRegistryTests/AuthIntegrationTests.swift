@@ -30,6 +30,17 @@ struct AuthIntegrationTests {
         return RegistrySession(options: options)
     }
 
+    /// Runs `body` with a session of `config`, shut down on every path: a session dropped with a live HTTP
+    /// client traps in its deinit and takes the whole test process down.
+    @discardableResult
+    static func withSession<T>(_ config: CredentialStore?, _ body: (RegistrySession) async throws -> T) async throws -> T {
+        let session = Self.session(config)
+        let result: Result<T, any Error>
+        do { result = .success(try await body(session)) } catch { result = .failure(error) }
+        await session.shutdown()
+        return try result.get()
+    }
+
     /// Pushes a small one-layer image with `client`; returns its manifest descriptor.
     static func pushImage(_ client: RegistryClient, tag: String, layerSize: Int = 2048) async throws -> Descriptor {
         let layerBytes = (0..<layerSize).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ tag.utf8.count) }
@@ -50,22 +61,22 @@ struct AuthIntegrationTests {
     func basicAuthRefusesAnonymousPushAndAcceptsStoredCredentials() async throws {
         let r = try Self.registry("XARCH_TEST_REGISTRY_BASIC")
         let reference = try ImageReference(parsing: "\(r.host)/\(Self.repository())")
-        let anonymous = Self.session(nil)
-        await #expect { try await Self.pushImage(anonymous.repository(reference), tag: "v1") } throws: { error in
-            (error as? XArchError)?.code == .authentication && "\(error)".contains("xarch login")
+        try await Self.withSession(nil) { anonymous in
+            await #expect { try await Self.pushImage(anonymous.repository(reference), tag: "v1") } throws: { error in
+                (error as? XArchError)?.code == .authentication && "\(error)".contains("xarch login")
+            }
         }
-        await anonymous.shutdown()
 
-        let session = Self.session(try Self.config(for: r.host, user: r.user, password: r.password))
-        let pushed = try await Self.pushImage(session.repository(reference), tag: "v1")
-        await session.shutdown()
+        let pushed = try await Self.withSession(try Self.config(for: r.host, user: r.user, password: r.password)) { session in
+            try await Self.pushImage(session.repository(reference), tag: "v1")
+        }
         let raw = try await Peer.run("skopeo", ["inspect", "--raw", "--tls-verify=false", "--creds", "\(r.user):\(r.password)",
                                           "docker://\(reference.registry)/\(reference.repository):v1"])
         #expect(Digest.of(Array(raw.utf8)) == pushed.digest)
 
-        let wrong = Self.session(try Self.config(for: r.host, user: r.user, password: "wrong"))
-        await #expect { try await wrong.ping(r.host) } throws: { error in (error as? XArchError)?.code == .authentication }
-        await wrong.shutdown()
+        try await Self.withSession(try Self.config(for: r.host, user: r.user, password: "wrong")) { wrong in
+            await #expect { try await wrong.ping(r.host) } throws: { error in (error as? XArchError)?.code == .authentication }
+        }
     }
 
     @Test(.requiresEnvironment("XARCH_TEST_REGISTRY_TOKEN", "XARCH_TEST_REGISTRY_TOKEN_TOKEN_LOG"))
@@ -73,47 +84,39 @@ struct AuthIntegrationTests {
         let r = try Self.registry("XARCH_TEST_REGISTRY_TOKEN"), log = try Integration.require("XARCH_TEST_REGISTRY_TOKEN_TOKEN_LOG")
         let reference = try ImageReference(parsing: "\(r.host)/\(Self.repository())")
         let before = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count
-        let session = Self.session(try Self.config(for: r.host, user: r.user, password: r.password))
-        let client = session.repository(reference)
-        // Ten images pushed concurrently: the token cache fetches each scope once.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for i in 0..<10 { group.addTask { _ = try await Self.pushImage(client, tag: "t\(i)", layerSize: 1000 + i) } }
-            try await group.waitForAll()
+        try await Self.withSession(try Self.config(for: r.host, user: r.user, password: r.password)) { session in
+            let client = session.repository(reference)
+            // Ten images pushed concurrently: the token cache fetches each scope once.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<10 { group.addTask { _ = try await Self.pushImage(client, tag: "t\(i)", layerSize: 1000 + i) } }
+                try await group.waitForAll()
+            }
+            #expect(try await client.tags().count == 10)
         }
-        #expect(try await client.tags().count == 10)
-        await session.shutdown()
         let fetches = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count - before
         #expect(fetches >= 1 && fetches <= 2, "one token for pull,push (and at most one for pull), not one per request: \(fetches)")
 
-        let anonymous = Self.session(nil)
-        let document = try await anonymous.repository(reference.with(tag: "t3")).manifest(.tag("t3"))
-        #expect(document.image != nil)
-        await #expect { try await Self.pushImage(anonymous.repository(reference), tag: "nope") } throws: { error in
-            (error as? XArchError)?.code == .authentication
+        try await Self.withSession(nil) { anonymous in
+            let document = try await anonymous.repository(reference.with(tag: "t3")).manifest(.tag("t3"))
+            #expect(document.image != nil)
+            await #expect { try await Self.pushImage(anonymous.repository(reference), tag: "nope") } throws: { error in
+                (error as? XArchError)?.code == .authentication
+            }
         }
-        await anonymous.shutdown()
     }
 
     @Test(.requiresEnvironment("XARCH_TEST_REGISTRY_SHORTTTL"))
     func anExpiredTokenIsRefreshed() async throws {
         let r = try Self.registry("XARCH_TEST_REGISTRY_SHORTTTL")
         let reference = try ImageReference(parsing: "\(r.host)/\(Self.repository())")
-        let session = Self.session(try Self.config(for: r.host, user: r.user, password: r.password))
-        // Shut down on every path: a session dropped with a live HTTP client traps in its deinit.
-        let result: Result<Void, any Error>
-        do {
+        try await Self.withSession(try Self.config(for: r.host, user: r.user, password: r.password)) { session in
             let client = session.repository(reference)
             let first = try await Self.pushImage(client, tag: "v1")
             try await Task.sleep(nanoseconds: 4_500_000_000)   // the 3 s token has expired
             let again = try await client.manifest(.tag("v1"))
             #expect(again.digest == first.digest)
             _ = try await Self.pushImage(client, tag: "v2")
-            result = .success(())
-        } catch {
-            result = .failure(error)
         }
-        await session.shutdown()
-        try result.get()
     }
 
     /// A blob download redirected to another host must not carry the registry's token there.
@@ -122,19 +125,20 @@ struct AuthIntegrationTests {
         let r = try Self.registry("XARCH_TEST_REGISTRY_TOKEN")
         let proxy = try Integration.require("XARCH_TEST_PROXY_TOKEN"), control = try Integration.require("XARCH_TEST_PROXY_TOKEN_CONTROL")
         let repository = Self.repository()
-        let session = Self.session(try Self.config(for: proxy, user: r.user, password: r.password))
-        let client = session.repository(try ImageReference(parsing: "\(proxy)/\(repository)"))
-        let manifest = try await Self.pushImage(client, tag: "v1", layerSize: 100_000)
-        try await Peer.run("curl", ["-sf", "-X", "DELETE", "\(control)/log"])
-        try await Peer.run("curl", ["-sf", "-X", "POST", "\(control)/faults", "-d",
-                              #"{"match": "/\#(repository)/blobs/sha256:", "method": "GET", "fault": "redirect", "times": -1}"#])
-        defer { _ = try? Peer.run("curl", ["-sf", "-X", "DELETE", "\(control)/faults"]) }
+        try await Self.withSession(try Self.config(for: proxy, user: r.user, password: r.password)) { session in
+            let client = session.repository(try ImageReference(parsing: "\(proxy)/\(repository)"))
+            let manifest = try await Self.pushImage(client, tag: "v1", layerSize: 100_000)
+            try await Peer.run("curl", ["-sf", "-X", "DELETE", "\(control)/log"])
+            try await Peer.run("curl", ["-sf", "-X", "POST", "\(control)/faults", "-d",
+                                  #"{"match": "/\#(repository)/blobs/sha256:", "method": "GET", "fault": "redirect", "times": -1}"#])
+            // a quick curl, on every path (an armed redirect would send later tests of this proxy elsewhere)
+            defer { _ = try? Peer.run("curl", ["-sf", "-X", "DELETE", "\(control)/faults"]) }
 
-        let image = try #require(try await client.manifest(.digest(manifest.digest)).image)
-        var hasher = DigestHasher()
-        for try await chunk in try await client.blob(image.layers[0]) { hasher.update(chunk) }
-        #expect(hasher.finalize() == image.layers[0].digest)
-        await session.shutdown()
+            let image = try #require(try await client.manifest(.digest(manifest.digest)).image)
+            var hasher = DigestHasher()
+            for try await chunk in try await client.blob(image.layers[0]) { hasher.update(chunk) }
+            #expect(hasher.finalize() == image.layers[0].digest)
+        }
 
         let entries = try await Peer.run("curl", ["-sf", "\(control)/log"]).split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]

@@ -37,7 +37,7 @@ struct IndexIntegrationTests {
                 try await Peer.run("skopeo", ["copy", "--quiet", "--src-tls-verify=false", "--override-os", "linux", "--override-arch", "arm64",
                                         "--override-variant", "v8", reference, "oci:\(dir)/arm64:1.35"])
                 #expect(try await Skopeo.digest("oci:\(dir)/arm64:1.35") == pushed[1].child.descriptor.digest)
-                let listed = try Buildah.inspect(reference, root: dir)
+                let listed = try await Buildah.inspect(reference, root: dir)
                 #expect(listed == pushed.map { Buildah.Entry(digest: $0.child.descriptor.digest.description,
                                                              platform: $0.child.descriptor.platform?.formatted ?? "") })
             }
@@ -329,12 +329,12 @@ enum Buildah {
 
     /// The entries buildah sees in the index at `reference` (`buildah manifest create --all` of it, then
     /// `buildah manifest inspect`), in order.
-    static func inspect(_ reference: String, root: String) throws -> [Entry] {
+    static func inspect(_ reference: String, root: String) async throws -> [Entry] {
         let storage = ["--root", "\(root)/buildah/root", "--runroot", "\(root)/buildah/run", "--storage-driver", "vfs"]
         let list = "xarch-check-\(UUID().uuidString.prefix(8).lowercased())"
-        try Peer.run("buildah", storage + ["manifest", "create", "--all", "--tls-verify=false", list, reference])
-        let text = try Peer.run("buildah", storage + ["manifest", "inspect", list])
-        _ = try? Peer.run("buildah", storage + ["manifest", "rm", list])
+        try await Peer.run("buildah", storage + ["manifest", "create", "--all", "--tls-verify=false", list, reference])
+        let text = try await Peer.run("buildah", storage + ["manifest", "inspect", list])
+        _ = try? await Peer.run("buildah", storage + ["manifest", "rm", list])
         let index = try ManifestDocument(bytes: Array(text.utf8), declaredType: nil)
         return (index.index?.manifests ?? []).map { Entry(digest: $0.digest.description, platform: $0.platform?.formatted ?? "") }
     }
