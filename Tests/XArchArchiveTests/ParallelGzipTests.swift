@@ -119,4 +119,68 @@ struct ParallelGzipTests {
         try deflater.finish { _ in }
         #expect(throws: XArchError.self) { try [UInt8(1)].withUnsafeBytes { try deflater.compress($0) { _ in } } }
     }
+
+    /// Pseudo-random bytes (xorshift): what deflate cannot shrink.
+    static func random(_ count: Int, seed: UInt64) -> [UInt8] {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+        return (0..<count).map { _ in
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return UInt8(truncatingIfNeeded: state >> 32)
+        }
+    }
+
+    /// Blocks deflate cannot shrink are stored without the search: the output is the input plus 5 bytes
+    /// per 64 KiB stored block and the gzip frame, decodes to the input (gzip(1)), and the bytes still do
+    /// not depend on the workers. Text after random data is compressed again.
+    @Test func incompressibleBlocksAreStoredAndDecodeToTheInput() async throws {
+        let random = Self.random(3 * Self.block + 777, seed: 7)
+        let text = Self.sample(2 * Self.block, seed: 3)
+        let input = random + text
+        let gz = try Self.parallel(input, workers: 2)
+        #expect(try Self.parallel(input, workers: 1) == gz)
+        #expect(try Self.parallel(input, workers: 5, chunk: 1000) == gz)
+        // The three full random blocks are stored: 4 stored blocks of at most 65535 bytes each, 5 bytes apiece.
+        let storedRandom = 3 * (Self.block + 5 * 5)
+        let textAlone = try Self.parallel(text, workers: 2).count
+        #expect(gz.count < storedRandom + 777 + textAlone + 64, "\(gz.count)")
+        #expect(GzipBlock.looksIncompressible(Array(random.prefix(Self.block)), dictionary: []))
+        let dir = try TestImages.temporaryDirectory("pgzip-stored")
+        defer { TestImages.cleanup(dir) }
+        try Data(input).write(to: URL(fileURLWithPath: "\(dir)/in"))
+        try Data(gz).write(to: URL(fileURLWithPath: "\(dir)/in.gz"))
+        let gzip = try await ProcessRun.shell("gzip -t '\(dir)/in.gz' && gzip -dc '\(dir)/in.gz' | cmp - '\(dir)/in' && echo same")
+        #expect(gzip.code == 0 && gzip.stdout == "same\n", "\(gzip.stderr)")
+        // And through xarch's own decoder.
+        var decoded: [UInt8] = []
+        let decoder = try GzipDecoder()
+        try decoder.decode(gz) { decoded.append(contentsOf: $0) }
+        try decoder.finish()
+        #expect(decoded == input)
+    }
+
+    /// What only looks random to a byte histogram is still compressed: periodic data with every byte value
+    /// equally often, and a random 16 KiB stretch repeated within deflate's window.
+    @Test func flatButRepetitiveBlocksAreCompressed() throws {
+        let periodic = (0..<(2 * Self.block)).map { UInt8(truncatingIfNeeded: $0) }
+        let stretch = Self.random(16 * 1024, seed: 11)
+        let repeated = Array(Array(repeating: stretch, count: 2 * Self.block / stretch.count).joined())
+        for input in [periodic, repeated] {
+            #expect(!GzipBlock.looksIncompressible(Array(input.prefix(Self.block)), dictionary: []))
+            let gz = try Self.parallel(input + input, workers: 2)
+            #expect(gz.count < input.count / 2, "\(gz.count) bytes for \(2 * input.count)")
+        }
+        // A random block whose start repeats the dictionary (the end of the block before it) is compressed.
+        let before = Self.random(32 * 1024, seed: 5)
+        #expect(!GzipBlock.looksIncompressible(before + Self.random(Self.block - before.count, seed: 6), dictionary: before))
+        #expect(GzipBlock.looksIncompressible(Self.random(Self.block, seed: 6), dictionary: before))
+    }
+
+    /// A layer of one block, random or not, is still exactly today's gzip (the demo's digests).
+    @Test func aSingleRandomBlockIsStillTodaysGzip() throws {
+        for size in [100_000, Self.block] {
+            let input = Self.random(size, seed: UInt64(size))
+            let today = try Self.run(try GzipDeflater(level: 6), input, chunk: 4093)
+            #expect(try Self.parallel(input, workers: 2) == today)
+        }
+    }
 }

@@ -14,7 +14,9 @@ import XArchModel
 ///
 /// An input of at most one block is compressed exactly as `GzipDeflater` does, so small layers keep
 /// the digests they had before blocks existed. The block size is part of the reproducibility contract
-/// (`defaultBlockSize`, 256 KiB).
+/// (`defaultBlockSize`, 256 KiB), and so is the test that stores a block instead of compressing it
+/// (`GzipBlock.looksIncompressible`: random or already-compressed content, which deflate would search
+/// for matches in vain and emit as stored blocks anyway; `GzipBlock.store`).
 ///
 /// Streaming: at most 4 × the budget's limit + 2 blocks are handed out at once (waiting, being compressed,
 /// or compressed and not yet written), plus the one being filled, so memory does not grow with the input
@@ -38,6 +40,8 @@ public final class ParallelGzipDeflater: LayerCompressor {
     private var crc: UInt = crc32(0, nil, 0)
     private var inputSize: UInt64 = 0
     private var headerWritten = false
+    /// Blocks handed out so far.
+    private var sentBlocks = 0
     private var open = true
     /// The most blocks handed out at once (being compressed, or compressed and not yet written; the block
     /// being filled comes on top), for tests of the bound.
@@ -83,6 +87,10 @@ public final class ParallelGzipDeflater: LayerCompressor {
     /// Hands the current block to the budget and, while too many blocks are in flight, writes the first.
     private func send(last: Bool, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let input = block, primer = dictionary, level = self.level
+        // The only block of a layer is compressed as GzipDeflater compresses it (small layers keep
+        // their digests); any other block deflate cannot shrink is stored without the search.
+        let mayStore = !(last && sentBlocks == 0)
+        sentBlocks += 1
         dictionary = Array(block.suffix(GzipBlock.windowSize))
         block = []
         block.reserveCapacity(blockSize)
@@ -90,7 +98,10 @@ public final class ParallelGzipDeflater: LayerCompressor {
         pending.append(result)
         peakBlocksHeld = Swift.max(peakBlocksHeld, pending.count)
         budget.run {
-            result.complete(Result { try GzipBlock.deflate(input, dictionary: primer, level: level, last: last) })
+            result.complete(Result {
+                if mayStore, GzipBlock.looksIncompressible(input, dictionary: primer) { return GzipBlock.store(input, last: last) }
+                return try GzipBlock.deflate(input, dictionary: primer, level: level, last: last)
+            })
         }
         while pending.count >= inFlight { try writeFirst(sink) }
     }
