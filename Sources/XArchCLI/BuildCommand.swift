@@ -112,13 +112,13 @@ struct BuildCommand: AsyncParsableCommand, XArchRunnable {
             throw ValidationError("--push-by-digest pushes without a tag: leave out -t, and tag the merged index with xarch index create -t")
         }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
+        if builderID != nil, !provenance {
+            throw ValidationError("--builder-id names the builder in the provenance: add --provenance")
+        }
         _ = try compression.encoding()
         _ = try makeOptions()  // references, platforms and pairs, checked before anything runs
         _ = try Self.secrets(secrets, environment: ProcessInfo.processInfo.environment)
         if !testCommand.isEmpty, !test { throw ValidationError("the arguments after -- are the command of --test: add --test") }
-        if builderID != nil, !provenance {
-            throw ValidationError("--builder-id names the builder in the provenance: add --provenance")
-        }
     }
 
     func execute(_ context: CommandContext) async throws {

@@ -136,6 +136,9 @@ struct PushByDigestTests {
         (["--push-by-digest", "registry.example/app", "-t", "registry.example/app:1"], "leave out -t"),
         (["--push-by-digest", "oci:/tmp/x"], "registry repository"),
         (["--output", "oci:/tmp/x", "--metadata-file", "/nonexistent-dir/m.json"], "does not exist"),
+        (["--output", "oci:/tmp/x", "--builder-id", "https://ci.example/runs/1"], "add --provenance"),
+        (["--output", "oci:/tmp/x", "--provenance", "--builder-id", "not a uri"], "give a URI"),
+        (["--output", "docker://registry.example/app:1"], "or an archive file"),
     ])
     func badBuildOptionsAreUsageErrors(arguments: [String], message: String) async {
         let r = await CLIRun.run(["build", Self.hello, "--platform", "linux/amd64"] + arguments)
