@@ -37,8 +37,7 @@ public final class HTTPClientTransport: RegistryTransport, Sendable {
     }
 
     public func send(_ request: RegistryRequest) async throws -> RegistryResponse {
-        try Self.checkTarget(request.url)
-        let client = try client(for: request.url)
+        let client = try client(forHost: try Self.checkTarget(request.url))
         var http = HTTPClientRequest(url: request.url)
         http.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { http.headers.add(name: name, value: value) }
@@ -104,25 +103,29 @@ public final class HTTPClientTransport: RegistryTransport, Sendable {
     /// range) with a sentence naming it. Such URLs come from outside — an upload's `Location`, a `Link`
     /// page (RFC 8288) — and would otherwise surface as the library's `unsupportedScheme("file")` or
     /// `emptyHost` in "request to  failed", or trap in NIO's socket address conversion.
-    static func checkTarget(_ url: String) throws {
+    /// Returns the URL's `host[:port]`, which picks the client (`insecureHosts`).
+    @discardableResult
+    static func checkTarget(_ url: String) throws -> String {
         let components = URLComponents(string: url)
         let scheme = components?.scheme?.lowercased()
-        let shown = Redaction.url(url)
         guard let components, scheme == "http" || scheme == "https" else {
-            throw XArchError(.registry, "xarch was sent to \"\(shown)\", which is not an http or https URL; "
+            throw XArchError(.registry, "xarch was sent to \"\(Redaction.url(url))\", which is not an http or https URL; "
                              + "a registry named it in a Location or Link header, and xarch only follows http(s)")
         }
         guard let host = components.host, !host.isEmpty else {
-            throw XArchError(.registry, "xarch was sent to \"\(shown)\", which names no host; "
+            throw XArchError(.registry, "xarch was sent to \"\(Redaction.url(url))\", which names no host; "
                              + "a registry named it in a Location or Link header")
         }
-        if let port = components.port, !(1...65535).contains(port) {
-            throw XArchError(.registry, "xarch was sent to \"\(shown)\", whose port \(port) is not a TCP port (1–65535)")
+        guard let port = components.port else { return host }
+        guard (1...65535).contains(port) else {
+            throw XArchError(.registry, "xarch was sent to \"\(Redaction.url(url))\", whose port \(port) is not a TCP port (1–65535)")
         }
+        return "\(host):\(port)"
     }
 
-    private func client(for url: String) throws -> HTTPClient {
-        let host = URLComponents(string: url).map { c in c.port.map { "\(c.host ?? ""):\($0)" } ?? (c.host ?? "") } ?? ""
+    /// The client for `host` (`host[:port]`, from `checkTarget`): the verifying one, or the one for
+    /// `insecureHosts`.
+    private func client(forHost host: String) throws -> HTTPClient {
         let isInsecure = insecureHosts.contains(host) || insecureHosts.contains(String(host.split(separator: ":").first ?? ""))
         return clients.withLock { clients in
             if isInsecure, let insecure = clients.insecure { return insecure }

@@ -1,4 +1,5 @@
 import Foundation
+import XArchModel
 
 /// Removes secrets from URLs and headers before they reach a log or an error message (design:
 /// "credentials never appear in logs or errors"; style rule 9).
@@ -41,7 +42,7 @@ public enum Redaction {
             query = text[text.index(after: mark)...]
             text = text[..<mark]
         }
-        var result = withoutUserinfo(text)
+        var result = URLUserinfo.removed(from: text)
         if let query { result += "?" + redactQuery(query) }
         return result + fragment
     }
@@ -59,14 +60,6 @@ public enum Redaction {
     }
 
     /// Drops `userinfo@` from the authority of `scheme://userinfo@host/…`.
-    private static func withoutUserinfo(_ text: Substring) -> String {
-        guard let schemeEnd = text.range(of: "://") else { return String(text) }
-        let authorityStart = schemeEnd.upperBound
-        let authorityEnd = text[authorityStart...].firstIndex(of: "/") ?? text.endIndex
-        guard let at = text[authorityStart..<authorityEnd].lastIndex(of: "@") else { return String(text) }
-        return String(text[..<authorityStart]) + String(text[text.index(after: at)...])
-    }
-
     /// Replaces the values of sensitive parameters in an `&`-separated query (`;` is not a separator).
     private static func redactQuery(_ query: Substring) -> String {
         query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in

@@ -10,7 +10,7 @@ struct ResolvedImage: Sendable {
     let manifestDescriptor: Descriptor
     let config: ImageConfig
     /// The platform it was resolved for (normalized).
-    var platform: Platform
+    let platform: Platform
 }
 
 /// Resolves `FROM` and `COPY --from` images per target platform, strictly: after normalization the

@@ -1,5 +1,6 @@
 import Foundation
 import XArchArchive
+import XArchModel
 
 /// The git commit a build context is checked out at, read from the repository's files (no `git`
 /// binary needed), for provenance: `HEAD` (a symbolic ref or a detached commit id), the ref's loose
@@ -81,19 +82,9 @@ struct GitCheckout: Sendable, Equatable {
             }
             guard inOrigin else { continue }
             let pair = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == "url" { return withoutCredentials(pair[1]) }
+            if pair.count == 2, pair[0].lowercased() == "url" { return URLUserinfo.removed(from: pair[1]) }
         }
         return nil
-    }
-
-    /// `https://user:token@host/repo` → `https://host/repo`; scp-like `git@host:repo` is kept (a user
-    /// name, no secret).
-    static func withoutCredentials(_ url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return url }
-        let rest = url[scheme.upperBound...]
-        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
-        return String(url[..<scheme.upperBound]) + String(rest[rest.index(after: at)...])
     }
 
     private static func isCommitID(_ text: String) -> Bool {
